@@ -1,0 +1,51 @@
+package io.spindle.driver.data;
+
+import io.spindle.kernels.Block;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * The three splits of a data set, decoded, encoded and normalized, ready to train on, plus what
+ * was learned while reading them.
+ *
+ * @param train train rows (normalization was fitted on these only)
+ * @param validation validation rows
+ * @param test test rows
+ * @param layout names and widths of the encoded features and labels
+ * @param normalization the fitted scaling (identity when {@code normalize: none})
+ * @param report row counts and skipped-row counts per reason
+ */
+public record PreparedData(
+        JavaRDD<Block> train,
+        JavaRDD<Block> validation,
+        JavaRDD<Block> test,
+        Layout layout,
+        Normalization normalization,
+        LoadReport report) {
+
+    /**
+     * @param featureNames encoded feature names (a one-hot column is {@code column=value})
+     * @param labelNames label columns as given in the spec
+     * @param classes class names in output-index order (multiclass and binary); empty otherwise
+     * @param featureWidth values per row fed to the network
+     * @param labelWidth values per row of the label array
+     */
+    public record Layout(List<String> featureNames, List<String> labelNames, List<String> classes,
+                         int featureWidth, int labelWidth) { }
+
+    /**
+     * Rows read and skipped.
+     *
+     * @param trainRows rows in the train split
+     * @param validationRows rows in the validation split
+     * @param testRows rows in the test split
+     * @param skipped skipped rows by reason (only with {@code on_bad_record: skip})
+     */
+    public record LoadReport(long trainRows, long validationRows, long testRows, Map<String, Long> skipped) {
+        /** @return total skipped rows */
+        public long skippedRows() {
+            return skipped.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}
