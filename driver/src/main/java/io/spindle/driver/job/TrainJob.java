@@ -1,0 +1,219 @@
+package io.spindle.driver.job;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.data.Normalization;
+import io.spindle.driver.data.PreparedData;
+import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.SpecTrees;
+import io.spindle.driver.spec.Task;
+import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.TrainResult;
+import io.spindle.driver.train.Trainer;
+import io.spindle.kernels.Block;
+import io.spindle.kernels.eval.Metrics;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code spindle train}: checks the output folder, loads and prepares the data, builds the
+ * network, trains it, evaluates the kept parameters once on test, and writes the model (DL4J zip
+ * with its normalizer), {@code provenance.json} and {@code summary.json}. Bad input fails before
+ * anything is written.
+ */
+public final class TrainJob {
+
+    private TrainJob() {
+    }
+
+    /**
+     * @param spark the session
+     * @param spec the resolved spec
+     * @param output output folder (path or Hadoop FS URI)
+     * @param overwrite replace an existing output folder
+     * @param out where progress lines go
+     * @return the summary written to {@code summary.json}
+     */
+    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintStream out) {
+        OutputDir dir = OutputDir.check(output, overwrite, spark.sparkContext().hadoopConfiguration());
+        PreparedData data = DataLoader.load(spark, spec.data());
+        long[] counts = classCounts(spec, data);
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), counts);
+        dir.create();
+        spec.warnings().forEach(w -> out.println("warning: " + w));
+        PreparedData.LoadReport rep = data.report();
+        out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
+                rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
+                rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
+        String select = spec.metrics().select();
+        Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC());
+        TrainResult result = trainer.train(spec, data, conf, e -> out.println(line(e, spec.training().epochs(), select)));
+
+        if (result.bestEpoch() > 0) {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
+            DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
+            dir.write("model.zip", o -> ModelSerializer.writeModel(net, o, false, normalizer));
+        }
+        ObjectNode provenance = Provenance.of(spec, spec.name());
+        dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+        ObjectNode summary = summary(spec, data, result);
+        dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(o, summary));
+        out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
+                result.epochs().size(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
+        if (!result.diagnosis().isEmpty()) {
+            out.println("diagnosis: " + result.diagnosis());
+        }
+        out.println("wrote " + dir.path());
+        return summary;
+    }
+
+    private static long[] classCounts(JobSpec spec, PreparedData data) {
+        if (!spec.data().task().isClassification()) {
+            return null;
+        }
+        int width = data.layout().labelWidth();
+        double[] sums = data.train().map(b -> {
+            double[] s = new double[b.labelWidth()];
+            float[] l = b.labels();
+            for (int r = 0; r < b.rows(); r++) {
+                for (int c = 0; c < s.length; c++) {
+                    s[c] += l[r * s.length + c];
+                }
+            }
+            return s;
+        }).filter(s -> s.length == width).fold(new double[width], (a, b) -> {
+            double[] c = a.clone();
+            for (int i = 0; i < c.length; i++) {
+                c[i] += b[i];
+            }
+            return c;
+        });
+        if (spec.data().task() == Task.BINARY) {
+            long pos = Math.round(sums[0]);
+            return new long[] {data.report().trainRows() - pos, pos};
+        }
+        long[] out = new long[width];
+        for (int i = 0; i < width; i++) {
+            out[i] = Math.round(sums[i]);
+        }
+        return out;
+    }
+
+    static DataNormalization normalizer(Normalization n, Task task) {
+        boolean labels = task == Task.REGRESSION && n.labelShift().length > 0;
+        switch (n.kind()) {
+            case "standardize": {
+                NormalizerStandardize s = new NormalizerStandardize(vec(n.featureShift()), vec(n.featureScale()));
+                if (labels) {
+                    s = new NormalizerStandardize(vec(n.featureShift()), vec(n.featureScale()), vec(n.labelShift()),
+                            vec(n.labelScale()));
+                }
+                return s;
+            }
+            case "minmax": {
+                NormalizerMinMaxScaler m = new NormalizerMinMaxScaler();
+                m.setFeatureStats(vec(n.featureShift()), vec(n.featureShift()).add(vec(n.featureScale())));
+                if (labels) {
+                    m.fitLabel(true);
+                    m.setLabelStats(vec(n.labelShift()), vec(n.labelShift()).add(vec(n.labelScale())));
+                }
+                return m;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static org.nd4j.linalg.api.ndarray.INDArray vec(float[] v) {
+        return Nd4j.createFromArray(v).reshape(1, v.length);
+    }
+
+    static String line(EpochRecord e, int epochs, String select) {
+        return String.format(Locale.ROOT, "epoch %3d/%d  train_loss %.4f  val_loss %.4f  val_%s %.4f  lr %.3g  %,.0f samples/s  %.1fs",
+                e.epoch(), epochs, e.trainLoss(), e.valLoss(), select, e.validation().getOrDefault(select, Double.NaN),
+                e.learningRate(), e.samplesPerSecond(), e.seconds());
+    }
+
+    private static String brief(Metrics m, JobSpec spec) {
+        StringBuilder sb = new StringBuilder();
+        for (String k : spec.metrics().compute()) {
+            Double v = m.values().get(k);
+            if (v != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(Locale.ROOT, " %.4f", v));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static ObjectNode summary(JobSpec spec, PreparedData data, TrainResult r) {
+        ObjectNode s = SpecTrees.MAPPER.createObjectNode();
+        s.put("name", spec.name());
+        s.put("status", r.status());
+        s.put("task", spec.data().task().spelling());
+        s.put("epochs_run", r.epochs().size());
+        s.put("best_epoch", r.bestEpoch());
+        s.put("seconds", r.seconds());
+        double sps = r.epochs().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
+        s.put("samples_per_s", sps);
+        s.put("select", spec.metrics().select());
+        s.put("diagnosis", r.diagnosis());
+        ObjectNode rows = s.putObject("rows");
+        rows.put("train", data.report().trainRows());
+        rows.put("validation", data.report().validationRows());
+        rows.put("test", data.report().testRows());
+        rows.put("skipped", data.report().skippedRows());
+        s.set("validation", metrics(r.validation()));
+        s.set("test", metrics(r.test()));
+        if (!data.layout().classes().isEmpty()) {
+            ArrayNode c = s.putArray("classes");
+            data.layout().classes().forEach(c::add);
+        }
+        ArrayNode h = s.putArray("history");
+        for (EpochRecord e : r.epochs()) {
+            ObjectNode n = h.addObject();
+            n.put("epoch", e.epoch());
+            n.put("train_loss", e.trainLoss());
+            n.put("val_loss", e.valLoss());
+            e.validation().forEach((k, v) -> n.put("val_" + k, v));
+            n.put("lr", e.learningRate());
+            n.put("samples_per_s", e.samplesPerSecond());
+            n.put("seconds", e.seconds());
+        }
+        ArrayNode w = s.putArray("warnings");
+        spec.warnings().forEach(w::add);
+        return s;
+    }
+
+    private static ObjectNode metrics(Metrics m) {
+        ObjectNode o = SpecTrees.MAPPER.createObjectNode();
+        if (m == null) {
+            return o;
+        }
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(m.values()).entrySet()) {
+            o.put(e.getKey(), e.getValue());
+        }
+        if (m.confusionMatrix() != null && m.confusionMatrix().length > 0) {
+            o.set("confusion_matrix", SpecTrees.MAPPER.valueToTree(m.confusionMatrix()));
+        }
+        if (m.perClass() != null && !m.perClass().isEmpty()) {
+            o.set("per_class", SpecTrees.MAPPER.valueToTree(m.perClass()));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,297 @@
+package io.spindle.driver.model;
+
+import io.spindle.driver.data.PreparedData;
+import io.spindle.driver.spec.DataSpec;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.LayerSpec;
+import io.spindle.driver.spec.SpecException;
+import io.spindle.driver.spec.Task;
+import io.spindle.kernels.nn.GruLayer;
+import io.spindle.kernels.nn.LossFocal;
+import io.spindle.kernels.nn.LossHuber;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMAE;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * Builds the DL4J network configuration of a job spec, with input shapes inferred from the
+ * data's layout. Pure: the same spec and layout give the same configuration JSON.
+ */
+public final class ModelBuilder {
+
+    private ModelBuilder() {
+    }
+
+    /**
+     * @param spec the resolved spec
+     * @param layout the encoded data's layout
+     * @param classCounts train rows per class (for balanced class weights); may be null when
+     *     no layer asks for them
+     * @return the network configuration
+     * @throws SpecException when the layers do not fit the data (output units, class weights,
+     *     shapes)
+     */
+    public static MultiLayerConfiguration build(JobSpec spec, PreparedData.Layout layout, long[] classCounts) {
+        JobSpec.Training t = spec.training();
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(t.seed())
+                .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .updater(updater(t));
+        if (t.l2() > 0) {
+            base.l2(t.l2());
+        }
+        if (t.weightDecay() > 0) {
+            base.weightDecay(t.weightDecay(), true);
+        }
+        NeuralNetConfiguration.ListBuilder list = base.list();
+        List<LayerSpec> layers = spec.model().layers();
+        DataSpec data = spec.data();
+        int width;
+        boolean sequence = false;
+        InputType input;
+        if (data.image().isPresent()) {
+            DataSpec.Image im = data.image().get();
+            input = InputType.convolutionalFlat(im.height(), im.width(), im.channels());
+            width = im.channels();
+        } else if (data.sequence().isPresent()) {
+            int steps = data.sequence().get().steps();
+            width = layout.featureWidth() / steps;
+            input = InputType.recurrent(width, steps);
+            sequence = true;
+        } else {
+            width = layout.featureWidth();
+            input = InputType.feedForward(width);
+        }
+        int index = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            boolean hidden = !l.type().equals("output");
+            double rate = l.dropout() > 0 ? l.dropout()
+                    : hidden && i > 0 && t.dropout() > 0 && (l.type().equals("dense") || l.type().equals("conv2d"))
+                            ? t.dropout() : 0.0;
+            Layer layer = switch (l.type()) {
+                case "dense" -> new DenseLayer.Builder().nOut(l.units()).activation(activation(l, true))
+                        .weightInit(init(l.init())).build();
+                case "dropout" -> new DropoutLayer.Builder(new Dropout(1.0 - l.rate())).build();
+                case "batch_norm" -> new BatchNormalization.Builder().build();
+                case "conv2d" -> new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
+                        .stride(l.stride().get(0), l.stride().get(1)).nOut(l.filters())
+                        .convolutionMode(l.padding().equals("same") ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                        .activation(activation(l, true)).weightInit(init(l.init())).build();
+                case "pooling" -> new SubsamplingLayer.Builder(pooling(l)).kernelSize(l.size().get(0), l.size().get(1))
+                        .stride(l.stride().get(0), l.stride().get(1)).build();
+                case "global_pooling" -> new GlobalPoolingLayer.Builder(pooling(l)).build();
+                case "lstm" -> recurrent(new LSTM.Builder().nOut(l.units()).activation(activation(l, false))
+                        .weightInit(init(l.init())).build(), l);
+                case "simple_rnn" -> recurrent(new SimpleRnn.Builder().nOut(l.units()).activation(activation(l, false))
+                        .weightInit(init(l.init())).build(), l);
+                case "gru" -> recurrent(new GruLayer(l.units()), l);
+                case "self_attention" -> attention(l, width);
+                case "output" -> output(spec, l, layout, classCounts);
+                default -> throw new SpecException(l.path() + ".type '" + l.type() + "' is not supported");
+            };
+            if (rate > 0) {
+                if (!(layer instanceof BaseLayer) && !(layer instanceof LastTimeStep)) {
+                    throw new SpecException(l.path() + ".dropout does not apply to a " + l.type() + " layer");
+                }
+                if (layer instanceof BaseLayer b) {
+                    b.setIDropout(new Dropout(1.0 - rate));
+                }
+            }
+            list.layer(index++, layer);
+            if (l.activation().equals("prelu") && hidden) {
+                list.layer(index++, new PReLULayer.Builder().build());
+            }
+            // track the width a following attention layer sees, and whether steps still flow
+            if (l.units() > 0) {
+                width = l.units();
+            } else if (l.type().equals("conv2d")) {
+                width = l.filters();
+            }
+            if (l.isSequential()) {
+                boolean keeps = l.type().equals("self_attention") || l.returnSequences();
+                if (!keeps) {
+                    sequence = false;
+                }
+            } else if (l.type().equals("global_pooling")) {
+                sequence = false;
+            }
+            if (sequence && i + 1 < layers.size()) {
+                String next = layers.get(i + 1).type();
+                if (next.equals("dense") || next.equals("output")) {
+                    throw new SpecException(layers.get(i + 1).path() + " (" + next + ") follows a layer that passes every"
+                            + " time step on; add {type: global_pooling} before it, or set return_sequences: false on the"
+                            + " recurrent layer");
+                }
+            }
+        }
+        list.setInputType(input);
+        try {
+            return list.build();
+        } catch (RuntimeException e) {
+            throw new SpecException("model.layers do not fit the data's shape " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Layer recurrent(Layer rnn, LayerSpec l) {
+        return l.returnSequences() ? rnn : new LastTimeStep(rnn);
+    }
+
+    private static Layer attention(LayerSpec l, int width) {
+        int heads = Math.max(1, l.heads());
+        if (!l.projection() && heads != 1) {
+            throw new SpecException(l.path() + ".heads must be 1 when projection is false, got " + heads);
+        }
+        int headSize = l.headSize() > 0 ? l.headSize() : Math.max(1, width / heads);
+        SelfAttentionLayer.Builder b = new SelfAttentionLayer.Builder().nHeads(heads).headSize(headSize)
+                .projectInput(l.projection());
+        if (l.projection()) {
+            b.nOut(width);
+        }
+        return b.build();
+    }
+
+    private static Layer output(JobSpec spec, LayerSpec l, PreparedData.Layout layout, long[] classCounts) {
+        Task task = spec.data().task();
+        int inferred = switch (task) {
+            case MULTICLASS -> layout.classes().size();
+            case BINARY -> l.units() > 0 ? l.units() : 1;
+            case MULTILABEL, REGRESSION -> layout.labelWidth();
+        };
+        int units = l.units() > 0 ? l.units() : inferred;
+        if (units != inferred) {
+            String what = task == Task.MULTICLASS ? layout.classes().size() + " classes"
+                    : layout.labelWidth() + " label column(s)";
+            throw new SpecException(l.path() + ".units must be " + inferred + " for this data (" + what + "), got "
+                    + l.units() + "; or leave units out to infer it");
+        }
+        if (task == Task.MULTICLASS && units < 2) {
+            throw new SpecException("data has " + units + " class(es) in data." + "label; a multiclass task needs at least 2");
+        }
+        double[] weights = classWeights(l, units, classCounts);
+        ILossFunction loss = switch (l.loss()) {
+            case "mse" -> new LossMSE();
+            case "mae" -> new LossMAE();
+            case "huber" -> new LossHuber(l.delta());
+            case "bce" -> new LossBinaryXENT();
+            case "cce" -> new LossMCXENT();
+            case "weighted_cce" -> new LossMCXENT(Nd4j.createFromArray(toFloat(weights)).reshape(1, units));
+            case "focal" -> new LossFocal(l.gamma(), weights == null ? null : toFloat(weights));
+            default -> throw new SpecException(l.path() + ".loss '" + l.loss() + "' is not supported");
+        };
+        if (l.activation().equals("prelu")) {
+            throw new SpecException(l.path() + ".activation prelu is for hidden layers; the output layer needs an"
+                    + " activation matched to the task");
+        }
+        return new OutputLayer.Builder(loss).nOut(units).activation(activation(l, false)).weightInit(init(l.init())).build();
+    }
+
+    private static double[] classWeights(LayerSpec l, int units, long[] counts) {
+        if (!l.classWeights().isEmpty()) {
+            if (l.classWeights().size() != units) {
+                throw new SpecException(l.path() + ".class_weights must have one weight per output (" + units + "), got "
+                        + l.classWeights().size());
+            }
+            return l.classWeights().stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        if (!l.balancedWeights()) {
+            return null;
+        }
+        if (counts == null || counts.length != units) {
+            throw new SpecException(l.path() + ".class_weights: balanced needs one class per output (" + units + ")");
+        }
+        long total = java.util.Arrays.stream(counts).sum();
+        double[] w = new double[units];
+        for (int c = 0; c < units; c++) {
+            // n / (k * n_c), as scikit-learn's "balanced"; an absent class gets weight 1
+            w[c] = counts[c] == 0 ? 1.0 : (double) total / (units * (double) counts[c]);
+        }
+        return w;
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    private static PoolingType pooling(LayerSpec l) {
+        return l.pool().equals("avg") ? PoolingType.AVG : PoolingType.MAX;
+    }
+
+    private static Activation activation(LayerSpec l, boolean preluAsIdentity) {
+        return switch (l.activation()) {
+            case "relu" -> Activation.RELU;
+            case "leaky_relu" -> Activation.LEAKYRELU;
+            case "prelu" -> {
+                if (!preluAsIdentity) {
+                    throw new SpecException(l.path() + ".activation prelu is supported on dense and conv2d layers");
+                }
+                yield Activation.IDENTITY;
+            }
+            case "sigmoid" -> Activation.SIGMOID;
+            case "tanh" -> Activation.TANH;
+            case "softmax" -> Activation.SOFTMAX;
+            case "gelu" -> Activation.GELU;
+            case "swish" -> Activation.SWISH;
+            case "identity" -> Activation.IDENTITY;
+            default -> throw new SpecException(l.path() + ".activation '" + l.activation() + "' is not supported");
+        };
+    }
+
+    private static WeightInit init(String name) {
+        return switch (name) {
+            case "xavier" -> WeightInit.XAVIER;
+            case "he" -> WeightInit.RELU;
+            case "uniform" -> WeightInit.UNIFORM;
+            case "normal" -> WeightInit.NORMAL;
+            case "zeros" -> WeightInit.ZERO;
+            default -> throw new SpecException("unknown init '" + name + "'");
+        };
+    }
+
+    private static IUpdater updater(JobSpec.Training t) {
+        return switch (t.optimizer()) {
+            case "sgd" -> new Sgd(t.lr());
+            case "momentum" -> new Nesterovs(t.lr(), t.momentum());
+            case "adam", "adamw" -> new Adam(t.lr(), t.beta1(), t.beta2(), t.epsilon());
+            case "rmsprop" -> new RmsProp(t.lr(), t.rho(), t.epsilon());
+            case "adagrad" -> new AdaGrad(t.lr(), t.epsilon());
+            default -> throw new SpecException("training.optimizer '" + t.optimizer() + "' is not supported");
+        };
+    }
+}

@@ -1,0 +1,550 @@
+package io.spindle.driver.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a YAML spec into a {@link JobSpec}: reads it, applies {@code --set} overrides, layers it
+ * over its preset, validates it against {@link SpecSchema}, resolves derived defaults, checks
+ * cross-field rules and collects the seeds' advice as warnings. Parsing happens once, at the
+ * edge; nothing downstream re-validates.
+ */
+public final class SpecParser {
+
+    private static final Set<String> RELU_LIKE = Set.of("relu", "leaky_relu", "prelu", "gelu", "swish");
+    private static final Set<String> CLASS_LOSSES = Set.of("bce", "cce", "weighted_cce", "focal");
+    private static final Set<String> REGRESSION_LOSSES = Set.of("mse", "mae", "huber");
+
+    private SpecParser() {
+    }
+
+    /**
+     * @param file the YAML spec
+     * @param overrides {@code key=value} assignments applied over the file, in order
+     * @return the resolved spec
+     * @throws SpecException for any problem, naming the spec path and value
+     */
+    public static JobSpec parse(Path file, List<String> overrides) {
+        ObjectNode user = SpecTrees.read(file);
+        for (String o : overrides) {
+            SpecTrees.set(user, o);
+        }
+        String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        Path dir = file.toAbsolutePath().getParent();
+        return resolve(user, base, dir == null ? Path.of(".") : dir);
+    }
+
+    /**
+     * Resolves a user tree (file plus overrides).
+     *
+     * @param user the user's tree (not modified)
+     * @param defaultName run name when the spec has none
+     * @param specDir folder of the spec file (reserved for spec-relative paths)
+     * @return the resolved spec
+     */
+    public static JobSpec resolve(ObjectNode user, String defaultName, Path specDir) {
+        for (String section : List.of("data", "model", "training", "metrics", "cluster")) {
+            if (user.has(section) && !user.get(section).isObject()) {
+                SpecSchema.root().resolve(user, ""); // reports the misshapen section with its path
+            }
+        }
+        String preset = text(user, "model", "preset").map(p -> check(SpecSchema.root(), "model.preset", p,
+                Schema.oneOf(null, SpecSchema.PRESETS.toArray(String[]::new)))).orElse(null);
+        String task = text(user, "data", "task").map(t -> check(SpecSchema.root(), "data.task", t,
+                Schema.oneOf(null, "regression", "binary", "multiclass", "multilabel"))).orElse(null);
+        if (preset == null) {
+            if (task == null) {
+                throw new SpecException("data.task is required: one of regression, binary, multiclass, multilabel"
+                        + " (or set model.preset to one of " + String.join(", ", SpecSchema.PRESETS) + ")");
+            }
+            preset = Presets.forTask(task);
+        }
+        ObjectNode merged = SpecTrees.merge(Presets.tree(preset), user);
+        ((ObjectNode) merged.with("model")).put("preset", preset);
+        ObjectNode tree = (ObjectNode) SpecSchema.root().resolve(merged, "");
+        List<String> warnings = new ArrayList<>();
+
+        String name = tree.has("name") ? tree.get("name").asText() : defaultName;
+        tree.put("name", name);
+        DataSpec data = data((ObjectNode) tree.get("data"));
+        List<LayerSpec> layers = layers((ObjectNode) tree.get("model"), data, warnings);
+        JobSpec.Training training = training((ObjectNode) tree.get("training"), warnings);
+        JobSpec.Metrics metrics = metrics((ObjectNode) tree.get("metrics"), data.task());
+        JobSpec.EarlyStopping early = earlyStopping((ObjectNode) tree.at("/training/early_stopping"), metrics, warnings);
+        training = new JobSpec.Training(training.optimizer(), training.lr(), training.momentum(), training.beta1(),
+                training.beta2(), training.epsilon(), training.rho(), training.batchSize(), training.epochs(),
+                training.seed(), training.l2(), training.weightDecay(), training.dropout(), early);
+        ObjectNode c = (ObjectNode) tree.get("cluster");
+        JobSpec.Cluster cluster = new JobSpec.Cluster(c.get("workers").asInt(),
+                c.has("averaging_period") ? Optional.of(c.get("averaging_period").asInt()) : Optional.empty());
+
+        writeBack(tree, data, layers, training, metrics);
+        return new JobSpec(name, data, new JobSpec.Model(preset, layers), training, metrics, cluster, warnings, user, tree);
+    }
+
+    // ------------------------------------------------------------------ data
+
+    private static DataSpec data(ObjectNode d) {
+        String path = d.get("path").asText();
+        if (path.isBlank()) {
+            throw new SpecException("data.path must name a file, folder or glob, got ''");
+        }
+        DataSpec.Format format = d.has("format")
+                ? DataSpec.Format.valueOf(d.get("format").asText().toUpperCase(Locale.ROOT))
+                : formatOf(path);
+        List<String> label = strings(d.get("label"));
+        if (label.isEmpty()) {
+            if (format != DataSpec.Format.LIBSVM) {
+                throw new SpecException("data.label is required: the column (or list of columns) to predict");
+            }
+            label = List.of("label");
+        }
+        Task task = Task.valueOf(d.get("task").asText().toUpperCase(Locale.ROOT));
+        if ((task == Task.BINARY || task == Task.MULTICLASS) && label.size() != 1) {
+            throw new SpecException("data.label must be one column for a " + task.spelling() + " task, got " + label
+                    + "; use task: multilabel for several 0/1 label columns");
+        }
+        List<String> classes = new ArrayList<>();
+        JsonNode cl = d.get("classes");
+        if (cl != null) {
+            if (!task.isClassification() || task == Task.MULTILABEL) {
+                throw new SpecException("data.classes applies to binary and multiclass tasks, not " + task.spelling());
+            }
+            if (cl.isNumber()) {
+                for (int i = 0; i < cl.asInt(); i++) {
+                    classes.add(Integer.toString(i));
+                }
+            } else {
+                for (JsonNode v : cl) {
+                    classes.add(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())
+                            ? Long.toString(v.asLong()) : v.asText());
+                }
+            }
+            if (new LinkedHashSet<>(classes).size() != classes.size()) {
+                throw new SpecException("data.classes must not repeat a class, got " + classes);
+            }
+            if (task == Task.BINARY && classes.size() != 2) {
+                throw new SpecException("data.classes must name exactly 2 classes for a binary task (negative, positive), got "
+                        + classes.size());
+            }
+        }
+        ObjectNode s = (ObjectNode) d.get("split");
+        DataSpec.Split split = new DataSpec.Split(s.get("train").asDouble(), s.get("validation").asDouble(),
+                s.get("test").asDouble(), s.get("seed").asLong());
+        Optional<String> valPath = optText(d, "validation_path");
+        Optional<String> testPath = optText(d, "test_path");
+        double sum = split.train() + (valPath.isEmpty() ? split.validation() : 0) + (testPath.isEmpty() ? split.test() : 0);
+        if (split.train() <= 0) {
+            throw new SpecException("data.split.train must be > 0, got " + split.train());
+        }
+        if (valPath.isEmpty() && split.validation() <= 0) {
+            throw new SpecException("data.split.validation must be > 0 (early stopping and model selection need it), got "
+                    + split.validation() + "; or give data.validation_path");
+        }
+        if (testPath.isEmpty() && split.test() <= 0) {
+            throw new SpecException("data.split.test must be > 0, got " + split.test() + "; or give data.test_path");
+        }
+        if (valPath.isEmpty() && testPath.isEmpty() && Math.abs(sum - 1.0) > 1e-6) {
+            throw new SpecException("data.split fractions must sum to 1, got train " + split.train() + " + validation "
+                    + split.validation() + " + test " + split.test() + " = " + round(sum));
+        }
+        Optional<DataSpec.Image> image = Optional.ofNullable(d.get("image")).map(i -> new DataSpec.Image(
+                i.get("height").asInt(), i.get("width").asInt(), i.get("channels").asInt()));
+        Optional<DataSpec.Sequence> sequence = Optional.ofNullable(d.get("sequence"))
+                .map(q -> new DataSpec.Sequence(q.get("steps").asInt()));
+        if (image.isPresent() && sequence.isPresent()) {
+            throw new SpecException("data.image and data.sequence exclude each other: rows are either images or sequences");
+        }
+        List<String> features = strings(d.get("features"));
+        List<String> categorical = strings(d.get("categorical"));
+        for (String l : label) {
+            if (features.contains(l)) {
+                throw new SpecException("data.features must not contain the label column '" + l + "'");
+            }
+            if (categorical.contains(l)) {
+                throw new SpecException("data.categorical must not contain the label column '" + l + "'");
+            }
+        }
+        if (!features.isEmpty()) {
+            for (String cat : categorical) {
+                if (!features.contains(cat)) {
+                    throw new SpecException("data.categorical column '" + cat + "' is not in data.features " + features);
+                }
+            }
+        }
+        String delim = d.get("delimiter").asText();
+        if (delim.length() != 1) {
+            throw new SpecException("data.delimiter must be one character, got '" + delim + "'");
+        }
+        DataSpec.Normalize normalize = DataSpec.Normalize.valueOf(d.get("normalize").asText().toUpperCase(Locale.ROOT));
+        return new DataSpec(path, format, d.get("header").asBoolean(), delim, label, task, features, categorical,
+                classes, split, valPath, testPath, normalize, image, sequence,
+                DataSpec.OnBadRecord.valueOf(d.get("on_bad_record").asText().toUpperCase(Locale.ROOT)));
+    }
+
+    private static DataSpec.Format formatOf(String path) {
+        String p = path.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|deflate)$", "");
+        if (p.endsWith(".parquet")) {
+            return DataSpec.Format.PARQUET;
+        }
+        if (p.endsWith(".libsvm") || p.endsWith(".svm")) {
+            return DataSpec.Format.LIBSVM;
+        }
+        return DataSpec.Format.CSV;
+    }
+
+    // ------------------------------------------------------------------ model
+
+    private static List<LayerSpec> layers(ObjectNode model, DataSpec data, List<String> warnings) {
+        ArrayNode raw = (ArrayNode) model.get("layers");
+        if (raw == null || raw.isEmpty()) {
+            throw new SpecException("model.layers must list at least the output layer");
+        }
+        String defaultInit = model.has("init") ? model.get("init").asText() : null;
+        Task task = data.task();
+        List<LayerSpec> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            ObjectNode l = (ObjectNode) raw.get(i);
+            String path = "model.layers[" + i + "]";
+            String type = l.get("type").asText();
+            boolean last = i == raw.size() - 1;
+            if (type.equals("output") != last) {
+                throw new SpecException(last
+                        ? path + ".type must be output: the last layer is the output layer, got '" + type + "'"
+                        : path + " is an output layer but is not last: the output layer must be the last of model.layers");
+            }
+            if ((type.equals("conv2d") || type.equals("pooling")) && data.image().isEmpty()) {
+                throw new SpecException(path + ".type '" + type + "' needs image rows: set data.image {height, width, channels}");
+            }
+            if (Set.of("lstm", "simple_rnn", "gru", "self_attention").contains(type) && data.sequence().isEmpty()) {
+                throw new SpecException(path + ".type '" + type + "' needs sequence rows: set data.sequence.steps");
+            }
+            String loss = "";
+            String activation;
+            if (type.equals("output")) {
+                loss = l.has("loss") ? l.get("loss").asText() : defaultLoss(task);
+                activation = l.has("activation") ? l.get("activation").asText() : defaultOutputActivation(task, loss);
+            } else if (l.has("activation")) {
+                activation = l.get("activation").asText();
+            } else {
+                activation = switch (type) {
+                    case "dense", "conv2d" -> "relu";
+                    case "lstm", "simple_rnn", "gru" -> "tanh";
+                    default -> "";
+                };
+            }
+            LayerSpec probe = new LayerSpec(type, 0, "", "", 0, 0, 0, List.of(), List.of(), "", "", List.of(), false, 0,
+                    0, false, "", List.of(), false, 0, 0, path);
+            String init = "";
+            if (probe.hasWeights()) {
+                init = l.has("init") ? l.get("init").asText()
+                        : defaultInit != null ? defaultInit
+                        : RELU_LIKE.contains(activation) ? "he" : "xavier";
+            }
+            int units = l.has("units") ? l.get("units").asInt()
+                    : type.equals("output") && task == Task.BINARY
+                            ? (loss.equals("cce") || loss.equals("weighted_cce") || activation.equals("softmax") ? 2 : 1)
+                            : 0;
+            List<Double> weights = new ArrayList<>();
+            boolean balanced = false;
+            JsonNode cw = l.get("class_weights");
+            if (cw != null) {
+                if (cw.isTextual()) {
+                    balanced = true;
+                } else {
+                    cw.forEach(w -> weights.add(w.asDouble()));
+                }
+            } else if (loss.equals("weighted_cce")) {
+                balanced = true;
+            }
+            LayerSpec layer = new LayerSpec(type, units, activation, init,
+                    l.has("dropout") ? l.get("dropout").asDouble() : 0.0,
+                    l.has("rate") ? l.get("rate").asDouble() : 0.0,
+                    l.has("filters") ? l.get("filters").asInt() : 0,
+                    pair(l.get("kernel")), pair(l.get("stride") != null ? l.get("stride") : l.get("size")),
+                    l.has("padding") ? l.get("padding").asText() : "",
+                    l.has("pool") ? l.get("pool").asText() : "",
+                    pair(l.get("size")),
+                    l.has("return_sequences") && l.get("return_sequences").asBoolean(),
+                    l.has("heads") ? l.get("heads").asInt() : 0,
+                    l.has("head_size") ? l.get("head_size").asInt() : 0,
+                    l.has("projection") && l.get("projection").asBoolean(),
+                    loss, weights, balanced,
+                    l.has("gamma") ? l.get("gamma").asDouble() : 2.0,
+                    l.has("delta") ? l.get("delta").asDouble() : 1.0,
+                    path);
+            checkLayer(layer, l, task, i, warnings);
+            out.add(layer);
+        }
+        return out;
+    }
+
+    private static void checkLayer(LayerSpec l, ObjectNode raw, Task task, int index, List<String> warnings) {
+        String p = l.path();
+        if (index == 0 && (l.type().equals("dropout") || l.dropout() > 0)) {
+            warnings.add(p + ": dropout on the input layer; seed 001 advises against dropout on the first layer");
+        }
+        if (l.init().equals("zeros")) {
+            warnings.add(p + ".init: zeros makes every unit of the layer learn the same thing (identical updates);"
+                    + " seed 004: use he with relu, xavier with tanh");
+        }
+        if (!l.type().equals("output") && l.activation().equals("sigmoid")) {
+            warnings.add(p + ".activation: sigmoid in a hidden layer saturates and slows learning;"
+                    + " seed 001 keeps sigmoid for outputs and recommends relu for hidden layers");
+        }
+        if (!l.type().equals("output") && l.activation().equals("softmax")) {
+            warnings.add(p + ".activation: softmax belongs on a multi-class output layer, not a hidden layer");
+        }
+        if (l.classWeights().size() > 0 || raw.has("class_weights")) {
+            if (!l.type().equals("output") || !(l.loss().equals("weighted_cce") || l.loss().equals("focal"))) {
+                throw new SpecException(p + ".class_weights applies to loss weighted_cce or focal, got loss '" + l.loss() + "'");
+            }
+        }
+        if (!l.type().equals("output")) {
+            return;
+        }
+        String loss = l.loss();
+        String act = l.activation();
+        if (l.dropout() > 0) {
+            warnings.add(p + ".dropout: dropout on the output layer; seed 001 advises against it"
+                    + " (use training.dropout or a dropout layer between hidden layers)");
+        }
+        if (task == Task.REGRESSION) {
+            if (CLASS_LOSSES.contains(loss)) {
+                throw new SpecException(p + ".loss '" + loss + "' is a classification loss but data.task is regression;"
+                        + " use mse, mae or huber");
+            }
+            if (act.equals("softmax")) {
+                throw new SpecException(p + ".activation softmax makes outputs sum to 1, which cannot fit regression targets;"
+                        + " use identity");
+            }
+            if (act.equals("sigmoid") || act.equals("tanh")) {
+                warnings.add(p + ".activation: " + act + " bounds the outputs, while regression targets are unbounded;"
+                        + " seed 004 uses identity outputs for regression");
+            }
+            if (!raw.has("class_weights") && l.balancedWeights()) {
+                throw new SpecException(p + ".class_weights applies to classification");
+            }
+            return;
+        }
+        if (REGRESSION_LOSSES.contains(loss)) {
+            warnings.add(p + ".loss: " + loss + " on a " + task.spelling() + " task; seed 004 uses cross-entropy for"
+                    + " classification (" + defaultLoss(task) + ")");
+        }
+        if ((loss.equals("cce") || loss.equals("weighted_cce")) && !act.equals("softmax")) {
+            throw new SpecException(p + ".activation must be softmax with loss " + loss + ", got '" + act
+                    + "'; or use loss bce with sigmoid");
+        }
+        if ((loss.equals("bce") || loss.equals("focal")) && !(act.equals("sigmoid") || act.equals("softmax"))) {
+            throw new SpecException(p + ".activation must be sigmoid (or softmax) with loss " + loss + ", got '" + act
+                    + "': the loss needs probabilities in (0, 1)");
+        }
+        if (CLASS_LOSSES.contains(loss) && !(act.equals("sigmoid") || act.equals("softmax"))) {
+            throw new SpecException(p + ".activation '" + act + "' does not produce probabilities for loss " + loss);
+        }
+        if (task == Task.MULTILABEL && act.equals("softmax")) {
+            warnings.add(p + ".activation: softmax on a multilabel task forces the labels to compete (they sum to 1);"
+                    + " seed 000: use sigmoid outputs with bce");
+        }
+        if (task == Task.MULTILABEL && (loss.equals("cce") || loss.equals("weighted_cce"))) {
+            warnings.add(p + ".loss: " + loss + " assumes exactly one label per row; seed 000: use bce for multilabel");
+        }
+        if (task == Task.BINARY && l.units() == 1 && (loss.equals("cce") || loss.equals("weighted_cce") || act.equals("softmax"))) {
+            warnings.add(p + ": " + loss + " with " + act + " on a one-output binary model always outputs 1 and never learns;"
+                    + " use loss bce with sigmoid, or units: 2");
+        }
+        if (task == Task.BINARY && l.units() > 2) {
+            throw new SpecException(p + ".units must be 1 (sigmoid) or 2 (softmax) for a binary task, got " + l.units());
+        }
+        if (task == Task.BINARY && l.units() == 2 && act.equals("sigmoid")) {
+            throw new SpecException(p + ": a binary model with 2 outputs needs activation softmax, got sigmoid;"
+                    + " or use units: 1");
+        }
+    }
+
+    private static String defaultLoss(Task task) {
+        return switch (task) {
+            case REGRESSION -> "mse";
+            case MULTICLASS -> "cce";
+            case BINARY, MULTILABEL -> "bce";
+        };
+    }
+
+    private static String defaultOutputActivation(Task task, String loss) {
+        if (task == Task.REGRESSION) {
+            return "identity";
+        }
+        if (loss.equals("cce") || loss.equals("weighted_cce")) {
+            return "softmax";
+        }
+        return task == Task.MULTICLASS ? "softmax" : "sigmoid";
+    }
+
+    // ------------------------------------------------------------------ training and metrics
+
+    private static JobSpec.Training training(ObjectNode t, List<String> warnings) {
+        String optimizer = t.has("optimizer") ? t.get("optimizer").asText() : "adam";
+        double lr = t.has("lr") ? t.get("lr").asDouble() : switch (optimizer) {
+            case "sgd", "momentum", "adagrad" -> 0.01;
+            default -> 0.001;
+        };
+        double wd = t.has("weight_decay") ? t.get("weight_decay").asDouble() : optimizer.equals("adamw") ? 0.01 : 0.0;
+        if (lr > 0.1) {
+            warnings.add("training.lr: " + lr + " is very high and risks divergence (seed 001: 0.1 is already very high;"
+                    + " 0.001 is the standard for Adam)");
+        } else if ((optimizer.startsWith("adam") || optimizer.equals("rmsprop")) && lr > 0.01) {
+            warnings.add("training.lr: " + lr + " is high for " + optimizer + " (seed 001 recommends 0.001)");
+        }
+        if (t.get("l2").asDouble() > 0 && wd > 0) {
+            warnings.add("training: both l2 and weight_decay regularize the weights; seed 001: add regularization"
+                    + " progressively, one at a time");
+        }
+        return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
+                t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
+                t.has("batch_size") ? t.get("batch_size").asInt() : 32, t.has("epochs") ? t.get("epochs").asInt() : 100,
+                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null);
+    }
+
+    private static JobSpec.Metrics metrics(ObjectNode m, Task task) {
+        List<String> valid = task == Task.REGRESSION ? SpecSchema.REGRESSION_METRICS : SpecSchema.CLASSIFICATION_METRICS;
+        List<String> compute = m.has("compute") ? strings(m.get("compute"))
+                : task == Task.REGRESSION ? List.of("rmse", "mae", "mse", "r2")
+                : List.of("accuracy", "precision", "recall", "f1", "auc");
+        for (int i = 0; i < compute.size(); i++) {
+            if (!valid.contains(compute.get(i))) {
+                throw new SpecException("metrics.compute[" + i + "] '" + compute.get(i) + "' is not computed for a "
+                        + task.spelling() + " task; use " + String.join(", ", valid));
+            }
+        }
+        String select = m.has("select") ? m.get("select").asText() : compute.get(0);
+        if (!valid.contains(select)) {
+            throw new SpecException("metrics.select '" + select + "' is not computed for a " + task.spelling()
+                    + " task; use one of " + String.join(", ", valid));
+        }
+        LinkedHashSet<String> all = new LinkedHashSet<>(compute);
+        all.add(select);
+        return new JobSpec.Metrics(List.copyOf(all), select);
+    }
+
+    private static JobSpec.EarlyStopping earlyStopping(ObjectNode e, JobSpec.Metrics metrics, List<String> warnings) {
+        String monitor = e.get("monitor").asText();
+        List<String> allowed = new ArrayList<>();
+        allowed.add("val_loss");
+        metrics.compute().forEach(m -> allowed.add("val_" + m));
+        if (!allowed.contains(monitor)) {
+            throw new SpecException("training.early_stopping.monitor must be one of " + String.join(", ", allowed)
+                    + ", got '" + monitor + "'" + Schema.didYouMean(monitor, allowed));
+        }
+        String mode = e.get("mode").asText();
+        String metric = monitor.substring(4);
+        boolean maximize = mode.equals("auto") ? !Set.of("loss", "mae", "mse", "rmse").contains(metric) : mode.equals("max");
+        boolean enabled = e.get("enabled").asBoolean();
+        if (!enabled) {
+            warnings.add("training.early_stopping.enabled: false; seed 001 lists 'no early stopping' among the common"
+                    + " mistakes (waste of time and overfitting)");
+        }
+        return new JobSpec.EarlyStopping(enabled, monitor, maximize, e.get("patience").asInt(),
+                e.get("min_delta").asDouble(), e.get("restore_best").asBoolean());
+    }
+
+    /** Writes the derived defaults into the resolved tree so that {@code validate} shows them. */
+    private static void writeBack(ObjectNode tree, DataSpec data, List<LayerSpec> layers, JobSpec.Training t,
+                                  JobSpec.Metrics m) {
+        ObjectNode d = (ObjectNode) tree.get("data");
+        d.put("format", data.format().name().toLowerCase(Locale.ROOT));
+        ArrayNode label = d.putArray("label");
+        data.label().forEach(label::add);
+        ArrayNode raw = (ArrayNode) tree.at("/model/layers");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            ObjectNode n = (ObjectNode) raw.get(i);
+            if (!l.activation().isEmpty()) {
+                n.put("activation", l.activation());
+            }
+            if (!l.init().isEmpty()) {
+                n.put("init", l.init());
+            }
+            if (l.type().equals("output")) {
+                n.put("loss", l.loss());
+                if (l.units() > 0) {
+                    n.put("units", l.units());
+                }
+                if (l.balancedWeights()) {
+                    n.put("class_weights", "balanced");
+                }
+            }
+        }
+        ObjectNode tr = (ObjectNode) tree.get("training");
+        tr.put("optimizer", t.optimizer());
+        tr.put("lr", t.lr());
+        tr.put("batch_size", t.batchSize());
+        tr.put("epochs", t.epochs());
+        tr.put("weight_decay", t.weightDecay());
+        ObjectNode es = (ObjectNode) tr.get("early_stopping");
+        es.put("mode", t.earlyStopping().maximize() ? "max" : "min");
+        ObjectNode mt = (ObjectNode) tree.get("metrics");
+        ArrayNode compute = mt.putArray("compute");
+        m.compute().forEach(compute::add);
+        mt.put("select", m.select());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String check(Schema root, String path, String value, Schema.Str s) {
+        return s.resolve(Schema.F.textNode(value), path).asText();
+    }
+
+    private static Optional<String> text(ObjectNode root, String section, String key) {
+        JsonNode s = root.get(section);
+        if (s == null || !s.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode v = s.get(key);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new SpecException(section + "." + key + " must be a string, got " + Schema.show(v));
+        }
+        return Optional.of(v.asText());
+    }
+
+    private static Optional<String> optText(ObjectNode n, String key) {
+        return n.has(key) ? Optional.of(n.get(key).asText()) : Optional.empty();
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (n.isArray()) {
+            n.forEach(v -> out.add(v.asText()));
+        } else {
+            out.add(n.asText());
+        }
+        return out;
+    }
+
+    private static List<Integer> pair(JsonNode n) {
+        if (n == null) {
+            return List.of();
+        }
+        if (n.isArray()) {
+            return List.of(n.get(0).asInt(), n.get(1).asInt());
+        }
+        return List.of(n.asInt(), n.asInt());
+    }
+
+    private static String round(double d) {
+        return String.format(Locale.ROOT, "%.4g", d);
+    }
+}

@@ -1,0 +1,204 @@
+package io.spindle.driver.spec;
+
+import static io.spindle.driver.spec.Schema.fraction;
+import static io.spindle.driver.spec.Schema.integer;
+import static io.spindle.driver.spec.Schema.nonNegative;
+import static io.spindle.driver.spec.Schema.obj;
+import static io.spindle.driver.spec.Schema.oneOf;
+import static io.spindle.driver.spec.Schema.positive;
+import static io.spindle.driver.spec.Schema.positiveInt;
+import static io.spindle.driver.spec.Schema.string;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job spec's schema: every key, its type, bounds, default and documentation. The README's
+ * spec reference and {@code spindle schema} are generated from, or checked against, this one
+ * definition.
+ */
+public final class SpecSchema {
+
+    /** Activations accepted on any layer. */
+    public static final List<String> ACTIVATIONS =
+            List.of("relu", "leaky_relu", "prelu", "sigmoid", "tanh", "softmax", "gelu", "swish", "identity");
+    /** Weight initializations. */
+    public static final List<String> INITS = List.of("xavier", "he", "uniform", "normal", "zeros");
+    /** Loss functions of the output layer. */
+    public static final List<String> LOSSES = List.of("mse", "mae", "huber", "bce", "cce", "weighted_cce", "focal");
+    /** Optimizers. */
+    public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
+    /** Presets (seed 004's common configurations). */
+    public static final List<String> PRESETS =
+            List.of("classification", "binary", "multilabel", "regression", "imbalanced", "timeseries", "image");
+    /** Classification metrics. */
+    public static final List<String> CLASSIFICATION_METRICS =
+            List.of("accuracy", "precision", "recall", "f1", "f1_macro", "precision_macro", "recall_macro", "auc");
+    /** Regression metrics. */
+    public static final List<String> REGRESSION_METRICS = List.of("mae", "mse", "rmse", "r2");
+
+    private static final Schema ROOT = build();
+
+    private SpecSchema() {
+    }
+
+    /** @return the root object schema */
+    public static Schema root() {
+        return ROOT;
+    }
+
+    /** @return the JSON Schema document printed by {@code spindle schema} */
+    public static ObjectNode jsonSchema() {
+        ObjectNode s = ROOT.jsonSchema();
+        ObjectNode out = Schema.F.objectNode();
+        out.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        out.put("$id", "https://spindle.io/schema/job-spec.json");
+        out.put("title", "Spindle job spec");
+        out.setAll(s);
+        return out;
+    }
+
+    private static Schema build() {
+        List<String> allMetrics = new java.util.ArrayList<>(CLASSIFICATION_METRICS);
+        allMetrics.addAll(REGRESSION_METRICS);
+        Schema strOrList = new Schema.AnyOf(List.of(string(null), new Schema.Arr(string(null), 1, null)),
+                "a column name, or a list of column names");
+
+        Schema split = obj("random split of the rows, seeded; fractions must sum to 1")
+                .def("train", fraction("fraction of rows used for training"), 0.7)
+                .def("validation", fraction("fraction used for validation (early stopping, model selection)"), 0.15)
+                .def("test", fraction("fraction used once, by the final model"), 0.15)
+                .def("seed", integer(0, "split seed"), 42)
+                .build();
+        Schema image = obj("image geometry of the feature columns (row by row, channels interleaved)")
+                .req("height", positiveInt("pixels"))
+                .req("width", positiveInt("pixels"))
+                .def("channels", positiveInt("1 grey, 3 colour"), 1)
+                .build();
+        Schema sequence = obj("the feature columns are `steps` consecutive time steps, step-major")
+                .req("steps", positiveInt("time steps per row"))
+                .build();
+        Schema classes = new Schema.AnyOf(List.of(positiveInt("number of classes; labels are 0..n-1"),
+                new Schema.Arr(new Schema.AnyOf(List.of(string(null), Schema.number(null)), null), 2, null)),
+                "declared classes: a count (labels 0..n-1) or the label values in index order");
+        Schema data = obj("where the rows are and what to predict")
+                .req("path", string("file, folder or glob; any Hadoop FS URI (file:, hdfs:, s3a:) or a local path"))
+                .opt("format", oneOf("file encoding; default from the file extension (csv otherwise)", "csv", "parquet", "libsvm"))
+                .def("header", new Schema.Bool("CSV: the first line names the columns"), true)
+                .def("delimiter", string("CSV field separator"), ",")
+                .opt("label", strOrList)
+                .opt("task", oneOf("what is predicted; default from model.preset", "regression", "binary", "multiclass", "multilabel"))
+                .def("features", new Schema.Arr(string(null), 0, "feature columns; empty: every non-label column"), List.of())
+                .def("categorical", new Schema.Arr(string(null), 0, "feature columns to one-hot encode"), List.of())
+                .opt("classes", classes)
+                .def("split", split, Map.of())
+                .opt("validation_path", string("explicit validation data (replaces the validation fraction)"))
+                .opt("test_path", string("explicit test data (replaces the test fraction)"))
+                .opt("normalize", oneOf("feature scaling fitted on the train split only (regression targets too); default from the preset",
+                        "standardize", "minmax", "none"))
+                .opt("image", image)
+                .opt("sequence", sequence)
+                .def("on_bad_record", oneOf("fail: stop at the first bad row naming file, line and column; skip: drop and count it",
+                        "fail", "skip"), "fail")
+                .build();
+
+        Map<String, Schema.Obj> layers = new LinkedHashMap<>();
+        Schema act = oneOf("activation", ACTIVATIONS.toArray(String[]::new));
+        Schema init = oneOf("weight initialization; default: he for relu-like, xavier otherwise", INITS.toArray(String[]::new));
+        Schema dropout = fraction("dropout rate applied to this layer's input");
+        Schema size2 = new Schema.AnyOf(List.of(positiveInt(null), new Schema.Arr(positiveInt(null), 2, null)),
+                "an integer or [height, width]");
+        layers.put("dense", obj("fully connected layer")
+                .req("units", positiveInt("output units"))
+                .opt("activation", act).opt("init", init).opt("dropout", dropout).build());
+        layers.put("dropout", obj("drops a fraction of its inputs while training")
+                .req("rate", fraction("fraction of inputs dropped")).build());
+        layers.put("batch_norm", obj("batch normalization").opt("dropout", dropout).build());
+        layers.put("conv2d", obj("2-D convolution (needs data.image)")
+                .req("filters", positiveInt("output channels"))
+                .def("kernel", size2, 3).def("stride", size2, 1)
+                .def("padding", oneOf("same keeps the size, valid shrinks it", "same", "valid"), "same")
+                .opt("activation", act).opt("init", init).opt("dropout", dropout).build());
+        layers.put("pooling", obj("2-D pooling (needs data.image)")
+                .def("pool", oneOf("pooling kind", "max", "avg"), "max")
+                .def("size", size2, 2).opt("stride", size2).build());
+        layers.put("global_pooling", obj("pools over all spatial positions or time steps")
+                .def("pool", oneOf("pooling kind", "max", "avg"), "avg").build());
+        for (String rnn : List.of("lstm", "simple_rnn", "gru")) {
+            layers.put(rnn, obj(rnn + " recurrent layer (needs data.sequence)")
+                    .req("units", positiveInt("hidden units"))
+                    .opt("activation", act).opt("init", init).opt("dropout", dropout)
+                    .def("return_sequences", new Schema.Bool("pass every time step on (true) or only the last (false)"), false)
+                    .build());
+        }
+        layers.put("self_attention", obj("multi-head dot-product self-attention over time steps (needs data.sequence)")
+                .def("heads", positiveInt("attention heads"), 1)
+                .opt("head_size", positiveInt("size of each head; default: input size / heads"))
+                .def("projection", new Schema.Bool("project queries, keys, values and output"), true)
+                .build());
+        layers.put("output", obj("the output layer (last); units, activation and loss default from data.task")
+                .opt("units", positiveInt("outputs; default: classes, labels or targets of the data"))
+                .opt("activation", act).opt("init", init).opt("dropout", dropout)
+                .opt("loss", oneOf("loss; default from the task", LOSSES.toArray(String[]::new)))
+                .opt("class_weights", new Schema.AnyOf(List.of(oneOf(null, "balanced"),
+                        new Schema.Arr(positive(null), 2, null)), "weighted_cce / focal: per-class weights, or balanced"))
+                .def("gamma", nonNegative("focal loss focusing parameter"), 2.0)
+                .def("delta", positive("huber loss threshold"), 1.0)
+                .build());
+        Schema layerList = new Schema.Arr(new Schema.Tagged("type", layers, "a layer"), 1,
+                "layers in order; the last is the output layer");
+
+        Schema model = obj("the network")
+                .opt("preset", oneOf("fills defaults from the seeds' common configurations; default from data.task",
+                        PRESETS.toArray(String[]::new)))
+                .opt("init", oneOf("default initialization of every layer; default: he for relu-like activations, xavier otherwise",
+                        INITS.toArray(String[]::new)))
+                .opt("layers", layerList)
+                .build();
+
+        Schema early = obj("early stopping on a validation quantity, checked after every epoch")
+                .def("enabled", new Schema.Bool("stop when the monitored value stops improving"), true)
+                .def("monitor", string("val_loss or val_<metric>"), "val_loss")
+                .def("mode", oneOf("auto: min for losses and errors, max for scores", "auto", "min", "max"), "auto")
+                .def("patience", integer(1, "epochs without improvement before stopping"), 15)
+                .def("min_delta", nonNegative("smallest change that counts as an improvement"), 0.0)
+                .def("restore_best", new Schema.Bool("keep the parameters of the best epoch"), true)
+                .build();
+        Schema training = obj("the optimization")
+                .opt("optimizer", oneOf("optimizer; momentum is SGD with Nesterov momentum", OPTIMIZERS.toArray(String[]::new)))
+                .opt("lr", positive("learning rate"))
+                .def("momentum", fraction("momentum coefficient (momentum)"), 0.9)
+                .def("beta1", fraction("Adam/AdamW first-moment decay"), 0.9)
+                .def("beta2", fraction("Adam/AdamW second-moment decay"), 0.999)
+                .def("epsilon", positive("Adam/AdamW/RMSprop/AdaGrad epsilon"), 1e-8)
+                .def("rho", fraction("RMSprop decay of the squared-gradient average"), 0.9)
+                .opt("batch_size", positiveInt("minibatch size"))
+                .opt("epochs", positiveInt("maximum epochs"))
+                .def("seed", integer(0, "seed of initialization, shuffling and dropout"), 42)
+                .def("l2", nonNegative("L2 penalty added to the loss"), 0.0)
+                .opt("weight_decay", nonNegative("decoupled weight decay (AdamW-style)"))
+                .def("dropout", fraction("dropout rate after every hidden layer"), 0.0)
+                .def("early_stopping", early, Map.of())
+                .build();
+        Schema metrics = obj("what is measured")
+                .opt("compute", new Schema.Arr(oneOf("metric", allMetrics.toArray(String[]::new)), 1,
+                        "metrics computed on validation (every epoch) and test (once); default from the task"))
+                .opt("select", oneOf("validation metric that ranks models; default from the preset", allMetrics.toArray(String[]::new)))
+                .build();
+        Schema cluster = obj("data-parallel training")
+                .def("workers", positiveInt("partitions trained in parallel"), 1)
+                .opt("averaging_period", positiveInt("minibatches each worker trains between parameter averages"))
+                .build();
+
+        return obj("a Spindle job spec")
+                .opt("name", string("run name; default: the spec file's name"))
+                .req("data", data)
+                .def("model", model, Map.of())
+                .def("training", training, Map.of())
+                .def("metrics", metrics, Map.of())
+                .def("cluster", cluster, Map.of())
+                .build();
+    }
+}

@@ -1,0 +1,23 @@
+package io.spindle.driver.train;
+
+import io.spindle.kernels.eval.Metrics;
+import java.util.List;
+
+/**
+ * The outcome of a training run.
+ *
+ * @param status COMPLETED, EARLY_STOPPED or DIVERGED
+ * @param epochs the epochs run, in order
+ * @param bestEpoch 1-based epoch whose parameters were kept (0 if none finished)
+ * @param validation validation metrics of the kept parameters
+ * @param test test metrics of the kept parameters (evaluated once)
+ * @param params the kept parameters
+ * @param seconds wall seconds of the whole run
+ * @param diagnosis advice when the run went wrong (empty otherwise)
+ */
+public record TrainResult(String status, List<EpochRecord> epochs, int bestEpoch, Metrics validation, Metrics test,
+                          float[] params, double seconds, String diagnosis) {
+    public TrainResult {
+        epochs = List.copyOf(epochs);
+    }
+}

@@ -1,0 +1,125 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.data.DataException;
+import io.spindle.driver.job.OutputDir;
+import io.spindle.driver.job.Provenance;
+import io.spindle.driver.spec.SpecException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code spindle} command line and the {@code spark-submit} main class. Exit codes: 0 ok,
+ * 1 the job failed, 2 bad usage or bad input.
+ */
+@Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Distributed deep-learning training and hyperparameter sweeps on Apache Spark.",
+        subcommands = {TrainCommand.class, ValidateCommand.class, SchemaCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    /** Exit code of a job that ran and failed. */
+    public static final int FAILED = 1;
+    /** Exit code of bad usage or bad input. */
+    public static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return BAD_INPUT;
+    }
+
+    /**
+     * @param args command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the CLI without exiting (for tests and embedding).
+     *
+     * @param args command line
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        quietLogs(verbose);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? BAD_INPUT : FAILED);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            err.println("see: spindle " + (ex.getCommandLine().getCommandName().equals("spindle") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parse) -> {
+            Throwable root = userError(ex);
+            err.println("error: " + (root != null ? root.getMessage() : describe(ex)));
+            if (verbose) {
+                ex.printStackTrace(err);
+            } else if (root == null) {
+                err.println("(run with --verbose for the stack trace)");
+            }
+            err.flush();
+            return root != null ? BAD_INPUT : FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    /** @return the user-input error in the cause chain (spec, data, output), or null */
+    static Throwable userError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && (c.getMessage() == null || c.getMessage().isBlank())) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage().split("\n")[0]);
+    }
+
+    static void quietLogs(boolean verbose) {
+        Level level = verbose ? Level.INFO : Level.WARN;
+        Configurator.setRootLevel(level);
+        if (!verbose) {
+            Configurator.setLevel("org.apache.spark", Level.ERROR);
+            Configurator.setLevel("org.apache.hadoop", Level.ERROR);
+            Configurator.setLevel("org.sparkproject", Level.ERROR);
+            Configurator.setLevel("org.nd4j", Level.ERROR);
+            Configurator.setLevel("org.deeplearning4j", Level.ERROR);
+        }
+    }
+
+    /** Version line: Spindle, Spark, DL4J, Java. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"spindle " + Provenance.spindleVersion() + " (Spark "
+                    + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+
+    /** Options every subcommand shares. */
+    static class Common {
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+    }
+}

@@ -1,0 +1,31 @@
+package io.spindle.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The CLI's Spark session: an embedded {@code local[*]} unless a master is given or spark-submit set one. */
+final class Sessions {
+
+    private Sessions() {
+    }
+
+    /**
+     * @param master master URL, or null for spark-submit's or {@code local[*]}
+     * @return the session
+     */
+    static SparkSession open(String master) {
+        SparkSession.Builder b = SparkSession.builder().appName("spindle");
+        String configured = System.getProperty("spark.master");
+        if (master != null) {
+            b.master(master);
+        } else if (configured == null) {
+            b.master("local[*]");
+        }
+        if (System.getenv("SPARK_LOCAL_IP") == null && System.getProperty("spark.driver.host") == null) {
+            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+        SparkSession s = b.getOrCreate();
+        s.sparkContext().setLogLevel(org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString());
+        return s;
+    }
+}

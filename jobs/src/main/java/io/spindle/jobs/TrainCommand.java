@@ -1,0 +1,52 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.job.TrainJob;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.SpecParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spindle train SPEC [--output DIR] [--master URL] [--set k=v]... [--overwrite]}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the network a job spec describes and write the model, provenance.json and summary.json.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "the job spec (YAML)")
+    Path specFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+            description = "output folder, any Hadoop FS URI (default: spindle-out/<spec name>)")
+    String output;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or spark-submit's)")
+    String master;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a spec key, e.g. --set training.lr=0.01")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--overwrite", description = "replace an existing output folder")
+    boolean overwrite;
+
+    @Mixin
+    Main.Common common;
+
+    @Override
+    public Integer call() {
+        JobSpec spec = SpecParser.parse(specFile, overrides);
+        String out = output != null ? output : "spindle-out/" + spec.name();
+        SparkSession spark = Sessions.open(master);
+        try {
+            var summary = TrainJob.run(spark, spec, out, overwrite, System.out);
+            return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}

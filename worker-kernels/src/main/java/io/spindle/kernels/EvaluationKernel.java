@@ -1,0 +1,59 @@
+package io.spindle.kernels;
+
+import io.spindle.kernels.eval.MetricsAccumulator;
+import io.spindle.kernels.eval.TaskKind;
+import java.util.Iterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The executor's evaluation step: mergeable metrics of a partition under given parameters. */
+public final class EvaluationKernel {
+
+    private EvaluationKernel() {
+    }
+
+    /**
+     * @param partition the partition index
+     * @param rows the partition's rows (read only the first time this executor sees the partition)
+     * @param task what to evaluate
+     * @param params the parameters to evaluate
+     * @return the partition's metrics, including the summed loss (without regularization terms)
+     */
+    public static MetricsAccumulator evaluate(int partition, Iterator<Block> rows, EvalTask task, float[] params) {
+        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
+        MetricsAccumulator acc = MetricsAccumulator.create(task.kind(), task.outputs());
+        if (data.rows() == 0) {
+            return acc;
+        }
+        MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "eval#" + partition, task.configJson());
+        synchronized (net) {
+            net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+            long n = data.rows();
+            for (long start = 0; start < n; start += task.batchSize()) {
+                long end = Math.min(n, start + task.batchSize());
+                INDArray f = task.shape().features(data.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+                INDArray stored = data.labels().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                INDArray l = task.shape().labels(stored);
+                INDArray out = net.output(f, false);
+                double loss = net.scoreExamples(new DataSet(f, l), false).sumNumber().doubleValue();
+                acc.addLoss(loss, end - start);
+                INDArray pred = out;
+                INDArray truth = stored;
+                if (task.kind() == TaskKind.BINARY && out.size(1) == 2) {
+                    pred = out.getColumn(1, true);
+                }
+                if (task.kind() == TaskKind.REGRESSION && task.labelScale().length > 0) {
+                    INDArray scale = Nd4j.createFromArray(task.labelScale()).reshape(1, task.labelScale().length);
+                    INDArray shift = Nd4j.createFromArray(task.labelShift()).reshape(1, task.labelShift().length);
+                    pred = pred.mulRowVector(scale).addiRowVector(shift);
+                    truth = truth.mulRowVector(scale).addiRowVector(shift);
+                }
+                acc.add(truth, pred);
+            }
+        }
+        return acc;
+    }
+}

@@ -1,0 +1,31 @@
+package io.spindle.kernels;
+
+import java.io.Serializable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What a partition sends back after a round: sample-weighted sums, so that adding results and
+ * dividing by {@link #samples()} gives the weighted average.
+ *
+ * @param weightedParams parameters times the samples trained (a row vector)
+ * @param weightedUpdaterState updater state times the samples trained (a row vector; may be empty)
+ * @param samples rows trained this round
+ * @param batches minibatches trained this round
+ * @param lossSum sum over minibatches of (mean minibatch loss x minibatch rows)
+ * @param finite false when a loss or parameter became NaN or infinite
+ * @param computeNanos time spent in training steps
+ */
+public record PartitionResult(INDArray weightedParams, INDArray weightedUpdaterState, long samples, int batches,
+                              double lossSum, boolean finite, long computeNanos) implements Serializable {
+
+    /**
+     * @param other another partition's result (arrays of equal length)
+     * @return the element-wise sum (a new result; neither input is modified)
+     */
+    public PartitionResult plus(PartitionResult other) {
+        return new PartitionResult(weightedParams.add(other.weightedParams),
+                weightedUpdaterState.add(other.weightedUpdaterState), samples + other.samples,
+                batches + other.batches, lossSum + other.lossSum, finite && other.finite,
+                computeNanos + other.computeNanos);
+    }
+}

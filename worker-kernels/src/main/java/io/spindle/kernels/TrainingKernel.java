@@ -1,0 +1,101 @@
+package io.spindle.kernels;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The executor's training step: one narrow method that trains a partition for a round from the
+ * broadcast state and returns sample-weighted sums for the driver to average.
+ */
+public final class TrainingKernel {
+
+    /** The current epoch's minibatches per trial and partition, so partial-epoch rounds reuse them. */
+    private record EpochBatches(int epoch, List<DataSet> batches) { }
+
+    private static final Map<String, EpochBatches> EPOCHS = new ConcurrentHashMap<>();
+
+    private TrainingKernel() {
+    }
+
+    /**
+     * Trains {@code task.steps()} minibatches (or to the end of the epoch) of this partition,
+     * starting from {@code state}, on the network this executor keeps for the trial.
+     *
+     * @param partition the partition index
+     * @param rows the partition's rows (read only the first time this executor sees the partition)
+     * @param task what to train
+     * @param state parameters and updater state to start from
+     * @return the sample-weighted parameters and updater state after the round, with loss and counts
+     */
+    public static PartitionResult train(int partition, Iterator<Block> rows, WorkerTask task, ModelState state) {
+        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
+        MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "train#" + partition, task.configJson());
+        synchronized (net) {
+            net.setParams(Nd4j.createFromArray(state.params()).reshape(1, state.params().length));
+            INDArray updater = net.getUpdater().getStateViewArray();
+            if (updater != null && state.updaterState().length > 0) {
+                updater.assign(Nd4j.createFromArray(state.updaterState()).reshape(updater.shape()));
+            }
+            net.getLayerWiseConfigurations().setIterationCount(task.iteration());
+            net.getLayerWiseConfigurations().setEpochCount(task.epoch());
+            if (!Double.isNaN(task.learningRate())) {
+                net.setLearningRate(task.learningRate());
+            }
+            Nd4j.getRandom().setSeed(Batches.mix(task.seed(), 1_000_003L * task.epoch() + task.firstBatch(), partition));
+
+            String key = task.trialId() + "#" + partition;
+            EpochBatches eb = EPOCHS.get(key);
+            if (eb == null || eb.epoch() != task.epoch()) {
+                int[] order = Batches.epochOrder((int) data.rows(), task.seed(), task.epoch(), partition);
+                eb = new EpochBatches(task.epoch(), Batches.epoch(data, order, task.batchSize(), task.shape()));
+                EPOCHS.put(key, eb);
+            }
+            List<DataSet> batches = eb.batches();
+            int end = task.steps() < 0 ? batches.size() : Math.min(batches.size(), task.firstBatch() + task.steps());
+            long samples = 0;
+            double lossSum = 0;
+            boolean finite = true;
+            int trained = 0;
+            long t0 = System.nanoTime();
+            for (int b = task.firstBatch(); b < end; b++) {
+                DataSet ds = batches.get(b);
+                net.fit(ds);
+                double score = net.score();
+                trained++;
+                samples += ds.numExamples();
+                lossSum += score * ds.numExamples();
+                if (!Double.isFinite(score)) {
+                    finite = false;
+                    break;
+                }
+            }
+            long nanos = System.nanoTime() - t0;
+            // doubles: p * n / n is exact for float p and n < 2^24, so one worker round-trips bit for bit
+            INDArray params = net.params().castTo(DataType.DOUBLE).reshape(1, net.numParams());
+            INDArray upd = updater == null ? Nd4j.create(DataType.DOUBLE, 1, 0)
+                    : updater.castTo(DataType.DOUBLE).reshape(1, updater.length());
+            if (finite && !Double.isFinite(params.sumNumber().doubleValue())) {
+                finite = false;
+            }
+            long weight = Math.max(samples, 0);
+            return new PartitionResult(params.muli(weight), upd.muli(weight), samples, trained, lossSum, finite, nanos);
+        }
+    }
+
+    /**
+     * Frees this executor's cached networks and batches of a trial.
+     *
+     * @param trialId the trial
+     */
+    public static void release(String trialId) {
+        EPOCHS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
+        ExecutorCache.evict(trialId);
+    }
+}
