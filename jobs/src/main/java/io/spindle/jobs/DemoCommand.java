@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,23 +23,26 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Main.Common common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         Path home = Path.of(System.getProperty("spindle.home", "."));
-        Path spec = home.resolve("conf/jobs/digits.yaml");
-        if (!Files.exists(spec)) {
-            throw new io.spindle.driver.spec.SpecException("demo spec " + spec + " not found: run the demo from the"
+        Path specFile = home.resolve("conf/jobs/digits.yaml");
+        if (!Files.exists(specFile)) {
+            throw new io.spindle.driver.spec.SpecException("demo spec " + specFile + " not found: run the demo from the"
                     + " Spindle folder (./spindle demo)");
         }
-        JobSpec job = SpecParser.parse(spec, List.of("data.path=" + home.resolve("conf/datasets/digits.csv")));
-        System.out.println("Spindle demo: " + job.name() + " (" + spec + "), an MLP on 1,797 handwritten 8x8 digits,"
+        JobSpec job = SpecParser.parse(specFile, List.of("data.path=" + home.resolve("conf/datasets/digits.csv")));
+        spec.commandLine().getOut().println("Spindle demo: " + job.name() + " (" + specFile + "), an MLP on 1,797 handwritten 8x8 digits,"
                 + " on Spark local[*]");
-        SparkSession spark = Sessions.open(null);
+        Sessions.Handle spark = Sessions.open(null);
         try {
-            TrainJob.run(spark, job, output, true, System.out);
+            TrainJob.run(spark.session(), job, output, true, spec.commandLine().getOut());
             return 0;
         } finally {
-            spark.stop();
+            spark.close();
         }
     }
 }

@@ -75,7 +75,10 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return root != null ? BAD_INPUT : FAILED;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     /** @return the user-input error in the cause chain (spec, data, output), or null */

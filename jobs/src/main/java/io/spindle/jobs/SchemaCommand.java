@@ -9,9 +9,12 @@ import picocli.CommandLine.Command;
 @Command(name = "schema", mixinStandardHelpOptions = true,
         description = "Print the JSON Schema of job specs (point your editor's YAML support at it).")
 final class SchemaCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        System.out.println(SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(SpecSchema.jsonSchema()));
+        spec.commandLine().getOut().println(SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(SpecSchema.jsonSchema()));
         return 0;
     }
 }

@@ -9,10 +9,29 @@ final class Sessions {
     }
 
     /**
+     * A session and whether this command owns it: a session that already existed (spark-submit's
+     * or an embedding application's) is left running.
+     *
+     * @param session the session
+     * @param owned whether {@link #close()} stops it
+     */
+    record Handle(SparkSession session, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                session.stop();
+            }
+        }
+    }
+
+    /**
      * @param master master URL, or null for spark-submit's or {@code local[*]}
      * @return the session
      */
-    static SparkSession open(String master) {
+    static Handle open(String master) {
+        if (SparkSession.getDefaultSession().isDefined() && master == null) {
+            return new Handle(SparkSession.getDefaultSession().get(), false);
+        }
         SparkSession.Builder b = SparkSession.builder().appName("spindle");
         String configured = System.getProperty("spark.master");
         if (master != null) {
@@ -26,6 +45,6 @@ final class Sessions {
         b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel(org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString());
-        return s;
+        return new Handle(s, true);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,16 +36,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     Main.Common common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        JobSpec spec = SpecParser.parse(specFile, overrides);
-        String out = output != null ? output : "spindle-out/" + spec.name();
-        SparkSession spark = Sessions.open(master);
+        JobSpec job = SpecParser.parse(specFile, overrides);
+        String out = output != null ? output : "spindle-out/" + job.name();
+        Sessions.Handle spark = Sessions.open(master);
         try {
-            var summary = TrainJob.run(spark, spec, out, overwrite, System.out);
+            var summary = TrainJob.run(spark.session(), job, out, overwrite, spec.commandLine().getOut());
             return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
         } finally {
-            spark.stop();
+            spark.close();
         }
     }
 }

@@ -27,14 +27,17 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     Main.Common common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        JobSpec spec = SpecParser.parse(specFile, overrides);
-        System.out.print(SpecTrees.toYaml(spec.resolved()));
-        for (String w : spec.warnings()) {
-            System.err.println("warning: " + w);
+        JobSpec job = SpecParser.parse(specFile, overrides);
+        spec.commandLine().getOut().println(SpecTrees.toYaml(job.resolved()).stripTrailing());
+        for (String w : job.warnings()) {
+            spec.commandLine().getErr().println("warning: " + w);
         }
-        System.err.println(specFile + ": valid" + (spec.warnings().isEmpty() ? "" : ", " + spec.warnings().size()
+        spec.commandLine().getErr().println(specFile + ": valid" + (job.warnings().isEmpty() ? "" : ", " + job.warnings().size()
                 + " warning(s)"));
         return 0;
     }

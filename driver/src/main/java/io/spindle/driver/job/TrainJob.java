@@ -15,7 +15,7 @@ import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Trainer;
 import io.spindle.kernels.Block;
 import io.spindle.kernels.eval.Metrics;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class TrainJob {
      * @param out where progress lines go
      * @return the summary written to {@code summary.json}
      */
-    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintStream out) {
+    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintWriter out) {
         OutputDir dir = OutputDir.check(output, overwrite, spark.sparkContext().hadoopConfiguration());
         PreparedData data = DataLoader.load(spark, spec.data());
         long[] counts = classCounts(spec, data);
@@ -61,7 +61,10 @@ public final class TrainJob {
                 rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
         String select = spec.metrics().select();
         Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC());
-        TrainResult result = trainer.train(spec, data, conf, e -> out.println(line(e, spec.training().epochs(), select)));
+        TrainResult result = trainer.train(spec, data, conf, e -> {
+            out.println(line(e, spec.training().epochs(), select));
+            out.flush();
+        });
 
         if (result.bestEpoch() > 0) {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -80,6 +83,7 @@ public final class TrainJob {
             out.println("diagnosis: " + result.diagnosis());
         }
         out.println("wrote " + dir.path());
+        out.flush();
         return summary;
     }
 

@@ -297,8 +297,10 @@ public sealed interface Schema {
                         + ", got " + show(t) + didYouMean(name, List.copyOf(variants.keySet())));
             }
             ObjectNode copy = ((ObjectNode) v).deepCopy();
-            copy.put(tag, name);
-            return variant.resolve(copy, path);
+            copy.remove(tag);
+            ObjectNode out = F.objectNode().put(tag, name);
+            out.setAll((ObjectNode) variant.resolve(copy, path));
+            return out;
         }
 
         @Override

@@ -117,7 +117,7 @@ class SpecParserTest {
                         "model.layers[0] is an output layer but is not last"),
                 Arguments.of(BASE + "model: {layers: [{type: conv2d, filters: 3}, {type: output}]}\n",
                         "needs image rows: set data.image"),
-                Arguments.of(BASE + "data: {split: {train: 0.5, validation: 0.2, test: 0.2}}\n",
+                Arguments.of(BASE + "  split: {train: 0.5, validation: 0.2, test: 0.2}\n",
                         "data.split fractions must sum to 1"),
                 Arguments.of("data: {path: x.csv, label: y}\n", "data.task is required"),
                 Arguments.of(BASE + "metrics: {select: rmse}\n", "metrics.select 'rmse' is not computed for a multiclass task"),

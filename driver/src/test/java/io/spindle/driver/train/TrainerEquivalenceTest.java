@@ -1,0 +1,115 @@
+package io.spindle.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.SharedSpark;
+import io.spindle.driver.data.Normalization;
+import io.spindle.driver.data.PreparedData;
+import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.SpecParser;
+import io.spindle.driver.spec.SpecTrees;
+import io.spindle.kernels.Batches;
+import io.spindle.kernels.Block;
+import io.spindle.kernels.ExecutorCache;
+import io.spindle.kernels.InputShape;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Training on one Spark task is bit-for-bit plain single-JVM DL4J training on the same
+ * minibatches and seed, for every optimizer: the round trip of parameters and updater state
+ * through broadcast and result loses nothing.
+ */
+@ExtendWith(SharedSpark.class)
+class TrainerEquivalenceTest {
+
+    static final int FEATURES = 6;
+    static final int CLASSES = 3;
+
+    static Stream<String> optimizers() {
+        return Stream.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
+    }
+
+    static List<Block> blocks(int n, int perBlock, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Block> out = new ArrayList<>();
+        for (int start = 0; start < n; start += perBlock) {
+            int rows = Math.min(perBlock, n - start);
+            float[] f = new float[rows * FEATURES];
+            float[] l = new float[rows * CLASSES];
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int c = 0; c < FEATURES; c++) {
+                    f[r * FEATURES + c] = (float) rng.nextGaussian();
+                    s += f[r * FEATURES + c] * (c % 3 - 1);
+                }
+                l[r * CLASSES + (s < -0.5 ? 0 : s < 0.5 ? 1 : 2)] = 1f;
+            }
+            out.add(new Block(f, l, rows));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void oneTaskEqualsSingleJvmDl4j(String optimizer, SparkSession spark) throws Exception {
+        ObjectNode tree = SpecTrees.parse("""
+                data: {path: unused.csv, label: y, task: multiclass}
+                model:
+                  layers:
+                    - {type: dense, units: 12}
+                    - {type: dense, units: 8, activation: tanh}
+                    - {type: output}
+                training:
+                  batch_size: 16
+                  epochs: 3
+                  dropout: 0.0
+                  l2: 0.0001
+                  early_stopping: {enabled: false, restore_best: false}
+                """, "test");
+        JobSpec spec = SpecParser.resolve(tree, "equivalence", Path.of("."))
+                .withOverrides(Map.of("training.optimizer", optimizer));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Block> train = blocks(203, 40, 1);
+        JavaRDD<Block> trainRdd = sc.parallelize(train, 3);
+        JavaRDD<Block> val = sc.parallelize(blocks(50, 25, 2), 2);
+        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
+                List.of("0", "1", "2"), FEATURES, CLASSES);
+        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
+        PreparedData data = new PreparedData(trainRdd, val, val, layout, none,
+                new PreparedData.LoadReport(203, 50, 50, Map.of()));
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, layout, null);
+
+        TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
+        assertEquals(3, result.epochs().size());
+
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        ExecutorCache.PartitionData all = Batches.stack(train.iterator());
+        for (int epoch = 0; epoch < 3; epoch++) {
+            int[] order = Batches.epochOrder((int) all.rows(), spec.training().seed(), epoch, 0);
+            for (DataSet ds : Batches.epoch(all, order, 16, InputShape.FLAT)) {
+                reference.fit(ds);
+            }
+        }
+        assertArrayEquals(reference.params().toFloatVector(), result.params(), 0f,
+                optimizer + ": parameters after 3 epochs");
+    }
+}

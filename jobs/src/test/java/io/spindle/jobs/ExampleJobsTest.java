@@ -1,0 +1,59 @@
+package io.spindle.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bundled example jobs reach their quality targets on their test splits (read from
+ * summary.json, as a user would), and write a model with provenance.
+ */
+class ExampleJobsTest {
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void spark() {
+        CliTest.spark();
+    }
+
+    static Stream<Arguments> jobs() {
+        return Stream.of(
+                Arguments.of("digits.yaml", "digits.csv", "accuracy", 0.95),
+                Arguments.of("breast_cancer.yaml", "breast_cancer.csv", "f1", 0.93),
+                Arguments.of("diabetes.yaml", "diabetes.csv", "r2", 0.40),
+                Arguments.of("iris.yaml", "iris.csv", "accuracy", 0.90),
+                Arguments.of("mnist10k-mlp.yaml", "mnist10k.csv.gz", "accuracy", 0.95));
+    }
+
+    @ParameterizedTest(name = "{0}: test {2} >= {3}")
+    @MethodSource("jobs")
+    void exampleReachesItsTarget(String spec, String data, String metric, double target) throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = tmp.resolve(spec.replace(".yaml", ""));
+        CliTest.Run r = CliTest.cli("train", root.resolve("conf/jobs/" + spec).toString(),
+                "--set", "data.path=" + root.resolve("conf/datasets/" + data), "--output", out.toString());
+        assertEquals(0, r.code(), () -> r.out() + r.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        double value = summary.at("/test/" + metric).asDouble();
+        assertTrue(value >= target, () -> spec + ": test " + metric + " " + value + " < " + target + "\n" + r.out());
+        assertTrue(summary.get("best_epoch").asInt() >= 1);
+        assertTrue(summary.get("epochs_run").asInt() >= summary.get("best_epoch").asInt());
+        assertTrue(Files.size(out.resolve("model.zip")) > 0);
+        JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
+        assertEquals("3.5.7", prov.at("/versions/spark").asText());
+        assertTrue(prov.at("/spec/training/seed").isNumber());
+        assertTrue(r.out().contains("epoch   1/"), r.out());
+    }
+}
