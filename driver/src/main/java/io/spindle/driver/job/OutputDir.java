@@ -36,6 +36,7 @@ public final class OutputDir {
         FileSystem fs;
         try {
             fs = dir.getFileSystem(conf);
+            fs.setWriteChecksum(false); // no .crc side files next to the outputs on the local FS
             dir = fs.makeQualified(dir);
             if (fs.exists(dir)) {
                 if (!fs.getFileStatus(dir).isDirectory()) {
@@ -107,7 +108,18 @@ public final class OutputDir {
         Path target = new Path(dir, name);
         try {
             try (OutputStream out = fs.create(tmp, true)) {
-                writer.write(out);
+                // some writers (DL4J's ModelSerializer) close the stream themselves; the caller owns it
+                writer.write(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
             }
             if (fs.exists(target)) {
                 fs.delete(target, false);

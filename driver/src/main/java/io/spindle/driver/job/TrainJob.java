@@ -23,7 +23,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
@@ -70,7 +69,7 @@ public final class TrainJob {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
             DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
-            dir.write("model.zip", o -> ModelSerializer.writeModel(net, o, false, normalizer));
+            dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
         }
         ObjectNode provenance = Provenance.of(spec, spec.name());
         dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
