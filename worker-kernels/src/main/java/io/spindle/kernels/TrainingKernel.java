@@ -67,7 +67,8 @@ public final class TrainingKernel {
             for (int b = task.firstBatch(); b < end; b++) {
                 DataSet ds = batches.get(b);
                 net.fit(ds);
-                double score = net.score();
+                // the data loss: DL4J's score also holds the L2 / weight-decay penalty
+                double score = net.score() - net.calcRegularizationScore(true);
                 trained++;
                 samples += ds.numExamples();
                 lossSum += score * ds.numExamples();

@@ -181,8 +181,8 @@ public final class TrainJob {
         rows.put("validation", data.report().validationRows());
         rows.put("test", data.report().testRows());
         rows.put("skipped", data.report().skippedRows());
-        s.set("validation", metrics(r.validation()));
-        s.set("test", metrics(r.test()));
+        s.set("validation", metrics(r.validation(), data.layout().classes()));
+        s.set("test", metrics(r.test(), data.layout().classes()));
         if (!data.layout().classes().isEmpty()) {
             ArrayNode c = s.putArray("classes");
             data.layout().classes().forEach(c::add);
@@ -203,7 +203,7 @@ public final class TrainJob {
         return s;
     }
 
-    private static ObjectNode metrics(Metrics m) {
+    private static ObjectNode metrics(Metrics m, java.util.List<String> classes) {
         ObjectNode o = SpecTrees.MAPPER.createObjectNode();
         if (m == null) {
             return o;
@@ -215,7 +215,11 @@ public final class TrainJob {
             o.set("confusion_matrix", SpecTrees.MAPPER.valueToTree(m.confusionMatrix()));
         }
         if (m.perClass() != null && !m.perClass().isEmpty()) {
-            o.set("per_class", SpecTrees.MAPPER.valueToTree(m.perClass()));
+            ObjectNode pc = o.putObject("per_class");
+            m.perClass().forEach((k, v) -> {
+                int i = Integer.parseInt(k);
+                pc.set(i < classes.size() ? classes.get(i) : k, SpecTrees.MAPPER.valueToTree(v));
+            });
         }
         return o;
     }

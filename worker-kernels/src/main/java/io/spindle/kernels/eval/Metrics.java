@@ -18,8 +18,8 @@ public record Metrics(Map<String, Double> values, long count, Map<String, Map<St
     private static final Set<String> LOWER_IS_BETTER = Set.of("loss", "mae", "mse", "rmse");
 
     public Metrics {
-        values = Map.copyOf(values);
-        perClass = Map.copyOf(perClass);
+        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        perClass = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(perClass));
     }
 
     /**

@@ -95,7 +95,7 @@ class MetricsAccumulatorTest {
             }
             auc += rankAuc(score, pos);
         }
-        assertEquals(auc / k, m.values().get("auc"), 2e-3);
+        assertEquals(auc / k, m.values().get("auc"), 1e-9);
     }
 
     @ParameterizedTest
@@ -125,7 +125,7 @@ class MetricsAccumulatorTest {
         assertEquals(prec, m.values().get("precision"), 1e-12);
         assertEquals(rec, m.values().get("recall"), 1e-12);
         assertEquals(2 * prec * rec / (prec + rec), m.values().get("f1"), 1e-12);
-        assertEquals(rankAuc(score, pos), m.values().get("auc"), 2e-3);
+        assertEquals(rankAuc(score, pos), m.values().get("auc"), 1e-9);
         assertEquals(tp, m.confusionMatrix()[1][1]);
         // the same predictions as two softmax columns give the same metrics
         INDArray two = Nd4j.hstack(Nd4j.create(p).rsub(1.0), Nd4j.create(p));
