@@ -24,7 +24,7 @@ public record PartitionResult(INDArray weightedParams, INDArray weightedUpdaterS
      */
     public PartitionResult plus(PartitionResult other) {
         return new PartitionResult(weightedParams.add(other.weightedParams),
-                weightedUpdaterState.add(other.weightedUpdaterState), samples + other.samples,
+                weightedUpdaterState.isEmpty() ? weightedUpdaterState : weightedUpdaterState.add(other.weightedUpdaterState), samples + other.samples,
                 batches + other.batches, lossSum + other.lossSum, finite && other.finite,
                 computeNanos + other.computeNanos);
     }

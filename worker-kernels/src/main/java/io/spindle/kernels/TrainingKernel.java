@@ -86,7 +86,7 @@ public final class TrainingKernel {
                 finite = false;
             }
             long weight = Math.max(samples, 0);
-            return new PartitionResult(params.muli(weight), upd.muli(weight), samples, trained, lossSum, finite, nanos);
+            return new PartitionResult(params.muli(weight), upd.isEmpty() ? upd : upd.muli(weight), samples, trained, lossSum, finite, nanos);
         }
     }
 

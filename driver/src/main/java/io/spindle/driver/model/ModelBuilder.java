@@ -6,7 +6,6 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.LayerSpec;
 import io.spindle.driver.spec.SpecException;
 import io.spindle.driver.spec.Task;
-import io.spindle.kernels.nn.GruLayer;
 import io.spindle.kernels.nn.LossFocal;
 import io.spindle.kernels.nn.LossHuber;
 import java.util.List;
@@ -117,7 +116,8 @@ public final class ModelBuilder {
                         .weightInit(init(l.init())).build(), l);
                 case "simple_rnn" -> recurrent(new SimpleRnn.Builder().nOut(l.units()).activation(activation(l, false))
                         .weightInit(init(l.init())).build(), l);
-                case "gru" -> recurrent(new GruLayer(l.units()), l);
+                case "gru" -> throw new SpecException(l.path() + ".type gru: DL4J 1.0.0-M2.1 has no GRU layer and"
+                        + " Spindle does not provide one yet; use lstm (or simple_rnn) instead");
                 case "self_attention" -> attention(l, width);
                 case "output" -> output(spec, l, layout, classCounts);
                 default -> throw new SpecException(l.path() + ".type '" + l.type() + "' is not supported");
@@ -132,7 +132,11 @@ public final class ModelBuilder {
             }
             list.layer(index++, layer);
             if (l.activation().equals("prelu") && hidden) {
-                list.layer(index++, new PReLULayer.Builder().build());
+                if (!l.type().equals("dense")) {
+                    throw new SpecException(l.path() + ".activation prelu is supported on dense layers; use leaky_relu"
+                            + " on " + l.type() + " layers");
+                }
+                list.layer(index++, new PReLULayer.Builder().inputShape(l.units()).build());
             }
             // track the width a following attention layer sees, and whether steps still flow
             if (l.units() > 0) {
@@ -259,7 +263,7 @@ public final class ModelBuilder {
             case "leaky_relu" -> Activation.LEAKYRELU;
             case "prelu" -> {
                 if (!preluAsIdentity) {
-                    throw new SpecException(l.path() + ".activation prelu is supported on dense and conv2d layers");
+                    throw new SpecException(l.path() + ".activation prelu is supported on dense layers");
                 }
                 yield Activation.IDENTITY;
             }

@@ -1,0 +1,5 @@
+/**
+ * Network building blocks that DL4J 1.0.0-M2.1 lacks: the Huber and focal losses. They use ND4J
+ * array operations only and survive DL4J's JSON round trip of a network configuration.
+ */
+package io.spindle.kernels.nn;
