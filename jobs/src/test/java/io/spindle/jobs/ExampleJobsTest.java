@@ -51,7 +51,12 @@ class ExampleJobsTest {
         assertTrue(value >= target, () -> spec + ": test " + metric + " " + value + " < " + target + "\n" + r.out());
         assertTrue(summary.get("best_epoch").asInt() >= 1);
         assertTrue(summary.get("epochs_run").asInt() >= summary.get("best_epoch").asInt());
-        assertTrue(Files.size(out.resolve("model.zip")) > 0);
+        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.multilayer.MultiLayerNetwork,
+                org.nd4j.linalg.dataset.api.preprocessor.Normalizer<?>> restored =
+                org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetworkAndNormalizer(
+                        out.resolve("model.zip").toFile(), false);
+        assertTrue(restored.getFirst().numParams() > 0, "the model zip restores with DL4J's ModelSerializer");
+        assertTrue(restored.getSecond() != null, "the fitted normalizer is stored with the model");
         JsonNode prov = new ObjectMapper().readTree(out.resolve("provenance.json").toFile());
         assertEquals("3.5.7", prov.at("/versions/spark").asText());
         assertTrue(prov.at("/spec/training/seed").isNumber());

@@ -41,17 +41,7 @@ public final class ModelZip {
         zip.closeEntry();
         if (normalizer != null) {
             zip.putNextEntry(new ZipEntry("normalizer.bin"));
-            NormalizerSerializer.getDefault().write(normalizer, new java.io.FilterOutputStream(zip) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    zip.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            });
+            NormalizerSerializer.getDefault().write(normalizer, new KeepOpen(zip));
             zip.closeEntry();
         }
         zip.finish();

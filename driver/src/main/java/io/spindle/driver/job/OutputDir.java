@@ -109,17 +109,7 @@ public final class OutputDir {
         try {
             try (OutputStream out = fs.create(tmp, true)) {
                 // some writers (DL4J's ModelSerializer) close the stream themselves; the caller owns it
-                writer.write(new java.io.FilterOutputStream(out) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush();
-                    }
-                });
+                writer.write(new KeepOpen(out));
             }
             if (fs.exists(target)) {
                 fs.delete(target, false);

@@ -1,12 +1,10 @@
 package io.spindle.kernels.nn;
 
 import java.util.Arrays;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossUtil;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -18,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * is its own binary problem, {@code -alpha_j [y (1 - p)^gamma log p + (1 - y) p^gamma log(1 - p)]}.
  * {@code gamma = 0} and no weights is plain cross-entropy.
  */
-public class LossFocal implements ILossFunction {
+public class LossFocal extends ElementwiseLoss {
 
     private static final long serialVersionUID = 1L;
     private static final double EPS = 1e-7;
@@ -93,13 +91,6 @@ public class LossFocal implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray p = probabilities(preOutput, activationFn);
         INDArray y = labels.castTo(p.dataType());
@@ -122,20 +113,8 @@ public class LossFocal implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "LossFocal(gamma=" + gamma + ", alpha=" + Arrays.toString(alpha) + ")";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override

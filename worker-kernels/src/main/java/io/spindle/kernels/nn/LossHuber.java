@@ -2,10 +2,8 @@ package io.spindle.kernels.nn;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossUtil;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.common.primitives.Pair;
 
 /**
  * Huber loss (Huber, "Robust Estimation of a Location Parameter", 1964): quadratic for errors
@@ -13,7 +11,7 @@ import org.nd4j.common.primitives.Pair;
  * the mean over outputs of {@code 0.5 e^2} ({@code |e| <= delta}) or
  * {@code delta (|e| - 0.5 delta)}, the same scale as DL4J's {@code LossMSE}.
  */
-public class LossHuber implements ILossFunction {
+public class LossHuber extends ElementwiseLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,13 +55,6 @@ public class LossHuber implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray error = activationFn.getActivation(preOutput.dup(), true).subi(labels);
         // dL/dy = clip(e, -delta, delta) / outputs
@@ -76,20 +67,8 @@ public class LossHuber implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "LossHuber(delta=" + delta + ")";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override
