@@ -51,8 +51,7 @@ class ExampleJobsTest {
         assertTrue(value >= target, () -> spec + ": test " + metric + " " + value + " < " + target + "\n" + r.out());
         assertTrue(summary.get("best_epoch").asInt() >= 1);
         assertTrue(summary.get("epochs_run").asInt() >= summary.get("best_epoch").asInt());
-        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.multilayer.MultiLayerNetwork,
-                org.nd4j.linalg.dataset.api.preprocessor.Normalizer<?>> restored =
+        var restored =
                 org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetworkAndNormalizer(
                         out.resolve("model.zip").toFile(), false);
         assertTrue(restored.getFirst().numParams() > 0, "the model zip restores with DL4J's ModelSerializer");
