@@ -60,8 +60,10 @@ public final class TrainJob {
                 rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
         String select = spec.metrics().select();
         Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC());
+        double[] elapsed = {0};
         TrainResult result = trainer.train(spec, data, conf, e -> {
-            out.println(line(e, spec.training().epochs(), select));
+            elapsed[0] += e.seconds();
+            out.println(line(e, spec.training().epochs(), select, elapsed[0]));
             out.flush();
         });
 
@@ -147,10 +149,11 @@ public final class TrainJob {
         return Nd4j.createFromArray(v).reshape(1, v.length);
     }
 
-    static String line(EpochRecord e, int epochs, String select) {
-        return String.format(Locale.ROOT, "epoch %3d/%d  train_loss %.4f  val_loss %.4f  val_%s %.4f  lr %.3g  %,.0f samples/s  %.1fs",
+    static String line(EpochRecord e, int epochs, String select, double elapsed) {
+        return String.format(Locale.ROOT,
+                "epoch %3d/%d  train_loss %.4f  val_loss %.4f  val_%s %.4f  lr %.3g  %,.0f samples/s  %.1fs elapsed",
                 e.epoch(), epochs, e.trainLoss(), e.valLoss(), select, e.validation().getOrDefault(select, Double.NaN),
-                e.learningRate(), e.samplesPerSecond(), e.seconds());
+                e.learningRate(), e.samplesPerSecond(), elapsed);
     }
 
     private static String brief(Metrics m, JobSpec spec) {
