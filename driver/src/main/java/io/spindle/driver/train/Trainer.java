@@ -90,34 +90,46 @@ public final class Trainer {
         EvalTask valTask = new EvalTask(trialId, valKey, json, shape, kind, outputs,
                 data.normalization().labelShift(), data.normalization().labelScale(), 1024);
         try {
+            int maxBatches = maxBatches(train, t.batchSize());
+            int period = spec.cluster().averagingPeriod().orElse(maxBatches);
             for (int epoch = 0; epoch < t.epochs(); epoch++) {
                 long e0 = clock.millis();
-                Broadcast<ModelState> b = sc.broadcast(state);
-                WorkerTask task = new WorkerTask(trialId, trialId + "/train", json, shape, t.batchSize(), t.seed(), epoch,
-                        0, -1, iteration, Double.NaN);
-                PartitionResult r = train.mapPartitionsWithIndex((i, it) ->
-                        Collections.singletonList(TrainingKernel.train(i, it, task, b.value())).iterator(), true)
-                        .reduce(PartitionResult::plus);
-                b.destroy();
-                iteration += r.batches() / Math.max(1, workers);
+                long samples = 0;
+                double lossSum = 0;
+                boolean finite = true;
+                for (int first = 0; first < maxBatches && finite; first += period) {
+                    Broadcast<ModelState> b = sc.broadcast(state);
+                    WorkerTask task = new WorkerTask(trialId, trialId + "/train", json, shape, t.batchSize(), t.seed(),
+                            epoch, first, period, iteration, Double.NaN);
+                    PartitionResult r = train.mapPartitionsWithIndex((i, it) ->
+                            Collections.singletonList(TrainingKernel.train(i, it, task, b.value())).iterator(), true)
+                            .reduce(PartitionResult::plus);
+                    b.destroy();
+                    iteration += Math.min(period, maxBatches - first);
+                    finite = r.finite() && r.samples() > 0;
+                    if (finite) {
+                        samples += r.samples();
+                        lossSum += r.lossSum();
+                        state = new ModelState(r.weightedParams().div(r.samples()).toFloatVector(),
+                                r.weightedUpdaterState().isEmpty() ? new float[0]
+                                        : r.weightedUpdaterState().div(r.samples()).toFloatVector());
+                    }
+                }
                 long trainMs = clock.millis() - e0;
-                if (!r.finite() || r.samples() == 0) {
+                if (!finite) {
                     status = "DIVERGED";
                     diagnosis = "loss became NaN or infinite in epoch " + (epoch + 1) + ": learning rate too high"
                             + " (training.lr " + t.lr() + "): divide it by 10 (seed 001)";
                     break;
                 }
-                float[] params = r.weightedParams().div(r.samples()).toFloatVector();
-                float[] upd = r.weightedUpdaterState().length() == 0 ? new float[0]
-                        : r.weightedUpdaterState().div(r.samples()).toFloatVector();
-                state = new ModelState(params, upd);
+                float[] params = state.params();
                 Metrics val = evaluate(validation, valTask, params);
                 double monitored = es.monitor().equals("val_loss") ? val.values().getOrDefault("loss", Double.NaN)
                         : val.values().getOrDefault(es.monitor().substring(4), Double.NaN);
                 double seconds = (clock.millis() - e0) / 1000.0;
-                EpochRecord rec = new EpochRecord(epoch + 1, r.lossSum() / r.samples(),
+                EpochRecord rec = new EpochRecord(epoch + 1, lossSum / samples,
                         val.values().getOrDefault("loss", Double.NaN), val.values(), t.lr(),
-                        r.samples() / Math.max(1e-3, trainMs / 1000.0), seconds);
+                        samples / Math.max(1e-3, trainMs / 1000.0), seconds);
                 epochs.add(rec);
                 onEpoch.accept(rec);
                 boolean improved = bestEpoch == 0 || (Double.isFinite(monitored)
@@ -163,6 +175,18 @@ public final class Trainer {
         return rows.mapPartitionsWithIndex((i, it) ->
                 Collections.singletonList(EvaluationKernel.evaluate(i, it, task, params)).iterator(), true)
                 .reduce(MetricsAccumulator::merge).result();
+    }
+
+    /** @return the most minibatches any partition of the train split holds per epoch */
+    private static int maxBatches(JavaRDD<Block> train, int batchSize) {
+        long most = train.mapPartitions(it -> {
+            long rows = 0;
+            while (it.hasNext()) {
+                rows += it.next().rows();
+            }
+            return Collections.singletonList(rows).iterator();
+        }).reduce(Math::max);
+        return (int) Math.max(1, (most + batchSize - 1) / batchSize);
     }
 
     private static JavaRDD<Block> partitions(JavaRDD<Block> rows, int workers) {

@@ -112,4 +112,54 @@ class TrainerEquivalenceTest {
         assertArrayEquals(reference.params().toFloatVector(), result.params(), 0f,
                 optimizer + ": parameters after 3 epochs");
     }
+
+    @org.junit.jupiter.api.Test
+    void workersAveragingEveryStepWithSgdEqualGlobalBatchTraining(SparkSession spark) {
+        ObjectNode tree = SpecTrees.parse("""
+                data: {path: unused.csv, label: y, task: multiclass}
+                model:
+                  layers:
+                    - {type: dense, units: 10}
+                    - {type: output}
+                training:
+                  optimizer: sgd
+                  lr: 0.1
+                  batch_size: 8
+                  epochs: 2
+                  dropout: 0.0
+                  early_stopping: {enabled: false, restore_best: false}
+                cluster: {workers: 3, averaging_period: 1}
+                """, "test");
+        JobSpec spec = SpecParser.resolve(tree, "averaging", Path.of("."));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Block> shards = List.of(blocks(48, 48, 11).get(0), blocks(48, 48, 12).get(0), blocks(48, 48, 13).get(0));
+        JavaRDD<Block> trainRdd = sc.parallelize(shards, 3);
+        JavaRDD<Block> val = sc.parallelize(blocks(30, 30, 2), 1);
+        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
+                List.of("0", "1", "2"), FEATURES, CLASSES);
+        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
+        PreparedData data = new PreparedData(trainRdd, val, val, layout, none,
+                new PreparedData.LoadReport(144, 30, 30, Map.of()));
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, layout, null);
+        TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
+
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<List<DataSet>> perShard = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ExecutorCache.PartitionData shard = Batches.stack(List.of(shards.get(i)).iterator());
+                perShard.add(Batches.epoch(shard, Batches.epochOrder(48, spec.training().seed(), epoch, i), 8, InputShape.FLAT));
+            }
+            for (int step = 0; step < 6; step++) {
+                List<DataSet> global = new ArrayList<>();
+                for (List<DataSet> shard : perShard) {
+                    global.add(shard.get(step));
+                }
+                reference.fit(DataSet.merge(global));
+            }
+        }
+        assertArrayEquals(reference.params().toFloatVector(), result.params(), 1e-5f,
+                "3 workers averaging after every SGD step = SGD on the 24-row global batch");
+    }
 }
