@@ -38,6 +38,7 @@ public final class TrainingKernel {
         ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
         MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "train#" + partition, task.configJson());
         synchronized (net) {
+            long f0 = System.nanoTime();
             net.setParams(Nd4j.createFromArray(state.params()).reshape(1, state.params().length));
             INDArray updater = net.getUpdater().getStateViewArray();
             if (updater != null && state.updaterState().length > 0) {
@@ -48,6 +49,7 @@ public final class TrainingKernel {
             if (!Double.isNaN(task.learningRate())) {
                 net.setLearningRate(task.learningRate());
             }
+            long fetch = System.nanoTime() - f0;
             Nd4j.getRandom().setSeed(Batches.mix(task.seed(), 1_000_003L * task.epoch() + task.firstBatch(), partition));
 
             String key = task.trialId() + "#" + partition;
@@ -86,7 +88,8 @@ public final class TrainingKernel {
                 finite = false;
             }
             long weight = Math.max(samples, 0);
-            return new PartitionResult(params.muli(weight), upd.isEmpty() ? upd : upd.muli(weight), samples, trained, lossSum, finite, nanos);
+            return new PartitionResult(params.muli(weight), upd.isEmpty() ? upd : upd.muli(weight), samples, trained, lossSum, finite,
+                    fetch, nanos);
         }
     }
 

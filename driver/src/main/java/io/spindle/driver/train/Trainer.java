@@ -59,6 +59,24 @@ public final class Trainer {
      * @return the result, with the kept parameters and test metrics
      */
     public TrainResult train(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, Consumer<EpochRecord> onEpoch) {
+        return train(spec, data, conf, new TrainListener() {
+            @Override
+            public void onEpoch(EpochRecord epoch) {
+                onEpoch.accept(epoch);
+            }
+        });
+    }
+
+    /**
+     * Trains a spec's network on prepared data.
+     *
+     * @param spec the resolved spec
+     * @param data the prepared splits
+     * @param conf the network configuration
+     * @param listener receives every round's costs and every epoch's record
+     * @return the result, with the kept parameters and test metrics
+     */
+    public TrainResult train(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, TrainListener listener) {
         long start = clock.millis();
         String trialId = spec.name() + "-" + UUID.randomUUID();
         String json = conf.toJson();
@@ -97,13 +115,18 @@ public final class Trainer {
                 long samples = 0;
                 double lossSum = 0;
                 boolean finite = true;
-                for (int first = 0; first < maxBatches && finite; first += period) {
+                for (int first = 0, round = 0; first < maxBatches && finite; first += period, round++) {
+                    long r0 = System.nanoTime();
                     Broadcast<ModelState> b = sc.broadcast(state);
+                    long broadcastNanos = System.nanoTime() - r0;
                     WorkerTask task = new WorkerTask(trialId, trialId + "/train", json, shape, t.batchSize(), t.seed(),
                             epoch, first, period, iteration, Double.NaN);
-                    PartitionResult r = train.mapPartitionsWithIndex((i, it) ->
-                            Collections.singletonList(TrainingKernel.train(i, it, task, b.value())).iterator(), true)
-                            .reduce(PartitionResult::plus);
+                    PartitionResult r = train.mapPartitionsWithIndex((i, it) -> {
+                        long f0 = System.nanoTime();
+                        ModelState s = b.value();
+                        long fetch = System.nanoTime() - f0;
+                        return Collections.singletonList(TrainingKernel.train(i, it, task, s).plusFetch(fetch)).iterator();
+                    }, true).reduce(PartitionResult::plus);
                     b.destroy();
                     iteration += Math.min(period, maxBatches - first);
                     finite = r.finite() && r.samples() > 0;
@@ -114,6 +137,10 @@ public final class Trainer {
                                 r.weightedUpdaterState().isEmpty() ? new float[0]
                                         : r.weightedUpdaterState().div(r.samples()).toFloatVector());
                     }
+                    long stateBytes = 4L * (state.params().length + state.updaterState().length);
+                    listener.onRound(new RoundStats(epoch + 1, round, workers, Math.min(period, maxBatches - first),
+                            r.samples(), stateBytes, broadcastNanos, r.fetchNanos(), r.computeNanos(),
+                            System.nanoTime() - r0));
                 }
                 long trainMs = clock.millis() - e0;
                 if (!finite) {
@@ -131,7 +158,7 @@ public final class Trainer {
                         val.values().getOrDefault("loss", Double.NaN), val.values(), t.lr(),
                         samples / Math.max(1e-3, trainMs / 1000.0), seconds);
                 epochs.add(rec);
-                onEpoch.accept(rec);
+                listener.onEpoch(rec);
                 boolean improved = bestEpoch == 0 || (Double.isFinite(monitored)
                         && (es.maximize() ? monitored > bestValue + es.minDelta() : monitored < bestValue - es.minDelta()));
                 if (improved) {
