@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spindle train SPEC [--output DIR] [--master URL] [--set k=v]... [--overwrite]}. */
+/** {@code spindle train SPEC [--output DIR] [--master URL] [--set k=v]... [--overwrite | --resume]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the network a job spec describes and write the model, provenance.json and summary.json.")
 final class TrainCommand implements Callable<Integer> {
@@ -33,6 +33,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing output folder")
     boolean overwrite;
 
+    @Option(names = "--resume", description = "continue the interrupted run in --output from its last checkpoint"
+            + " (same spec and --set values)")
+    boolean resume;
+
     @Mixin
     Main.Common common;
 
@@ -45,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
         String out = output != null ? output : "spindle-out/" + job.name();
         Sessions.Handle spark = Sessions.open(master);
         try {
-            var summary = TrainJob.run(spark.session(), job, out, overwrite, spec.commandLine().getOut());
+            var summary = TrainJob.run(spark.session(), job, out, overwrite, resume, spec.commandLine().getOut());
             return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
         } finally {
             spark.close();

@@ -53,6 +53,15 @@ public final class ExecutorCache {
     }
 
     /**
+     * @param trialId the trial
+     * @param role what the network is used for, with the partition
+     * @return the network this executor holds for them, if any
+     */
+    public static java.util.Optional<MultiLayerNetwork> cached(String trialId, String role) {
+        return java.util.Optional.ofNullable(NETWORKS.get(trialId + "#" + role));
+    }
+
+    /**
      * Drops everything cached for a trial or data set (keys starting with the given prefix).
      *
      * @param prefix a trial id or data key

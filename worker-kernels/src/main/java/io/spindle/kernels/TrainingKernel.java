@@ -5,14 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The executor's training step: one narrow method that trains a partition for a round from the
- * broadcast state and returns sample-weighted sums for the driver to average.
+ * broadcast state and returns the state after the round for the driver to average.
  */
 public final class TrainingKernel {
 
@@ -20,6 +19,8 @@ public final class TrainingKernel {
     private record EpochBatches(int epoch, List<DataSet> batches) { }
 
     private static final Map<String, EpochBatches> EPOCHS = new ConcurrentHashMap<>();
+    /** The learning rate last set on each cached network: DL4J rebuilds the updater when it changes. */
+    private static final Map<String, Double> RATES = new ConcurrentHashMap<>();
 
     private TrainingKernel() {
     }
@@ -32,27 +33,30 @@ public final class TrainingKernel {
      * @param rows the partition's rows (read only the first time this executor sees the partition)
      * @param task what to train
      * @param state parameters and updater state to start from
-     * @return the sample-weighted parameters and updater state after the round, with loss and counts
+     * @return the parameters (and, when shared, updater state) after the round, with loss and counts
      */
     public static PartitionResult train(int partition, Iterator<Block> rows, WorkerTask task, ModelState state) {
         ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
+        String key = task.trialId() + "#" + partition;
         MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "train#" + partition, task.configJson());
         synchronized (net) {
             long f0 = System.nanoTime();
             net.setParams(Nd4j.createFromArray(state.params()).reshape(1, state.params().length));
+            double lr = task.learningRate();
+            if (!Double.isNaN(lr) && !Double.valueOf(lr).equals(RATES.get(key))) {
+                net.setLearningRate(lr); // rebuilds the updater's view array: fetch it afterwards
+                RATES.put(key, lr);
+            }
             INDArray updater = net.getUpdater().getStateViewArray();
-            if (updater != null && state.updaterState().length > 0) {
-                updater.assign(Nd4j.createFromArray(state.updaterState()).reshape(updater.shape()));
+            float[] start = state.updaterFor(partition);
+            if (updater != null && start.length > 0) {
+                updater.assign(Nd4j.createFromArray(start).reshape(updater.shape()));
             }
             net.getLayerWiseConfigurations().setIterationCount(task.iteration());
             net.getLayerWiseConfigurations().setEpochCount(task.epoch());
-            if (!Double.isNaN(task.learningRate())) {
-                net.setLearningRate(task.learningRate());
-            }
             long fetch = System.nanoTime() - f0;
             Nd4j.getRandom().setSeed(Batches.mix(task.seed(), 1_000_003L * task.epoch() + task.firstBatch(), partition));
 
-            String key = task.trialId() + "#" + partition;
             EpochBatches eb = EPOCHS.get(key);
             if (eb == null || eb.epoch() != task.epoch()) {
                 int[] order = Batches.epochOrder((int) data.rows(), task.seed(), task.epoch(), partition);
@@ -80,17 +84,27 @@ public final class TrainingKernel {
                 }
             }
             long nanos = System.nanoTime() - t0;
-            // doubles: p * n / n is exact for float p and n < 2^24, so one worker round-trips bit for bit
-            INDArray params = net.params().castTo(DataType.DOUBLE).reshape(1, net.numParams());
-            INDArray upd = updater == null ? Nd4j.create(DataType.DOUBLE, 1, 0)
-                    : updater.castTo(DataType.DOUBLE).reshape(1, updater.length());
-            if (finite && !Double.isFinite(params.sumNumber().doubleValue())) {
+            float[] params = net.params().toFloatVector();
+            if (finite && !Double.isFinite(net.params().sumNumber().doubleValue())) {
                 finite = false;
             }
-            long weight = Math.max(samples, 0);
-            return new PartitionResult(params.muli(weight), upd.isEmpty() ? upd : upd.muli(weight), samples, trained, lossSum, finite,
-                    fetch, nanos);
+            float[] upd = updater == null || !task.shareUpdater() ? new float[0] : updater.toFloatVector();
+            return new PartitionResult(params, upd, samples, trained, lossSum, finite, fetch, nanos);
         }
+    }
+
+    /**
+     * @param trialId the trial
+     * @param partition the partition
+     * @return the updater state of this executor's network for the partition (empty when it has none)
+     */
+    public static float[] updaterState(String trialId, int partition) {
+        return ExecutorCache.cached(trialId, "train#" + partition).map(net -> {
+            synchronized (net) {
+                INDArray state = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+                return state == null ? new float[0] : state.toFloatVector();
+            }
+        }).orElse(new float[0]);
     }
 
     /**
@@ -100,6 +114,7 @@ public final class TrainingKernel {
      */
     public static void release(String trialId) {
         EPOCHS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
+        RATES.keySet().removeIf(k -> k.startsWith(trialId + "#"));
         ExecutorCache.evict(trialId);
     }
 }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param steps minibatches to train this round; {@code -1} trains to the end of the epoch
  * @param iteration the network's iteration count at the start of the round (drives Adam's bias correction)
  * @param learningRate the learning rate for this round, set by the driver's schedule; NaN keeps the configured one
+ * @param shareUpdater whether the updater state travels with the parameters and is averaged (false:
+ *     each worker's network keeps its own)
  */
 public record WorkerTask(
         String trialId,
@@ -30,7 +32,8 @@ public record WorkerTask(
         int firstBatch,
         int steps,
         int iteration,
-        double learningRate) implements Serializable {
+        double learningRate,
+        boolean shareUpdater) implements Serializable {
 
     public WorkerTask {
         Objects.requireNonNull(trialId, "trialId");

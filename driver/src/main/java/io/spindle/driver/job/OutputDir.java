@@ -68,6 +68,78 @@ public final class OutputDir {
     }
 
     /**
+     * Opens an existing output folder to continue the run in it ({@code --resume}).
+     *
+     * @param uri folder path or Hadoop FS URI
+     * @param conf Hadoop configuration
+     * @return the folder
+     * @throws OutputException when it does not exist or is not a folder
+     */
+    public static OutputDir existing(String uri, Configuration conf) {
+        Path dir = new Path(uri);
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            fs.setWriteChecksum(false);
+            dir = fs.makeQualified(dir);
+            if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+                throw new OutputException("--resume: output folder " + uri + " does not exist; run without --resume"
+                        + " to start a new run there");
+            }
+            return new OutputDir(fs, dir);
+        } catch (IOException e) {
+            throw new OutputException("cannot use output folder " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param name file name inside the folder
+     * @return whether it exists
+     * @throws OutputException when the file system cannot tell
+     */
+    public boolean exists(String name) {
+        try {
+            return fs.exists(new Path(dir, name));
+        } catch (IOException e) {
+            throw new OutputException("cannot read " + new Path(dir, name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a file's content. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        /**
+         * @param in the stream to read (closed by the caller)
+         * @return what was read
+         * @throws IOException on failure
+         */
+        T read(java.io.InputStream in) throws IOException;
+    }
+
+    /**
+     * @param name file name inside the folder
+     * @param reader what to read
+     * @param <T> what the reader returns
+     * @return the reader's result
+     * @throws OutputException when the file cannot be read
+     */
+    public <T> T read(String name, Reader<T> reader) {
+        Path p = new Path(dir, name);
+        try (java.io.InputStream in = fs.open(p)) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new OutputException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param name a file name inside the folder
+     * @return the temporary name {@link #write} uses for it
+     */
+    public static String temporaryName(String name) {
+        return "." + name + ".tmp";
+    }
+
+    /**
      * Creates the folder, first removing an existing one (only reachable with overwrite).
      *
      * @throws OutputException when the file system refuses
@@ -104,7 +176,7 @@ public final class OutputDir {
      * @throws OutputException on failure (the temporary file is removed)
      */
     public String write(String name, Writer writer) {
-        Path tmp = new Path(dir, "." + name + ".tmp");
+        Path tmp = new Path(dir, temporaryName(name));
         Path target = new Path(dir, name);
         try {
             try (OutputStream out = fs.create(tmp, true)) {

@@ -1,5 +1,6 @@
 package io.spindle.driver.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,14 +11,19 @@ import io.spindle.driver.model.ModelBuilder;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecTrees;
 import io.spindle.driver.spec.Task;
+import io.spindle.driver.spec.SpecDigest;
+import io.spindle.driver.train.Checkpoint;
 import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Trainer;
 import io.spindle.kernels.Block;
 import io.spindle.kernels.eval.Metrics;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +45,9 @@ public final class TrainJob {
     private TrainJob() {
     }
 
+    /** The checkpoint file inside the output folder, rewritten after every epoch. */
+    public static final String CHECKPOINT = "checkpoint.bin";
+
     /**
      * @param spark the session
      * @param spec the resolved spec
@@ -48,24 +57,87 @@ public final class TrainJob {
      * @return the summary written to {@code summary.json}
      */
     public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintWriter out) {
-        OutputDir dir = OutputDir.check(output, overwrite, spark.sparkContext().hadoopConfiguration());
+        return run(spark, spec, output, overwrite, false, out);
+    }
+
+    /**
+     * @param spark the session
+     * @param spec the resolved spec
+     * @param output output folder (path or Hadoop FS URI)
+     * @param overwrite replace an existing output folder
+     * @param resume continue the run in {@code output} from its last checkpoint
+     * @param out where progress lines go
+     * @return the summary written to {@code summary.json}
+     */
+    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, boolean resume,
+                                 PrintWriter out) {
+        if (resume && overwrite) {
+            throw new IllegalArgumentException("--resume continues the run in " + output + " and --overwrite replaces it;"
+                    + " pass one of them");
+        }
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        OutputDir dir;
+        Optional<Checkpoint> checkpoint = Optional.empty();
+        if (resume) {
+            dir = OutputDir.existing(output, hadoop);
+            checkSameSpec(dir, spec, output);
+            if (dir.exists("summary.json")) {
+                out.println(spec.name() + ": the run in " + dir.path() + " has already finished; nothing to resume");
+                out.flush();
+                return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
+            }
+            checkpoint = readCheckpoint(dir);
+        } else {
+            dir = OutputDir.check(output, overwrite, hadoop);
+        }
         PreparedData data = DataLoader.load(spark, spec.data());
         long[] counts = classCounts(spec, data);
         MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), counts);
-        dir.create();
+        if (!resume) {
+            dir.create();
+            ObjectNode provenance = Provenance.of(spec, spec.name());
+            dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+        }
         spec.warnings().forEach(w -> out.println("warning: " + w));
         PreparedData.LoadReport rep = data.report();
         out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
                 rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
                 rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
+        checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
         String select = spec.metrics().select();
         Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC());
         double[] elapsed = {0};
-        TrainResult result = trainer.train(spec, data, conf, e -> {
-            elapsed[0] += e.seconds();
+        checkpoint.ifPresent(c -> c.history().forEach(e -> {
+            elapsed[0] += e.partial() ? 0 : e.seconds();
             out.println(line(e, spec.training().epochs(), select, elapsed[0]));
-            out.flush();
-        });
+        }));
+        TrainResult result = trainer.train(spec, data, conf, new TrainListener() {
+            @Override
+            public void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
+                out.printf(Locale.ROOT, "training on %d worker%s, averaging every %d minibatch%s (%d round%s per epoch)%n",
+                        workers, workers == 1 ? "" : "s", averagingPeriod, averagingPeriod == 1 ? "" : "es",
+                        roundsPerEpoch, roundsPerEpoch == 1 ? "" : "s");
+                out.flush();
+            }
+
+            @Override
+            public void onWarning(String message) {
+                out.println("warning: " + message);
+                out.flush();
+            }
+
+            @Override
+            public void onEpoch(EpochRecord e) {
+                elapsed[0] += e.partial() ? 0 : e.seconds();
+                out.println(line(e, spec.training().epochs(), select, elapsed[0]));
+                out.flush();
+            }
+
+            @Override
+            public void onCheckpoint(Checkpoint c) {
+                dir.write(CHECKPOINT, c::write);
+            }
+        }, checkpoint);
 
         if (result.bestEpoch() > 0) {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -73,19 +145,52 @@ public final class TrainJob {
             DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
             dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
         }
-        ObjectNode provenance = Provenance.of(spec, spec.name());
-        dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
         ObjectNode summary = summary(spec, data, result);
         dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(o, summary));
         out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
-                result.epochs().size(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
+                result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
         if (!result.diagnosis().isEmpty()) {
             out.println("diagnosis: " + result.diagnosis());
         }
         out.println("wrote " + dir.path());
         out.flush();
         return summary;
+    }
+
+    /** Refuses to resume a folder that another spec (or other --set values) wrote. */
+    private static void checkSameSpec(OutputDir dir, JobSpec spec, String output) {
+        if (!dir.exists("provenance.json")) {
+            throw new IllegalArgumentException("--resume: " + output + " holds no provenance.json, so it is not a"
+                    + " Spindle run folder; choose the folder a run wrote, or run without --resume");
+        }
+        JsonNode before = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).get("spec");
+        Optional<String> diff = before == null ? Optional.of("the spec is missing there")
+                : SpecDigest.firstDifference(before, spec.resolved());
+        if (diff.isPresent()) {
+            throw new IllegalArgumentException("--resume: " + output + " was written by a different spec ("
+                    + diff.get() + "); resume with the same spec and --set values, or choose another --output");
+        }
+    }
+
+    /** The last complete checkpoint: the file, or its temporary copy when a crash hit between delete and rename. */
+    private static Optional<Checkpoint> readCheckpoint(OutputDir dir) {
+        for (String name : List.of(CHECKPOINT, OutputDir.temporaryName(CHECKPOINT))) {
+            if (dir.exists(name)) {
+                String where = dir.path() + "/" + name;
+                try {
+                    return Optional.of(dir.read(name, in -> Checkpoint.read(in, where)));
+                } catch (Checkpoint.CorruptCheckpointException e) {
+                    if (name.equals(CHECKPOINT)) {
+                        throw new IllegalArgumentException("--resume: cannot resume: " + e.getMessage() + "; delete it to"
+                                + " restart the run from its first epoch, or start afresh with --overwrite");
+                    }
+                    // an incomplete temporary copy: the crash hit while it was written, before any rename
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static long[] classCounts(JobSpec spec, PreparedData data) {
@@ -151,8 +256,8 @@ public final class TrainJob {
 
     static String line(EpochRecord e, int epochs, String select, double elapsed) {
         return String.format(Locale.ROOT,
-                "epoch %3d/%d  train_loss %.4f  val_loss %.4f  val_%s %.4f  lr %.3g  %,.0f samples/s  %.1fs elapsed",
-                e.epoch(), epochs, e.trainLoss(), e.valLoss(), select, e.validation().getOrDefault(select, Double.NaN),
+                "epoch %3d/%d%s  train_loss %.4f  val_loss %.4f  val_%s %.4f  lr %.3g  %,.0f samples/s  %.1fs elapsed",
+                e.epoch(), epochs, e.partial() ? " round " + e.rounds() : "", e.trainLoss(), e.valLoss(), select, e.validation().getOrDefault(select, Double.NaN),
                 e.learningRate(), e.samplesPerSecond(), elapsed);
     }
 
@@ -172,7 +277,9 @@ public final class TrainJob {
         s.put("name", spec.name());
         s.put("status", r.status());
         s.put("task", spec.data().task().spelling());
-        s.put("epochs_run", r.epochs().size());
+        s.put("epochs_run", r.epochsRun());
+        s.put("workers", r.workers());
+        s.put("averaging_period", r.averagingPeriod());
         s.put("best_epoch", r.bestEpoch());
         s.put("seconds", r.seconds());
         double sps = r.epochs().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
@@ -194,6 +301,9 @@ public final class TrainJob {
         for (EpochRecord e : r.epochs()) {
             ObjectNode n = h.addObject();
             n.put("epoch", e.epoch());
+            if (e.partial()) {
+                n.put("rounds", e.rounds());
+            }
             n.put("train_loss", e.trainLoss());
             n.put("val_loss", e.valLoss());
             e.validation().forEach((k, v) -> n.put("val_" + k, v));

@@ -90,10 +90,45 @@ public record JobSpec(
      * @param weightDecay decoupled weight decay
      * @param dropout dropout between hidden layers
      * @param earlyStopping early stopping
+     * @param schedule the learning-rate schedule
      */
     public record Training(String optimizer, double lr, double momentum, double beta1, double beta2, double epsilon,
                            double rho, int batchSize, int epochs, long seed, double l2, double weightDecay,
-                           double dropout, EarlyStopping earlyStopping) { }
+                           double dropout, EarlyStopping earlyStopping, Schedule schedule) { }
+
+    /**
+     * A learning-rate schedule; which fields matter depends on {@code type}.
+     *
+     * @param type constant, step, exponential, cosine, one_cycle or reduce_on_plateau
+     * @param stepSize step: epochs between reductions
+     * @param gamma step, exponential: factor per reduction
+     * @param warmupEpochs cosine: epochs of linear warmup
+     * @param minLr cosine, reduce_on_plateau: the lowest rate
+     * @param maxLr one_cycle: the peak rate
+     * @param pctStart one_cycle: fraction of training spent rising
+     * @param divFactor one_cycle: initial rate = maxLr / divFactor
+     * @param finalDivFactor one_cycle: final rate = initial rate / finalDivFactor
+     * @param factor reduce_on_plateau: factor applied on a plateau
+     * @param patience reduce_on_plateau: epochs without improvement before reducing
+     * @param cooldown reduce_on_plateau: epochs after a reduction before counting again
+     * @param minDelta reduce_on_plateau: smallest change that counts as an improvement
+     * @param monitor reduce_on_plateau: val_loss or val_&lt;metric&gt;
+     * @param maximize reduce_on_plateau: whether larger monitored values are better
+     */
+    public record Schedule(String type, int stepSize, double gamma, int warmupEpochs, double minLr, double maxLr,
+                           double pctStart, double divFactor, double finalDivFactor, double factor, int patience,
+                           int cooldown, double minDelta, String monitor, boolean maximize) {
+
+        /** @return the constant schedule */
+        public static Schedule constant() {
+            return new Schedule("constant", 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
+        }
+
+        /** @return whether the rate depends on validation results (and so on the driver's state) */
+        public boolean adaptive() {
+            return type.equals("reduce_on_plateau");
+        }
+    }
 
     /**
      * @param enabled whether training stops early
@@ -117,8 +152,41 @@ public record JobSpec(
     }
 
     /**
-     * @param workers partitions trained in parallel
-     * @param averagingPeriod minibatches between parameter averages; empty: once per epoch
+     * @param workers partitions trained in parallel; empty: the executor cores available
+     * @param averagingPeriod minibatches between parameter averages; empty: about 100 ms of compute per round
+     * @param averageUpdater whether the optimizer state is averaged with the parameters
+     * @param outerOptimizer none, or Nesterov momentum on the averaged change
+     * @param evalEveryRounds also evaluate every this many rounds (0: after every epoch only)
      */
-    public record Cluster(int workers, Optional<Integer> averagingPeriod) { }
+    public record Cluster(Optional<Integer> workers, Optional<Integer> averagingPeriod, boolean averageUpdater,
+                          OuterOptimizer outerOptimizer, int evalEveryRounds) {
+
+        /**
+         * @param workers partitions
+         * @param averagingPeriod minibatches between averages
+         * @return plain parameter averaging with these settings
+         */
+        public static Cluster of(int workers, Optional<Integer> averagingPeriod) {
+            return new Cluster(Optional.of(workers), averagingPeriod, true, OuterOptimizer.NONE, 0);
+        }
+    }
+
+    /**
+     * The driver's optimizer on the averaged change Δ = average − current: none applies Δ as is;
+     * nesterov keeps a velocity v ← μv + Δ and applies lr·(Δ + μv) (DiLoCo, Douillard et al. 2023;
+     * SlowMo, Wang et al. ICLR 2020).
+     *
+     * @param type none or nesterov
+     * @param lr outer learning rate
+     * @param momentum outer momentum μ
+     */
+    public record OuterOptimizer(String type, double lr, double momentum) {
+        /** Plain averaging. */
+        public static final OuterOptimizer NONE = new OuterOptimizer("none", 1.0, 0.0);
+
+        /** @return whether the driver keeps a velocity */
+        public boolean nesterov() {
+            return type.equals("nesterov");
+        }
+    }
 }

@@ -343,6 +343,10 @@ public sealed interface Schema {
         return new Num(false, 0.0, false, 1.0, true, doc);
     }
 
+    static Num openUnit(String doc) {
+        return new Num(false, 0.0, true, 1.0, true, doc);
+    }
+
     static Num number(String doc) {
         return new Num(false, null, false, null, false, doc);
     }

@@ -79,12 +79,11 @@ public final class SpecParser {
         JobSpec.Training training = training((ObjectNode) tree.get("training"), warnings);
         JobSpec.Metrics metrics = metrics((ObjectNode) tree.get("metrics"), data.task());
         JobSpec.EarlyStopping early = earlyStopping((ObjectNode) tree.at("/training/early_stopping"), metrics, warnings);
+        JobSpec.Schedule schedule = schedule((ObjectNode) tree.at("/training/schedule"), training, early, metrics);
         training = new JobSpec.Training(training.optimizer(), training.lr(), training.momentum(), training.beta1(),
                 training.beta2(), training.epsilon(), training.rho(), training.batchSize(), training.epochs(),
-                training.seed(), training.l2(), training.weightDecay(), training.dropout(), early);
-        ObjectNode c = (ObjectNode) tree.get("cluster");
-        JobSpec.Cluster cluster = new JobSpec.Cluster(c.get("workers").asInt(),
-                c.has("averaging_period") ? Optional.of(c.get("averaging_period").asInt()) : Optional.empty());
+                training.seed(), training.l2(), training.weightDecay(), training.dropout(), early, schedule);
+        JobSpec.Cluster cluster = cluster((ObjectNode) tree.get("cluster"));
 
         writeBack(tree, data, layers, training, metrics);
         return new JobSpec(name, data, new JobSpec.Model(preset, layers), training, metrics, cluster, warnings, user, tree);
@@ -410,7 +409,7 @@ public final class SpecParser {
         return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
                 t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
                 t.has("batch_size") ? t.get("batch_size").asInt() : 32, t.has("epochs") ? t.get("epochs").asInt() : 100,
-                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null);
+                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null);
     }
 
     private static JobSpec.Metrics metrics(ObjectNode m, Task task) {
@@ -453,6 +452,69 @@ public final class SpecParser {
         }
         return new JobSpec.EarlyStopping(enabled, monitor, maximize, e.get("patience").asInt(),
                 e.get("min_delta").asDouble(), e.get("restore_best").asBoolean());
+    }
+
+    private static JobSpec.Schedule schedule(ObjectNode s, JobSpec.Training t, JobSpec.EarlyStopping early,
+                                             JobSpec.Metrics metrics) {
+        String type = s.get("type").asText();
+        String at = "training.schedule.";
+        double lr = t.lr();
+        switch (type) {
+            case "constant":
+                return JobSpec.Schedule.constant();
+            case "step":
+            case "exponential":
+                return new JobSpec.Schedule(type, s.has("step_size") ? s.get("step_size").asInt() : 1,
+                        s.get("gamma").asDouble(), 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
+            case "cosine": {
+                int warmup = s.get("warmup_epochs").asInt();
+                double minLr = s.get("min_lr").asDouble();
+                if (warmup >= t.epochs()) {
+                    throw new SpecException(at + "warmup_epochs must be < training.epochs (" + t.epochs() + "), got "
+                            + warmup + "; shorten the warmup or train longer");
+                }
+                if (minLr >= lr) {
+                    throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
+                }
+                return new JobSpec.Schedule(type, 0, 1, warmup, minLr, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
+            }
+            case "one_cycle": {
+                double maxLr = s.has("max_lr") ? s.get("max_lr").asDouble() : lr;
+                return new JobSpec.Schedule(type, 0, 1, 0, 0, maxLr, s.get("pct_start").asDouble(),
+                        s.get("div_factor").asDouble(), s.get("final_div_factor").asDouble(), 1, 1, 0, 0, "val_loss", false);
+            }
+            case "reduce_on_plateau": {
+                String monitor = s.has("monitor") ? s.get("monitor").asText() : early.monitor();
+                List<String> allowed = new ArrayList<>();
+                allowed.add("val_loss");
+                metrics.compute().forEach(m -> allowed.add("val_" + m));
+                if (!allowed.contains(monitor)) {
+                    throw new SpecException(at + "monitor must be one of " + String.join(", ", allowed) + ", got '"
+                            + monitor + "'" + Schema.didYouMean(monitor, allowed));
+                }
+                double minLr = s.get("min_lr").asDouble();
+                if (minLr >= lr) {
+                    throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
+                }
+                String metric = monitor.substring(4);
+                boolean maximize = !Set.of("loss", "mae", "mse", "rmse").contains(metric);
+                return new JobSpec.Schedule(type, 0, 1, 0, minLr, 0, 0, 1, 1, s.get("factor").asDouble(),
+                        s.get("patience").asInt(), s.get("cooldown").asInt(), s.get("min_delta").asDouble(), monitor,
+                        maximize);
+            }
+            default:
+                throw new IllegalStateException("schema admitted unknown schedule " + type);
+        }
+    }
+
+    private static JobSpec.Cluster cluster(ObjectNode c) {
+        ObjectNode o = (ObjectNode) c.get("outer_optimizer");
+        JobSpec.OuterOptimizer outer = o.get("type").asText().equals("nesterov")
+                ? new JobSpec.OuterOptimizer("nesterov", o.get("lr").asDouble(), o.get("momentum").asDouble())
+                : JobSpec.OuterOptimizer.NONE;
+        return new JobSpec.Cluster(c.has("workers") ? Optional.of(c.get("workers").asInt()) : Optional.empty(),
+                c.has("averaging_period") ? Optional.of(c.get("averaging_period").asInt()) : Optional.empty(),
+                c.get("average_updater").asBoolean(), outer, c.get("eval_every_rounds").asInt());
     }
 
     /** Writes the derived defaults into the resolved tree so that {@code validate} shows them. */

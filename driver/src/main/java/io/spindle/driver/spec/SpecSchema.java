@@ -5,6 +5,7 @@ import static io.spindle.driver.spec.Schema.integer;
 import static io.spindle.driver.spec.Schema.nonNegative;
 import static io.spindle.driver.spec.Schema.obj;
 import static io.spindle.driver.spec.Schema.oneOf;
+import static io.spindle.driver.spec.Schema.openUnit;
 import static io.spindle.driver.spec.Schema.positive;
 import static io.spindle.driver.spec.Schema.positiveInt;
 import static io.spindle.driver.spec.Schema.string;
@@ -166,6 +167,31 @@ public final class SpecSchema {
                 .def("min_delta", nonNegative("smallest change that counts as an improvement"), 0.0)
                 .def("restore_best", new Schema.Bool("keep the parameters of the best epoch"), true)
                 .build();
+        Map<String, Schema.Obj> schedules = new LinkedHashMap<>();
+        schedules.put("constant", obj("training.lr throughout").build());
+        schedules.put("step", obj("multiply the rate by gamma every step_size epochs")
+                .def("step_size", positiveInt("epochs between reductions"), 10)
+                .def("gamma", openUnit("factor applied at each step"), 0.1).build());
+        schedules.put("exponential", obj("multiply the rate by gamma after every epoch")
+                .def("gamma", openUnit("factor applied after each epoch"), 0.95).build());
+        schedules.put("cosine", obj("cosine decay from training.lr to min_lr over training.epochs, after an optional linear warmup")
+                .def("warmup_epochs", integer(0, "epochs of linear warmup from near 0 to training.lr"), 0)
+                .def("min_lr", nonNegative("rate at the end of the last epoch"), 0.0).build());
+        schedules.put("one_cycle", obj("one-cycle policy (Smith 2018): cosine rise from max_lr/div_factor to max_lr over"
+                + " pct_start of training, then cosine decay to max_lr/(div_factor*final_div_factor)")
+                .opt("max_lr", positive("peak rate; default training.lr"))
+                .def("pct_start", openUnit("fraction of training spent rising"), 0.3)
+                .def("div_factor", positive("initial rate = max_lr / div_factor"), 25.0)
+                .def("final_div_factor", positive("final rate = initial rate / final_div_factor"), 1e4).build());
+        schedules.put("reduce_on_plateau", obj("multiply the rate by factor when the monitored value stops improving (seed 001)")
+                .opt("monitor", string("val_loss or val_<metric>; default: training.early_stopping.monitor"))
+                .def("factor", openUnit("factor applied on a plateau (seed 001: divide by 2)"), 0.5)
+                .def("patience", integer(1, "epochs without improvement before reducing (seed 001: 5-10)"), 5)
+                .def("cooldown", integer(0, "epochs to wait after a reduction before counting again"), 0)
+                .def("min_delta", nonNegative("smallest change that counts as an improvement"), 0.0)
+                .def("min_lr", nonNegative("the rate never goes below this (seed 001: 1e-7)"), 1e-7).build());
+        Schema schedule = new Schema.Tagged("type", schedules, "learning-rate schedule, applied by the driver every round");
+
         Schema training = obj("the optimization")
                 .opt("optimizer", oneOf("optimizer; momentum is SGD with Nesterov momentum", OPTIMIZERS.toArray(String[]::new)))
                 .opt("lr", positive("learning rate"))
@@ -181,15 +207,29 @@ public final class SpecSchema {
                 .opt("weight_decay", nonNegative("decoupled weight decay (AdamW-style)"))
                 .def("dropout", fraction("dropout rate after every hidden layer"), 0.0)
                 .def("early_stopping", early, Map.of())
+                .def("schedule", schedule, Map.of("type", "constant"))
                 .build();
         Schema metrics = obj("what is measured")
                 .opt("compute", new Schema.Arr(oneOf("metric", allMetrics.toArray(String[]::new)), 1,
                         "metrics computed on validation (every epoch) and test (once); default from the task"))
                 .opt("select", oneOf("validation metric that ranks models; default from the preset", allMetrics.toArray(String[]::new)))
                 .build();
+        Map<String, Schema.Obj> outers = new LinkedHashMap<>();
+        outers.put("none", obj("the averaged parameters become the new parameters").build());
+        outers.put("nesterov", obj("Nesterov momentum on the averaged change (DiLoCo, Douillard et al. 2023;"
+                + " SlowMo, Wang et al. 2020)")
+                .def("lr", positive("outer learning rate"), 0.7)
+                .def("momentum", fraction("outer momentum"), 0.9).build());
         Schema cluster = obj("data-parallel training")
-                .def("workers", positiveInt("partitions trained in parallel"), 1)
-                .opt("averaging_period", positiveInt("minibatches each worker trains between parameter averages"))
+                .opt("workers", positiveInt("partitions trained in parallel; default: the executor cores available"))
+                .opt("averaging_period", positiveInt("minibatches each worker trains between parameter averages;"
+                        + " default: enough for about 100 ms of compute per round"))
+                .def("average_updater", new Schema.Bool("average the optimizer state too (false: each worker keeps its own)"),
+                        true)
+                .def("outer_optimizer", new Schema.Tagged("type", outers, "applied by the driver to the averaged change"),
+                        Map.of("type", "none"))
+                .def("eval_every_rounds", integer(0, "also evaluate and check early stopping every this many rounds;"
+                        + " 0: after every epoch only"), 0)
                 .build();
 
         return obj("a Spindle job spec")

@@ -7,6 +7,16 @@ package io.spindle.driver.train;
 public interface TrainListener {
 
     /**
+     * Called once the data is sharded, before the first round.
+     *
+     * @param workers partitions trained in parallel
+     * @param averagingPeriod minibatches each worker trains per round
+     * @param roundsPerEpoch rounds in one epoch
+     */
+    default void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
+    }
+
+    /**
      * Called on the driver after every round (one Spark job: broadcast, train K minibatches per
      * worker, aggregate, average).
      *
@@ -21,5 +31,21 @@ public interface TrainListener {
      * @param epoch the epoch's losses, metrics and timings
      */
     default void onEpoch(EpochRecord epoch) {
+    }
+
+    /**
+     * Called when the trainer changes what the spec asked for (e.g. fewer workers than requested).
+     *
+     * @param message what was changed and how to avoid it
+     */
+    default void onWarning(String message) {
+    }
+
+    /**
+     * Called after every epoch's checks with the state to resume from (and when a run diverges).
+     *
+     * @param checkpoint the state after the epoch
+     */
+    default void onCheckpoint(Checkpoint checkpoint) {
     }
 }

@@ -7,16 +7,20 @@ import java.util.List;
  * The outcome of a training run.
  *
  * @param status COMPLETED, EARLY_STOPPED or DIVERGED
- * @param epochs the epochs run, in order
+ * @param epochs the validation checks run, in order (one per epoch, more with cluster.eval_every_rounds)
  * @param bestEpoch 1-based epoch whose parameters were kept (0 if none finished)
  * @param validation validation metrics of the kept parameters
  * @param test test metrics of the kept parameters (evaluated once)
  * @param params the kept parameters
  * @param seconds wall seconds of the whole run
  * @param diagnosis advice when the run went wrong (empty otherwise)
+ * @param epochsRun epochs trained to the end
+ * @param workers partitions trained in parallel
+ * @param averagingPeriod minibatches per worker between averages
  */
 public record TrainResult(String status, List<EpochRecord> epochs, int bestEpoch, Metrics validation, Metrics test,
-                          float[] params, double seconds, String diagnosis) {
+                          float[] params, double seconds, String diagnosis, int epochsRun, int workers,
+                          int averagingPeriod) {
     public TrainResult {
         epochs = List.copyOf(epochs);
     }

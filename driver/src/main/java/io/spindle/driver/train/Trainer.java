@@ -16,10 +16,14 @@ import io.spindle.kernels.eval.MetricsAccumulator;
 import io.spindle.kernels.eval.TaskKind;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -27,15 +31,32 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
 
 /**
- * The driver's epoch loop: each round broadcasts the parameters and updater state once, trains
- * every partition of the cached train split on the executors, averages the sample-weighted
- * results, evaluates the validation split with mergeable metrics and applies early stopping.
- * With one worker the train split is one Spark task and the result equals plain single-JVM
- * DL4J training on the same minibatches.
+ * The driver's control loop of data-parallel training by parameter averaging.
+ *
+ * <p>The train split becomes one shard per worker (every block sliced across the shards, so they
+ * are balanced and the same on every run), cached on the executors as minibatches. Each round the
+ * driver broadcasts parameters and updater state once; every worker trains {@code averaging_period}
+ * minibatches on the network its executor keeps for the trial; the results come back through a
+ * tree of fixed shape and order (so that sums never depend on which task finished first) and the
+ * driver takes their sample-weighted mean, optionally followed by an outer Nesterov step on the
+ * averaged change (DiLoCo, Douillard et al. 2023; SlowMo, Wang et al. ICLR 2020). After every epoch
+ * (and every {@code eval_every_rounds} rounds) it evaluates the validation split with mergeable
+ * metrics, applies early stopping and the learning-rate schedule, stops diverged runs, and hands a
+ * {@link Checkpoint} to the listener. With one worker the result equals plain single-JVM DL4J
+ * training on the same minibatches.
  */
 public final class Trainer {
+
+    /** Compute one round should hold when the spec leaves the averaging period open (seconds). */
+    static final double ROUND_SECONDS = 0.1;
+    /** Floating-point throughput assumed per worker to size the default averaging period (FLOP/s). */
+    static final double ASSUMED_FLOPS = 1e10;
+    /** Partition results combined per tree node. */
+    static final int FAN_IN = 8;
 
     private final JavaSparkContext sc;
     private final Clock clock;
@@ -64,132 +85,163 @@ public final class Trainer {
             public void onEpoch(EpochRecord epoch) {
                 onEpoch.accept(epoch);
             }
-        });
+        }, Optional.empty());
     }
 
     /**
-     * Trains a spec's network on prepared data.
+     * Trains a spec's network on prepared data, from scratch.
      *
      * @param spec the resolved spec
      * @param data the prepared splits
      * @param conf the network configuration
-     * @param listener receives every round's costs and every epoch's record
+     * @param listener receives every round's costs, every epoch's record and every checkpoint
      * @return the result, with the kept parameters and test metrics
      */
     public TrainResult train(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, TrainListener listener) {
+        return train(spec, data, conf, listener, Optional.empty());
+    }
+
+    /**
+     * Trains a spec's network on prepared data, from scratch or from a checkpoint of the same spec.
+     *
+     * @param spec the resolved spec
+     * @param data the prepared splits
+     * @param conf the network configuration
+     * @param listener receives every round's costs, every epoch's record and every checkpoint
+     * @param resume the checkpoint to continue from, if any
+     * @return the result, with the kept parameters and test metrics
+     * @throws IllegalArgumentException when the checkpoint was written with other workers or averaging period
+     */
+    public TrainResult train(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, TrainListener listener,
+                             Optional<Checkpoint> resume) {
         long start = clock.millis();
         String trialId = spec.name() + "-" + UUID.randomUUID();
+        String dataKey = trialId + "/train";
         String json = conf.toJson();
-        int workers = spec.cluster().workers();
         JobSpec.Training t = spec.training();
+        JobSpec.Cluster cluster = spec.cluster();
+        int workers = workers(spec, sc, listener::onWarning);
         InputShape shape = shape(spec, conf);
         TaskKind kind = TaskKind.valueOf(spec.data().task().name());
         int outputs = outputs(spec, data);
 
-        JavaRDD<Block> train = partitions(data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> train = shard(data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Block> validation = data.validation().persist(StorageLevel.MEMORY_AND_DISK());
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        INDArray updater = net.getUpdater().getStateViewArray();
-        ModelState state = new ModelState(net.params().toFloatVector(),
-                updater == null ? new float[0] : updater.toFloatVector());
-
-        JobSpec.EarlyStopping es = t.earlyStopping();
-        List<EpochRecord> epochs = new ArrayList<>();
-        float[] best = state.params();
-        Metrics bestMetrics = null;
-        double bestValue = Double.NaN;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        int iteration = 0;
-        String status = "COMPLETED";
-        String diagnosis = "";
-        String valKey = trialId + "/validation";
-        EvalTask valTask = new EvalTask(trialId, valKey, json, shape, kind, outputs,
-                data.normalization().labelShift(), data.normalization().labelScale(), 1024);
         try {
-            int maxBatches = maxBatches(train, t.batchSize());
-            int period = spec.cluster().averagingPeriod().orElse(maxBatches);
-            for (int epoch = 0; epoch < t.epochs(); epoch++) {
+            long[] rows = rowsPerPartition(train);
+            if (Arrays.stream(rows).sum() == 0) {
+                throw new IllegalArgumentException("the train split of " + spec.data().path() + " holds no rows;"
+                        + " check data.split and the data");
+            }
+            int maxBatches = (int) Arrays.stream(rows).map(r -> (r + t.batchSize() - 1) / t.batchSize()).max().orElse(1);
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            int period = Math.min(maxBatches,
+                    cluster.averagingPeriod().orElseGet(() -> defaultPeriod(net.numParams(), t.batchSize(), maxBatches)));
+            int roundsPerEpoch = (maxBatches + period - 1) / period;
+            listener.onStart(workers, period, roundsPerEpoch);
+            LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), t.epochs(), roundsPerEpoch);
+            JobSpec.EarlyStopping es = t.earlyStopping();
+            JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
+            boolean shareUpdater = cluster.averageUpdater();
+            INDArray view = net.getUpdater().getStateViewArray();
+            boolean hasUpdater = view != null && view.length() > 0;
+
+            Loop s = resume.map(c -> Loop.from(c, workers, period))
+                    .orElseGet(() -> Loop.fresh(net.params().toFloatVector(),
+                            hasUpdater && shareUpdater ? view.toFloatVector() : new float[0],
+                            outer.nesterov() ? new float[(int) net.numParams()] : new float[0], t.lr()));
+            EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
+                    data.normalization().labelShift(), data.normalization().labelScale(), 1024);
+
+            for (int epoch = s.epochsDone; epoch < t.epochs() && s.status.equals("RUNNING"); epoch++) {
                 long e0 = clock.millis();
+                long trainNanos = 0;
                 long samples = 0;
                 double lossSum = 0;
-                boolean finite = true;
-                for (int first = 0, round = 0; first < maxBatches && finite; first += period, round++) {
+                int round = 0;
+                for (int first = 0; first < maxBatches; first += period, round++) {
+                    double lr = schedule.rate(epoch, round, s.plateau);
+                    s.lr = lr;
+                    ModelState state = new ModelState(s.params, s.updater, s.pendingWorkerUpdaters);
+                    s.pendingWorkerUpdaters = new float[0][];
                     long r0 = System.nanoTime();
                     Broadcast<ModelState> b = sc.broadcast(state);
                     long broadcastNanos = System.nanoTime() - r0;
-                    WorkerTask task = new WorkerTask(trialId, trialId + "/train", json, shape, t.batchSize(), t.seed(),
-                            epoch, first, period, iteration, Double.NaN);
-                    PartitionResult r = train.mapPartitionsWithIndex((i, it) -> {
+                    WorkerTask task = new WorkerTask(trialId, dataKey, json, shape, t.batchSize(), t.seed(), epoch, first,
+                            period, s.iteration, schedule.varies() ? lr : Double.NaN, shareUpdater);
+                    PartitionResult r = aggregate(train.mapPartitionsWithIndex((i, it) -> {
                         long f0 = System.nanoTime();
-                        ModelState s = b.value();
+                        ModelState m = b.value();
                         long fetch = System.nanoTime() - f0;
-                        return Collections.singletonList(TrainingKernel.train(i, it, task, s).plusFetch(fetch)).iterator();
-                    }, true).reduce(PartitionResult::plus);
+                        return Collections.singletonList(TrainingKernel.train(i, it, task, m).plusFetch(fetch)).iterator();
+                    }, true), workers);
                     b.destroy();
-                    iteration += Math.min(period, maxBatches - first);
-                    finite = r.finite() && r.samples() > 0;
-                    if (finite) {
-                        samples += r.samples();
-                        lossSum += r.lossSum();
-                        state = new ModelState(r.weightedParams().div(r.samples()).toFloatVector(),
-                                r.weightedUpdaterState().isEmpty() ? new float[0]
-                                        : r.weightedUpdaterState().div(r.samples()).toFloatVector());
+                    int steps = Math.min(period, maxBatches - first);
+                    s.iteration += steps;
+                    float[] next = r.finite() ? step(s, r.params(), outer) : s.params;
+                    long wall = System.nanoTime() - r0;
+                    trainNanos += wall;
+                    listener.onRound(new RoundStats(epoch + 1, round, workers, steps, r.samples(),
+                            4L * (s.params.length + s.updater.length), broadcastNanos, r.fetchNanos(), r.computeNanos(),
+                            wall));
+                    if (!r.finite() || !finite(next)) {
+                        s.status = "DIVERGED";
+                        s.diagnosis = "loss or parameters became NaN or infinite in epoch " + (epoch + 1)
+                                + ": learning rate too high (lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
+                                + "): divide it by 10 (seed 001)";
+                        break;
                     }
-                    long stateBytes = 4L * (state.params().length + state.updaterState().length);
-                    listener.onRound(new RoundStats(epoch + 1, round, workers, Math.min(period, maxBatches - first),
-                            r.samples(), stateBytes, broadcastNanos, r.fetchNanos(), r.computeNanos(),
-                            System.nanoTime() - r0));
+                    s.params = next;
+                    if (shareUpdater) {
+                        s.updater = r.updaterState();
+                    }
+                    samples += r.samples();
+                    lossSum += r.lossSum();
+                    boolean last = first + period >= maxBatches;
+                    if (!last && cluster.evalEveryRounds() > 0
+                            && ((long) epoch * roundsPerEpoch + round + 1) % cluster.evalEveryRounds() == 0) {
+                        check(s, spec, validation, valTask, listener, epoch, round + 1, lossSum / samples,
+                                samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, true);
+                        if (!s.status.equals("RUNNING")) {
+                            break;
+                        }
+                    }
                 }
-                long trainMs = clock.millis() - e0;
-                if (!finite) {
-                    status = "DIVERGED";
-                    diagnosis = "loss became NaN or infinite in epoch " + (epoch + 1) + ": learning rate too high"
-                            + " (training.lr " + t.lr() + "): divide it by 10 (seed 001)";
+                if (s.status.equals("DIVERGED")) {
+                    listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                     break;
                 }
-                float[] params = state.params();
-                Metrics val = evaluate(validation, valTask, params);
-                double monitored = es.monitor().equals("val_loss") ? val.values().getOrDefault("loss", Double.NaN)
-                        : val.values().getOrDefault(es.monitor().substring(4), Double.NaN);
-                double seconds = (clock.millis() - e0) / 1000.0;
-                EpochRecord rec = new EpochRecord(epoch + 1, lossSum / samples,
-                        val.values().getOrDefault("loss", Double.NaN), val.values(), t.lr(),
-                        samples / Math.max(1e-3, trainMs / 1000.0), seconds);
-                epochs.add(rec);
-                listener.onEpoch(rec);
-                boolean improved = bestEpoch == 0 || (Double.isFinite(monitored)
-                        && (es.maximize() ? monitored > bestValue + es.minDelta() : monitored < bestValue - es.minDelta()));
-                if (improved) {
-                    bestValue = monitored;
-                    bestEpoch = epoch + 1;
-                    best = params;
-                    bestMetrics = val;
-                    sinceBest = 0;
-                } else {
-                    sinceBest++;
+                if (s.status.equals("RUNNING")) {
+                    check(s, spec, validation, valTask, listener, epoch, round, lossSum / samples,
+                            samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, false);
                 }
-                if (!es.restoreBest()) {
-                    best = params;
-                    bestMetrics = val;
+                if (round == roundsPerEpoch) {
+                    s.epochsDone = epoch + 1;
                 }
-                if (es.enabled() && sinceBest >= es.patience()) {
-                    status = "EARLY_STOPPED";
-                    break;
+                if (s.status.equals("RUNNING") && s.epochsDone == t.epochs()) {
+                    s.status = "COMPLETED";
                 }
+                if (!shareUpdater && hasUpdater) {
+                    s.pendingWorkerUpdaters = workerUpdaters(train, trialId);
+                }
+                listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
+                s.pendingWorkerUpdaters = new float[0][];
             }
-            if (!es.restoreBest() && !epochs.isEmpty()) {
-                bestEpoch = epochs.size();
+            if (s.status.equals("RUNNING")) {
+                s.status = "COMPLETED"; // resumed from the last epoch's checkpoint
+            }
+            if (!es.restoreBest() && !s.history.isEmpty()) {
+                s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
             }
             Metrics test = null;
-            if (bestEpoch > 0) {
+            if (s.bestEpoch > 0) {
                 EvalTask testTask = new EvalTask(trialId, trialId + "/test", json, shape, kind, outputs,
                         data.normalization().labelShift(), data.normalization().labelScale(), 1024);
-                test = evaluate(data.test(), testTask, best);
+                test = evaluate(data.test(), testTask, s.best);
             }
-            return new TrainResult(status, epochs, bestEpoch, bestMetrics, test, best,
-                    (clock.millis() - start) / 1000.0, diagnosis);
+            return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, test, s.best,
+                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period);
         } finally {
             train.unpersist(false);
             validation.unpersist(false);
@@ -198,27 +250,223 @@ public final class Trainer {
         }
     }
 
+    /** Evaluates, records, and applies early stopping and reduce-on-plateau. */
+    private void check(Loop s, JobSpec spec, JavaRDD<Block> validation, EvalTask valTask, TrainListener listener,
+                       int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
+        JobSpec.Training t = spec.training();
+        JobSpec.EarlyStopping es = t.earlyStopping();
+        Metrics val = evaluate(validation, valTask, s.params);
+        EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
+                val.values(), s.lr, samplesPerSecond, seconds + 0.0, rounds, partial);
+        s.history.add(rec);
+        listener.onEpoch(rec);
+        double monitored = monitored(val, es.monitor());
+        boolean improved = s.bestEpoch == 0 || (Double.isFinite(monitored)
+                && (es.maximize() ? monitored > s.bestValue + es.minDelta() : monitored < s.bestValue - es.minDelta()));
+        if (improved) {
+            s.bestValue = monitored;
+            s.bestEpoch = epoch + 1;
+            s.best = s.params;
+            s.bestMetrics = val;
+            s.sinceBest = 0;
+        } else {
+            s.sinceBest++;
+        }
+        if (!es.restoreBest()) {
+            s.best = s.params;
+            s.bestMetrics = val;
+        }
+        if (t.schedule().adaptive()) {
+            s.plateau = s.plateau.next(t.schedule(), monitored(val, t.schedule().monitor()));
+        }
+        if (es.enabled() && s.sinceBest >= es.patience()) {
+            s.status = "EARLY_STOPPED";
+        }
+    }
+
+    private static double monitored(Metrics val, String monitor) {
+        return monitor.equals("val_loss") ? val.values().getOrDefault("loss", Double.NaN)
+                : val.values().getOrDefault(monitor.substring(4), Double.NaN);
+    }
+
+    /** Applies the averaged parameters: as they are, or through the outer Nesterov step. */
+    private static float[] step(Loop s, float[] averaged, JobSpec.OuterOptimizer outer) {
+        if (!outer.nesterov()) {
+            return averaged;
+        }
+        INDArray current = Nd4j.createFromArray(s.params);
+        INDArray delta = Nd4j.createFromArray(averaged).subi(current);
+        INDArray v = Nd4j.createFromArray(s.velocity).muli(outer.momentum()).addi(delta);
+        s.velocity = v.toFloatVector();
+        return current.addi(delta.addi(v.muli(outer.momentum())).muli(outer.lr())).toFloatVector();
+    }
+
+    private static boolean finite(float[] params) {
+        return Double.isFinite(Nd4j.createFromArray(params).sumNumber().doubleValue());
+    }
+
+    private double since(long start) {
+        return (clock.millis() - start) / 1000.0;
+    }
+
+    private static double priorSeconds(Optional<Checkpoint> resume) {
+        return resume.map(Checkpoint::seconds).orElse(0.0);
+    }
+
+    /**
+     * Combines one result per partition in partition order: collected directly for up to
+     * {@link #FAN_IN} workers, otherwise first combined in groups of {@code FAN_IN} consecutive
+     * partitions on the executors (the shape of Spark's treeAggregate, with a fixed order).
+     */
+    static PartitionResult aggregate(JavaRDD<PartitionResult> perPartition, int workers) {
+        if (workers <= FAN_IN) {
+            return PartitionResult.combine(perPartition.collect());
+        }
+        int groups = (workers + FAN_IN - 1) / FAN_IN;
+        List<Tuple2<Integer, PartitionResult>> partial = perPartition
+                .mapPartitionsWithIndex((i, it) -> {
+                    List<Tuple2<Integer, Tuple2<Integer, PartitionResult>>> out = new ArrayList<>();
+                    it.forEachRemaining(r -> out.add(new Tuple2<>(i / FAN_IN, new Tuple2<>(i, r))));
+                    return out.iterator();
+                }, true)
+                .mapToPair(x -> x)
+                .groupByKey(groups)
+                .mapValues(parts -> {
+                    List<Tuple2<Integer, PartitionResult>> sorted = new ArrayList<>();
+                    parts.forEach(sorted::add);
+                    sorted.sort(Comparator.comparingInt(Tuple2::_1));
+                    return PartitionResult.combine(sorted.stream().map(Tuple2::_2).toList());
+                })
+                .collect();
+        List<Tuple2<Integer, PartitionResult>> sorted = new ArrayList<>(partial);
+        sorted.sort(Comparator.comparingInt(Tuple2::_1));
+        return PartitionResult.combine(sorted.stream().map(Tuple2::_2).toList());
+    }
+
+    private static float[][] workerUpdaters(JavaRDD<Block> train, String trialId) {
+        List<Tuple2<Integer, float[]>> states = train.mapPartitionsWithIndex((i, it) ->
+                Collections.singletonList(new Tuple2<>(i, TrainingKernel.updaterState(trialId, i))).iterator(), true)
+                .collect();
+        float[][] out = new float[states.size()][];
+        states.forEach(x -> out[x._1()] = x._2());
+        return out;
+    }
+
     private static Metrics evaluate(JavaRDD<Block> rows, EvalTask task, float[] params) {
         return rows.mapPartitionsWithIndex((i, it) ->
                 Collections.singletonList(EvaluationKernel.evaluate(i, it, task, params)).iterator(), true)
                 .reduce(MetricsAccumulator::merge).result();
     }
 
-    /** @return the most minibatches any partition of the train split holds per epoch */
-    private static int maxBatches(JavaRDD<Block> train, int batchSize) {
-        long most = train.mapPartitions(it -> {
+    private static long[] rowsPerPartition(JavaRDD<Block> train) {
+        return train.mapPartitions(it -> {
             long rows = 0;
             while (it.hasNext()) {
                 rows += it.next().rows();
             }
             return Collections.singletonList(rows).iterator();
-        }).reduce(Math::max);
-        return (int) Math.max(1, (most + batchSize - 1) / batchSize);
+        }).collect().stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static JavaRDD<Block> partitions(JavaRDD<Block> rows, int workers) {
-        int n = rows.getNumPartitions();
-        return n == workers ? rows : n > workers ? rows.coalesce(workers, false) : rows.repartition(workers);
+    /**
+     * The workers a spec trains on: {@code cluster.workers}, by default the executor cores; in
+     * local mode never more than its cores (more would queue tasks behind each other every round).
+     *
+     * @param spec the spec
+     * @param sc the Spark context
+     * @param warn receives a message when the spec's count is lowered
+     * @return the number of workers
+     */
+    public static int workers(JobSpec spec, JavaSparkContext sc, Consumer<String> warn) {
+        int cores = sc.defaultParallelism();
+        int wanted = spec.cluster().workers().orElse(cores);
+        String master = sc.master();
+        if (master.startsWith("local") && wanted > cores) {
+            warn.accept("cluster.workers " + wanted + " is more than the " + cores + " cores of " + master
+                    + "; training with " + cores + " workers (set cluster.workers <= " + cores + ", or run on a cluster)");
+            return cores;
+        }
+        return wanted;
+    }
+
+    /**
+     * The default averaging period: enough minibatches for about {@link #ROUND_SECONDS} of compute
+     * per round, estimated from the parameter count (about 6 floating-point operations per
+     * parameter and row for a forward and backward pass) at {@link #ASSUMED_FLOPS}. It derives
+     * from the model only, so runs with the same spec average at the same points.
+     *
+     * @param numParams parameters of the network
+     * @param batchSize rows per minibatch
+     * @param maxBatches minibatches in the largest shard's epoch
+     * @return minibatches per round, between 1 and an epoch
+     */
+    static int defaultPeriod(long numParams, int batchSize, int maxBatches) {
+        double flopsPerBatch = 6.0 * numParams * batchSize;
+        int k = (int) Math.ceil(ROUND_SECONDS * ASSUMED_FLOPS / flopsPerBatch);
+        return Math.max(1, Math.min(k, maxBatches));
+    }
+
+    /**
+     * Splits the train split into one shard per worker: every block is cut into {@code workers}
+     * contiguous slices, slice {@code s} of block {@code g} going to shard {@code (g + s) % workers},
+     * and each shard keeps its slices in block order. Shards differ by at most a row per block,
+     * and are the same on every run.
+     *
+     * @param rows the train split
+     * @param workers shards wanted
+     * @return an RDD with one partition per shard
+     */
+    static JavaRDD<Block> shard(JavaRDD<Block> rows, int workers) {
+        if (workers == 1) {
+            return rows.getNumPartitions() == 1 ? rows : rows.coalesce(1, false);
+        }
+        return rows.zipWithIndex().flatMapToPair(x -> {
+            Block b = x._1();
+            long g = x._2();
+            List<Tuple2<Long, Block>> out = new ArrayList<>(workers);
+            int fw = b.featureWidth();
+            int lw = b.labelWidth();
+            for (int s = 0; s < workers; s++) {
+                int from = (int) ((long) b.rows() * s / workers);
+                int to = (int) ((long) b.rows() * (s + 1) / workers);
+                if (to > from) {
+                    Block slice = new Block(Arrays.copyOfRange(b.features(), from * fw, to * fw),
+                            Arrays.copyOfRange(b.labels(), from * lw, to * lw), to - from);
+                    out.add(new Tuple2<>(((g + s) % workers) << 40 | g, slice));
+                }
+            }
+            return out.iterator();
+        }).repartitionAndSortWithinPartitions(new ShardPartitioner(workers)).values();
+    }
+
+    /** Sends key {@code shard << 40 | block} to partition {@code shard}. */
+    static final class ShardPartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int shards;
+
+        ShardPartitioner(int shards) {
+            this.shards = shards;
+        }
+
+        @Override
+        public int numPartitions() {
+            return shards;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) ((Long) key >>> 40);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShardPartitioner p && p.shards == shards;
+        }
+
+        @Override
+        public int hashCode() {
+            return shards;
+        }
     }
 
     /**
@@ -238,5 +486,68 @@ public final class Trainer {
             case BINARY -> 1;
             case MULTILABEL, REGRESSION -> data.layout().labelWidth();
         };
+    }
+
+    /** The loop's state between rounds: what a {@link Checkpoint} saves. */
+    private static final class Loop {
+        float[] params;
+        float[] updater;
+        float[] velocity;
+        float[] best;
+        float[][] pendingWorkerUpdaters = new float[0][];
+        int epochsDone;
+        int iteration;
+        double lr;
+        LrSchedule.Plateau plateau;
+        double bestValue = Double.NaN;
+        int bestEpoch;
+        int sinceBest;
+        String status = "RUNNING";
+        String diagnosis = "";
+        List<EpochRecord> history = new ArrayList<>();
+        Metrics bestMetrics;
+
+        static Loop fresh(float[] params, float[] updater, float[] velocity, double lr) {
+            Loop s = new Loop();
+            s.params = params;
+            s.updater = updater;
+            s.velocity = velocity;
+            s.best = params;
+            s.lr = lr;
+            s.plateau = LrSchedule.Plateau.start(lr);
+            return s;
+        }
+
+        static Loop from(Checkpoint c, int workers, int period) {
+            if (c.workers() != workers || c.period() != period) {
+                throw new IllegalArgumentException("the checkpoint was written with " + c.workers() + " workers and"
+                        + " averaging period " + c.period() + "; this run has " + workers + " and " + period
+                        + ": set cluster.workers and cluster.averaging_period to the checkpoint's values to resume");
+            }
+            Loop s = new Loop();
+            s.params = c.params();
+            s.updater = c.updater();
+            s.velocity = c.velocity();
+            s.best = c.bestParams();
+            s.pendingWorkerUpdaters = c.workerUpdaters();
+            s.epochsDone = c.epochsDone();
+            s.iteration = c.iteration();
+            s.plateau = c.plateau();
+            s.lr = c.plateau().lr();
+            s.bestValue = c.bestValue();
+            s.bestEpoch = c.bestEpoch();
+            s.sinceBest = c.sinceBest();
+            s.status = c.status();
+            s.diagnosis = c.diagnosis();
+            s.history = new ArrayList<>(c.history());
+            s.bestMetrics = c.bestMetrics().orElse(null);
+            return s;
+        }
+
+        Checkpoint checkpoint(JobSpec spec, int workers, int period, double seconds) {
+            return new Checkpoint(io.spindle.driver.spec.SpecDigest.of(spec), spec.training().seed(), workers, period, epochsDone, iteration,
+                    status, diagnosis, plateau, bestValue, bestEpoch, sinceBest, seconds, history,
+                    Optional.ofNullable(bestMetrics), params, updater, best, velocity, pendingWorkerUpdaters);
+        }
     }
 }

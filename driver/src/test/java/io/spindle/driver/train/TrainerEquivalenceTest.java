@@ -83,6 +83,7 @@ class TrainerEquivalenceTest {
                   dropout: 0.0
                   l2: 0.0001
                   early_stopping: {enabled: false, restore_best: false}
+                cluster: {workers: 1}
                 """, "test");
         JobSpec spec = SpecParser.resolve(tree, "equivalence", Path.of("."))
                 .withOverrides(Map.of("training.optimizer", optimizer));
@@ -128,12 +129,12 @@ class TrainerEquivalenceTest {
                   epochs: 2
                   dropout: 0.0
                   early_stopping: {enabled: false, restore_best: false}
-                cluster: {workers: 3, averaging_period: 1}
+                cluster: {workers: 2, averaging_period: 1}
                 """, "test");
         JobSpec spec = SpecParser.resolve(tree, "averaging", Path.of("."));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Block> shards = List.of(blocks(48, 48, 11).get(0), blocks(48, 48, 12).get(0), blocks(48, 48, 13).get(0));
-        JavaRDD<Block> trainRdd = sc.parallelize(shards, 3);
+        List<Block> blocks = List.of(blocks(48, 48, 11).get(0), blocks(48, 48, 12).get(0), blocks(48, 48, 13).get(0));
+        JavaRDD<Block> trainRdd = sc.parallelize(blocks, 3);
         JavaRDD<Block> val = sc.parallelize(blocks(30, 30, 2), 1);
         PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
                 List.of("0", "1", "2"), FEATURES, CLASSES);
@@ -145,13 +146,16 @@ class TrainerEquivalenceTest {
 
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
+        assertEquals(2, result.workers());
+        List<List<Block>> sharded = Trainer.shard(trainRdd, 2).glom().collect();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<List<DataSet>> perShard = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                ExecutorCache.PartitionData shard = Batches.stack(List.of(shards.get(i)).iterator());
-                perShard.add(Batches.epoch(shard, Batches.epochOrder(48, spec.training().seed(), epoch, i), 8, InputShape.FLAT));
+            for (int i = 0; i < 2; i++) {
+                ExecutorCache.PartitionData shard = Batches.stack(sharded.get(i).iterator());
+                assertEquals(72, shard.rows(), "every block is split evenly across the shards");
+                perShard.add(Batches.epoch(shard, Batches.epochOrder(72, spec.training().seed(), epoch, i), 8, InputShape.FLAT));
             }
-            for (int step = 0; step < 6; step++) {
+            for (int step = 0; step < 9; step++) {
                 List<DataSet> global = new ArrayList<>();
                 for (List<DataSet> shard : perShard) {
                     global.add(shard.get(step));
@@ -160,6 +164,6 @@ class TrainerEquivalenceTest {
             }
         }
         assertArrayEquals(reference.params().toFloatVector(), result.params(), 1e-5f,
-                "3 workers averaging after every SGD step = SGD on the 24-row global batch");
+                "2 workers averaging after every SGD step = SGD on the 16-row global batch");
     }
 }

@@ -1,0 +1,125 @@
+package io.spindle.driver.train;
+
+import io.spindle.driver.spec.JobSpec;
+
+/**
+ * The learning rate of every round, as the driver broadcasts it. Step and exponential decay
+ * change the rate once per epoch; cosine (with linear warmup) and one-cycle change it every round,
+ * over {@code epochs x roundsPerEpoch} rounds; reduce-on-plateau follows the validation results
+ * through {@link Plateau}.
+ */
+public final class LrSchedule {
+
+    private final JobSpec.Schedule schedule;
+    private final double base;
+    private final int epochs;
+    private final int roundsPerEpoch;
+
+    /**
+     * @param schedule the spec's schedule
+     * @param base training.lr
+     * @param epochs training.epochs
+     * @param roundsPerEpoch rounds in one epoch
+     */
+    public LrSchedule(JobSpec.Schedule schedule, double base, int epochs, int roundsPerEpoch) {
+        if (roundsPerEpoch < 1) {
+            throw new IllegalArgumentException("roundsPerEpoch must be >= 1, got " + roundsPerEpoch);
+        }
+        this.schedule = schedule;
+        this.base = base;
+        this.epochs = epochs;
+        this.roundsPerEpoch = roundsPerEpoch;
+    }
+
+    /**
+     * @param epoch 0-based epoch
+     * @param round 0-based round within the epoch
+     * @param plateau the reduce-on-plateau state (used by that schedule only)
+     * @return the learning rate of that round
+     */
+    public double rate(int epoch, int round, Plateau plateau) {
+        JobSpec.Schedule s = schedule;
+        long k = (long) epoch * roundsPerEpoch + round;
+        long total = (long) epochs * roundsPerEpoch;
+        switch (s.type()) {
+            case "constant":
+                return base;
+            case "step":
+                return base * Math.pow(s.gamma(), epoch / s.stepSize());
+            case "exponential":
+                return base * Math.pow(s.gamma(), epoch);
+            case "cosine": {
+                long warmup = (long) s.warmupEpochs() * roundsPerEpoch;
+                if (k < warmup) {
+                    return base * (k + 1) / warmup;
+                }
+                double t = total == warmup ? 1 : (double) (k - warmup) / (total - warmup);
+                return s.minLr() + (base - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * t));
+            }
+            case "one_cycle": {
+                double initial = s.maxLr() / s.divFactor();
+                double last = initial / s.finalDivFactor();
+                long up = Math.max(1, Math.round(s.pctStart() * total));
+                if (k < up) {
+                    return cosine(initial, s.maxLr(), (double) k / up);
+                }
+                long down = Math.max(1, total - up);
+                return cosine(s.maxLr(), last, Math.min(1.0, (double) (k - up) / down));
+            }
+            case "reduce_on_plateau":
+                return plateau.lr();
+            default:
+                throw new IllegalStateException("unknown schedule " + s.type());
+        }
+    }
+
+    /** @return whether the rate differs from training.lr at some point (false: leave DL4J's configured rate alone) */
+    public boolean varies() {
+        return !schedule.type().equals("constant");
+    }
+
+    /** Cosine interpolation from {@code from} (t = 0) to {@code to} (t = 1). */
+    private static double cosine(double from, double to, double t) {
+        return to + (from - to) * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    /**
+     * Reduce-on-plateau state: the current rate, the best monitored value, epochs without
+     * improvement and cooldown epochs left. Immutable; {@link #next} gives the state after a check.
+     *
+     * @param lr current rate
+     * @param best best monitored value so far (NaN before the first check)
+     * @param waited checks without improvement since the best or the last reduction
+     * @param cooldown checks left before waiting counts again
+     */
+    public record Plateau(double lr, double best, int waited, int cooldown) {
+
+        /**
+         * @param lr the starting rate
+         * @return the state before any check
+         */
+        public static Plateau start(double lr) {
+            return new Plateau(lr, Double.NaN, 0, 0);
+        }
+
+        /**
+         * @param s the schedule (reduce_on_plateau settings)
+         * @param value the monitored value of this check (NaN or infinite counts as no improvement)
+         * @return the state after the check
+         */
+        public Plateau next(JobSpec.Schedule s, double value) {
+            boolean improved = Double.isFinite(value) && (Double.isNaN(best)
+                    || (s.maximize() ? value > best + s.minDelta() : value < best - s.minDelta()));
+            double newBest = improved ? value : best;
+            if (cooldown > 0) {
+                return new Plateau(lr, newBest, 0, cooldown - 1);
+            }
+            int w = improved ? 0 : waited + 1;
+            if (w >= s.patience()) {
+                double reduced = Math.max(s.minLr(), lr * s.factor());
+                return new Plateau(reduced, newBest, 0, s.cooldown());
+            }
+            return new Plateau(lr, newBest, w, 0);
+        }
+    }
+}
