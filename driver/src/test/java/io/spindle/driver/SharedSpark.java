@@ -24,6 +24,8 @@ public final class SharedSpark implements ParameterResolver {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.task.maxDirectResultSize", "120m")
+                    .config("spark.broadcast.compress", "false")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }

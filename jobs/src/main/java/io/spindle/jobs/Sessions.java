@@ -1,5 +1,6 @@
 package io.spindle.jobs;
 
+import io.spindle.driver.job.SparkSettings;
 import org.apache.spark.sql.SparkSession;
 
 /** The CLI's Spark session: an embedded {@code local[*]} unless a master is given or spark-submit set one. */
@@ -43,6 +44,8 @@ final class Sessions {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
         b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+        // spark-submit and --conf arrive as system properties; fill in only what they leave unset
+        SparkSettings.defaults(k -> java.util.Optional.ofNullable(System.getProperty(k))).forEach(b::config);
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel(org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString());
         return new Handle(s, true);

@@ -3,7 +3,6 @@ package io.spindle.kernels;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,7 +29,7 @@ public record PartitionResult(float[] params, float[] updaterState, long samples
 
     /**
      * Combines results in the given order: sample-weighted means of parameters and updater state
-     * (accumulated in double precision by ND4J), sums of the counts, the slowest times. The order
+     * (ND4J's BLAS axpy), sums of the counts, the slowest times. The order
      * is fixed by the caller (partition order), so the result never depends on which task finished
      * first; a single result comes back unchanged.
      *
@@ -73,10 +72,15 @@ public record PartitionResult(float[] params, float[] updaterState, long samples
             if (p.samples == 0) {
                 continue;
             }
-            INDArray v = Nd4j.createFromArray(params ? p.params : p.updaterState).castTo(DataType.DOUBLE).muli(p.samples);
-            acc = acc == null ? v : acc.addi(v);
+            INDArray v = Nd4j.createFromArray(params ? p.params : p.updaterState);
+            float w = (float) ((double) p.samples / samples);
+            if (acc == null) {
+                acc = v.muli(w);
+            } else {
+                Nd4j.getBlasWrapper().level1().axpy(v.length(), w, v, acc);
+            }
         }
-        return acc.divi(samples).castTo(DataType.FLOAT).toFloatVector();
+        return acc.toFloatVector();
     }
 
     /**

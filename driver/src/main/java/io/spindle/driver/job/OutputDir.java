@@ -210,7 +210,10 @@ public final class OutputDir {
     public static final class OutputException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        OutputException(String message) {
+        /**
+         * @param message what is wrong with the folder and how to fix it
+         */
+        public OutputException(String message) {
             super(message);
         }
 

@@ -72,7 +72,7 @@ public final class TrainJob {
     public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, boolean resume,
                                  PrintWriter out) {
         if (resume && overwrite) {
-            throw new IllegalArgumentException("--resume continues the run in " + output + " and --overwrite replaces it;"
+            throw new OutputDir.OutputException("--resume continues the run in " + output + " and --overwrite replaces it;"
                     + " pass one of them");
         }
         org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -87,6 +87,10 @@ public final class TrainJob {
                 return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
             }
             checkpoint = readCheckpoint(dir);
+            if (checkpoint.isPresent() && !checkpoint.get().specDigest().equals(SpecDigest.of(spec))) {
+                throw new OutputDir.OutputException("--resume: " + CHECKPOINT + " in " + output + " was written by a"
+                        + " different spec than its provenance.json says; start afresh with --overwrite");
+            }
         } else {
             dir = OutputDir.check(output, overwrite, hadoop);
         }
@@ -118,6 +122,14 @@ public final class TrainJob {
                         workers, workers == 1 ? "" : "s", averagingPeriod, averagingPeriod == 1 ? "" : "es",
                         roundsPerEpoch, roundsPerEpoch == 1 ? "" : "s");
                 out.flush();
+            }
+
+            @Override
+            public void onRound(io.spindle.driver.train.RoundStats r) {
+                if (Boolean.getBoolean("spindle.debugRounds")) {
+                    out.printf(Locale.ROOT, "round %d.%d bc %.1f fetch %.1f compute %.1f agg %.1f wall %.1f ms%n", r.epoch(), r.round(),
+                            r.broadcastNanos() / 1e6, r.fetchNanos() / 1e6, r.computeNanos() / 1e6, r.aggregateNanos() / 1e6, r.wallNanos() / 1e6);
+                }
             }
 
             @Override
@@ -161,14 +173,14 @@ public final class TrainJob {
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */
     private static void checkSameSpec(OutputDir dir, JobSpec spec, String output) {
         if (!dir.exists("provenance.json")) {
-            throw new IllegalArgumentException("--resume: " + output + " holds no provenance.json, so it is not a"
+            throw new OutputDir.OutputException("--resume: " + output + " holds no provenance.json, so it is not a"
                     + " Spindle run folder; choose the folder a run wrote, or run without --resume");
         }
         JsonNode before = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).get("spec");
         Optional<String> diff = before == null ? Optional.of("the spec is missing there")
                 : SpecDigest.firstDifference(before, spec.resolved());
         if (diff.isPresent()) {
-            throw new IllegalArgumentException("--resume: " + output + " was written by a different spec ("
+            throw new OutputDir.OutputException("--resume: " + output + " was written by a different spec ("
                     + diff.get() + "); resume with the same spec and --set values, or choose another --output");
         }
     }
@@ -182,7 +194,7 @@ public final class TrainJob {
                     return Optional.of(dir.read(name, in -> Checkpoint.read(in, where)));
                 } catch (Checkpoint.CorruptCheckpointException e) {
                     if (name.equals(CHECKPOINT)) {
-                        throw new IllegalArgumentException("--resume: cannot resume: " + e.getMessage() + "; delete it to"
+                        throw new OutputDir.OutputException("--resume: cannot resume: " + e.getMessage() + "; delete it to"
                                 + " restart the run from its first epoch, or start afresh with --overwrite");
                     }
                     // an incomplete temporary copy: the crash hit while it was written, before any rename

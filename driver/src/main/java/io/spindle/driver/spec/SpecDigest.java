@@ -80,6 +80,9 @@ public final class SpecDigest {
             }
             return Optional.empty();
         }
+        if (a != null && b != null && a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) {
+            return Optional.empty();
+        }
         if (a == null ? b == null : a.equals(b)) {
             return Optional.empty();
         }

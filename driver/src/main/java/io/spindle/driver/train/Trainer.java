@@ -110,7 +110,7 @@ public final class Trainer {
      * @param listener receives every round's costs, every epoch's record and every checkpoint
      * @param resume the checkpoint to continue from, if any
      * @return the result, with the kept parameters and test metrics
-     * @throws IllegalArgumentException when the checkpoint was written with other workers or averaging period
+     * @throws io.spindle.driver.spec.SpecException when the checkpoint was written with other workers or averaging period
      */
     public TrainResult train(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, TrainListener listener,
                              Optional<Checkpoint> resume) {
@@ -130,7 +130,7 @@ public final class Trainer {
         try {
             long[] rows = rowsPerPartition(train);
             if (Arrays.stream(rows).sum() == 0) {
-                throw new IllegalArgumentException("the train split of " + spec.data().path() + " holds no rows;"
+                throw new io.spindle.driver.data.DataException("the train split of " + spec.data().path() + " holds no rows;"
                         + " check data.split and the data");
             }
             int maxBatches = (int) Arrays.stream(rows).map(r -> (r + t.batchSize() - 1) / t.batchSize()).max().orElse(1);
@@ -185,7 +185,8 @@ public final class Trainer {
                     listener.onRound(new RoundStats(epoch + 1, round, workers, steps, r.samples(),
                             4L * (s.params.length + s.updater.length), broadcastNanos, r.fetchNanos(), r.computeNanos(),
                             wall));
-                    if (!r.finite() || !finite(next)) {
+                    // the mean of finite parameters is finite; only the outer step can overflow
+                    if (!r.finite() || (outer.nesterov() && !finite(next))) {
                         s.status = "DIVERGED";
                         s.diagnosis = "loss or parameters became NaN or infinite in epoch " + (epoch + 1)
                                 + ": learning rate too high (lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
@@ -520,7 +521,7 @@ public final class Trainer {
 
         static Loop from(Checkpoint c, int workers, int period) {
             if (c.workers() != workers || c.period() != period) {
-                throw new IllegalArgumentException("the checkpoint was written with " + c.workers() + " workers and"
+                throw new io.spindle.driver.spec.SpecException("the checkpoint was written with " + c.workers() + " workers and"
                         + " averaging period " + c.period() + "; this run has " + workers + " and " + period
                         + ": set cluster.workers and cluster.averaging_period to the checkpoint's values to resume");
             }
