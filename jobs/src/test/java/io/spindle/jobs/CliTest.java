@@ -86,6 +86,22 @@ class CliTest {
                 List.of("cannot create output folder", "is a file")));
         a.add(Arguments.of("bad override", spec(good, ""), List.of("--set", "training.lr=-1"),
                 List.of("training.lr must be > 0, got -1")));
+        a.add(Arguments.of("averaging period below 1", spec(good, "cluster: {averaging_period: 0}\n"), List.of(),
+                List.of("cluster.averaging_period must be > 0, got 0")));
+        a.add(Arguments.of("warmup longer than training", spec(good,
+                "training: {epochs: 10, schedule: {type: cosine, warmup_epochs: 12}}\n"), List.of(),
+                List.of("training.schedule.warmup_epochs must be < training.epochs (10), got 12")));
+        a.add(Arguments.of("plateau factor out of range", spec(good,
+                "training: {schedule: {type: reduce_on_plateau, factor: 1.5}}\n"), List.of(),
+                List.of("training.schedule.factor must be < 1, got 1.5")));
+        a.add(Arguments.of("unknown schedule", spec(good, "training: {schedule: {type: cosin}}\n"), List.of(),
+                List.of("training.schedule.type must be one of", "did you mean 'cosine'")));
+        a.add(Arguments.of("min_lr above lr", spec(good,
+                "training: {lr: 0.001, schedule: {type: reduce_on_plateau, min_lr: 0.01}}\n"), List.of(),
+                List.of("training.schedule.min_lr must be < training.lr (0.001), got 0.01")));
+        a.add(Arguments.of("outer momentum", spec(good,
+                "cluster: {outer_optimizer: {type: nesterov, momentum: 2}}\n"), List.of(),
+                List.of("cluster.outer_optimizer.momentum must be < 1, got 2")));
         return a.stream();
     }
 
