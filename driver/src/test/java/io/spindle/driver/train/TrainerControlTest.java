@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.driver.SharedSpark;
-import io.spindle.driver.data.Normalization;
 import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.model.ModelBuilder;
 import io.spindle.driver.spec.JobSpec;
@@ -59,13 +58,9 @@ class TrainerControlTest {
     }
 
     static PreparedData data(JavaSparkContext sc) {
-        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
-                List.of("0", "1", "2"), TrainerEquivalenceTest.FEATURES, TrainerEquivalenceTest.CLASSES);
-        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
-        return new PreparedData(sc.parallelize(TrainerEquivalenceTest.blocks(150, 40, 5), 2),
+        return TrainerEquivalenceTest.prepared(sc.parallelize(TrainerEquivalenceTest.blocks(150, 40, 5), 2),
                 sc.parallelize(TrainerEquivalenceTest.blocks(60, 30, 6), 2),
-                sc.parallelize(TrainerEquivalenceTest.blocks(60, 30, 7), 1), layout, none,
-                new PreparedData.LoadReport(150, 60, 60, Map.of()));
+                sc.parallelize(TrainerEquivalenceTest.blocks(60, 30, 7), 1));
     }
 
     /** Captures what the trainer reports. */

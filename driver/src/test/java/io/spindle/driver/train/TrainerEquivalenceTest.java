@@ -67,6 +67,16 @@ class TrainerEquivalenceTest {
         return out;
     }
 
+    /** Synthetic splits with the test layout (six features, three classes, no normalization). */
+    static PreparedData prepared(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test) {
+        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
+                List.of("0", "1", "2"), FEATURES, CLASSES);
+        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
+        return new PreparedData(train, validation, test, layout, none, new PreparedData.LoadReport(
+                train.map(Block::rows).reduce(Integer::sum), validation.map(Block::rows).reduce(Integer::sum),
+                test.map(Block::rows).reduce(Integer::sum), Map.of()));
+    }
+
     @ParameterizedTest
     @MethodSource("optimizers")
     void oneTaskEqualsSingleJvmDl4j(String optimizer, SparkSession spark) throws Exception {
@@ -91,12 +101,8 @@ class TrainerEquivalenceTest {
         List<Block> train = blocks(203, 40, 1);
         JavaRDD<Block> trainRdd = sc.parallelize(train, 3);
         JavaRDD<Block> val = sc.parallelize(blocks(50, 25, 2), 2);
-        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
-                List.of("0", "1", "2"), FEATURES, CLASSES);
-        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
-        PreparedData data = new PreparedData(trainRdd, val, val, layout, none,
-                new PreparedData.LoadReport(203, 50, 50, Map.of()));
-        MultiLayerConfiguration conf = ModelBuilder.build(spec, layout, null);
+        PreparedData data = prepared(trainRdd, val, val);
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), null);
 
         TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
         assertEquals(3, result.epochs().size());
@@ -136,12 +142,8 @@ class TrainerEquivalenceTest {
         List<Block> blocks = List.of(blocks(48, 48, 11).get(0), blocks(48, 48, 12).get(0), blocks(48, 48, 13).get(0));
         JavaRDD<Block> trainRdd = sc.parallelize(blocks, 3);
         JavaRDD<Block> val = sc.parallelize(blocks(30, 30, 2), 1);
-        PreparedData.Layout layout = new PreparedData.Layout(List.of("a", "b", "c", "d", "e", "f"), List.of("y"),
-                List.of("0", "1", "2"), FEATURES, CLASSES);
-        Normalization none = new Normalization("none", new float[0], new float[0], new float[0], new float[0]);
-        PreparedData data = new PreparedData(trainRdd, val, val, layout, none,
-                new PreparedData.LoadReport(144, 30, 30, Map.of()));
-        MultiLayerConfiguration conf = ModelBuilder.build(spec, layout, null);
+        PreparedData data = prepared(trainRdd, val, val);
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), null);
         TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
 
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
