@@ -49,7 +49,8 @@ final class TrainCommand implements Callable<Integer> {
         String out = output != null ? output : "spindle-out/" + job.name();
         Sessions.Handle spark = Sessions.open(master);
         try {
-            var summary = TrainJob.run(spark.session(), job, out, overwrite, resume, spec.commandLine().getOut());
+            var summary = TrainJob.run(spark.session(), job, out,
+                    new TrainJob.Options(overwrite, resume, common.verbose), spec.commandLine().getOut());
             return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
         } finally {
             spark.close();

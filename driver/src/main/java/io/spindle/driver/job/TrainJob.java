@@ -57,20 +57,29 @@ public final class TrainJob {
      * @return the summary written to {@code summary.json}
      */
     public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintWriter out) {
-        return run(spark, spec, output, overwrite, false, out);
+        return run(spark, spec, output, new Options(overwrite, false, false), out);
     }
+
+    /**
+     * How {@code spindle train} treats its output folder and how much it prints.
+     *
+     * @param overwrite replace an existing output folder
+     * @param resume continue the run in the output folder from its last checkpoint
+     * @param rounds print every round's costs (broadcast, fetch, compute, aggregate)
+     */
+    public record Options(boolean overwrite, boolean resume, boolean rounds) { }
 
     /**
      * @param spark the session
      * @param spec the resolved spec
      * @param output output folder (path or Hadoop FS URI)
-     * @param overwrite replace an existing output folder
-     * @param resume continue the run in {@code output} from its last checkpoint
+     * @param options output folder handling and verbosity
      * @param out where progress lines go
      * @return the summary written to {@code summary.json}
      */
-    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, boolean resume,
-                                 PrintWriter out) {
+    public static ObjectNode run(SparkSession spark, JobSpec spec, String output, Options options, PrintWriter out) {
+        boolean resume = options.resume();
+        boolean overwrite = options.overwrite();
         if (resume && overwrite) {
             throw new OutputDir.OutputException("--resume continues the run in " + output + " and --overwrite replaces it;"
                     + " pass one of them");
@@ -126,9 +135,12 @@ public final class TrainJob {
 
             @Override
             public void onRound(io.spindle.driver.train.RoundStats r) {
-                if (Boolean.getBoolean("spindle.debugRounds")) {
-                    out.printf(Locale.ROOT, "round %d.%d bc %.1f fetch %.1f compute %.1f agg %.1f wall %.1f ms%n", r.epoch(), r.round(),
-                            r.broadcastNanos() / 1e6, r.fetchNanos() / 1e6, r.computeNanos() / 1e6, r.aggregateNanos() / 1e6, r.wallNanos() / 1e6);
+                if (options.rounds()) {
+                    out.printf(Locale.ROOT, "  round %d.%d  %d x %d minibatches  broadcast %.1f ms  fetch %.1f ms"
+                                    + "  compute %.1f ms  aggregate %.1f ms  wall %.1f ms  state %,d bytes%n",
+                            r.epoch(), r.round() + 1, r.workers(), r.minibatches(), r.broadcastNanos() / 1e6,
+                            r.fetchNanos() / 1e6, r.computeNanos() / 1e6, r.aggregateNanos() / 1e6, r.wallNanos() / 1e6,
+                            r.stateBytes());
                 }
             }
 
