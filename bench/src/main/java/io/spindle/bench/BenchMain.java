@@ -113,10 +113,10 @@ public final class BenchMain implements Callable<Integer> {
                     + "Spindle (2 workers), DL4J's ParameterAveragingTrainingMaster (2 workers, averaging every 5 and "
                     + "20 minibatches) and Spark MLlib's MultilayerPerceptronClassifier, all on local[2], and writes "
                     + "bench-training.csv, bench-training.md and bench-rounds.csv (replacing earlier ones).",
-                    "The full run takes about 20 minutes; --quick about 2-3."})
+                    "The full run takes about 10 minutes on 2 cores (time budgets cap it near 20); --quick about 2."})
     static final class Training implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "a few epochs on half the rows (about 2-3 minutes)")
+        @Option(names = "--quick", description = "a few epochs on half the rows (about 2 minutes)")
         boolean quick;
 
         @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",

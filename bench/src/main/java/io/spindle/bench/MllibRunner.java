@@ -93,7 +93,7 @@ final class MllibRunner {
         return new SystemRun(caseName, Systems.MLLIB, points, "MultilayerPerceptronClassifier layers "
                 + Arrays.toString(layers) + ", L-BFGS with MLlib's defaults, " + CaseSpec.WORKERS
                 + " partitions on local[" + CaseSpec.WORKERS + "]; after an untimed 1-iteration warm-up fit, independent fits"
-                + " of maxIter " + fits
+                + " of maxIter " + fits + "; BLAS " + dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName()
                 + String.format(Locale.ROOT, " (%.1f s in all); ", spent) + stop);
     }
 

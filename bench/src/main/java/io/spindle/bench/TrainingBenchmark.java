@@ -37,7 +37,7 @@ public final class TrainingBenchmark {
     /**
      * What to run.
      *
-     * @param quick few epochs on half the rows (~2-3 minutes) instead of the full run (~20 minutes)
+     * @param quick few epochs on half the rows (~2 minutes) instead of the full run (~10, at most ~20 minutes)
      * @param output folder for the report files (created; its report files are replaced)
      * @param bandwidthGbps network bandwidth the cost model assumes, Gbit/s
      * @param dataset the MNIST-10k CSV
@@ -127,6 +127,7 @@ public final class TrainingBenchmark {
                     out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
                             budget.maxEpochs(), system.equals(Systems.MLLIB) ? "iterations" : "epochs", budget.maxSeconds());
                     out.flush();
+                    double load = loadAverage();
                     SystemRun run;
                     try {
                         run = switch (system) {
@@ -163,6 +164,9 @@ public final class TrainingBenchmark {
                         out.flush();
                         continue;
                     }
+                    // the machine may be shared: record how busy it was when this system started
+                    run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
+                            + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
                     runs.add(run);
                     out.println("  " + line(run));
                     out.flush();
@@ -189,6 +193,11 @@ public final class TrainingBenchmark {
         failures.forEach(f -> out.println("FAILED: " + f));
         out.flush();
         return new Outcome(rows, failures);
+    }
+
+    /** @return the machine's 1-minute load average (negative where the OS does not tell) */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static int[] layers(BenchCase c, BenchData data) {
@@ -221,7 +230,9 @@ public final class TrainingBenchmark {
                         + CaseSpec.SEED + "; the DL4J systems share one configuration built by Spindle's ModelBuilder",
                 String.format(Locale.ROOT, "target: %.0f%% test accuracy; cost model bandwidth %s Gbit/s", TARGET * 100,
                         Report.number(o.bandwidthGbps())),
-                "one noisy run on a shared machine: treat differences under ~20% as noise");
+                String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
+                        + "report was written, each system's at its start in its note below; the benchmark itself adds "
+                        + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
     }
 
     private static SparkSession session() {
