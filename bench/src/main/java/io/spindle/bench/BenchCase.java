@@ -25,7 +25,7 @@ public record BenchCase(String name, List<Integer> hidden, int batchSize, Map<St
     /**
      * The benchmark's cases. Full: about 12 epochs per system on {@code mnist-mlp} (DL4J's
      * averaging-every-5 master, ~300 samples/s, gets a time budget instead), fewer on the large
-     * MLP, the whole run under ~20 minutes. Quick: a few epochs on half the rows, ~2-3 minutes.
+     * MLP, the whole run under ~20 minutes (about 9 measured). Quick: a few epochs on half the rows, ~2 minutes.
      *
      * @param quick the quick variant
      * @return the cases in run order
