@@ -1,0 +1,165 @@
+package io.spindle.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spindle bench}: benchmarks that compare Spindle with other ways to train. Exit codes:
+ * 0 ok, 1 a benchmark failed, 2 bad usage.
+ */
+@Command(name = "spindle bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+        description = "Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib.",
+        subcommands = {BenchMain.Training.class, CommandLine.HelpCommand.class})
+public final class BenchMain implements Callable<Integer> {
+
+    /** Exit code of a benchmark that failed. */
+    public static final int FAILED = 1;
+    /** Exit code of bad usage. */
+    public static final int BAD_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return BAD_USAGE;
+    }
+
+    /**
+     * @param args command line, e.g. {@code training --quick}
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the command line without exiting.
+     *
+     * @param args command line
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = List.of(args).contains("--verbose");
+        quietLogs(verbose);
+        CommandLine cli = new CommandLine(new BenchMain());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            err.println("see: spindle bench " + (ex.getCommandLine().getCommandSpec().parent() == null ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help");
+            return BAD_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parse) -> {
+            boolean usage = ex instanceof IllegalArgumentException;
+            err.println("error: " + describe(ex));
+            if (verbose) {
+                ex.printStackTrace(err);
+            } else if (!usage) {
+                err.println("(run with --verbose for the stack trace)");
+            }
+            err.flush();
+            return usage ? BAD_USAGE : FAILED;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && (c.getMessage() == null || c.getMessage().isBlank())) {
+            c = c.getCause();
+        }
+        return c instanceof IllegalArgumentException || c instanceof IllegalStateException ? c.getMessage()
+                : c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage().split("\n")[0]);
+    }
+
+    private static void quietLogs(boolean verbose) {
+        Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
+        if (!verbose) {
+            for (String logger : List.of("org.apache.spark", "org.apache.hadoop", "org.sparkproject", "org.nd4j",
+                    "org.deeplearning4j")) {
+                Configurator.setLevel(logger, Level.ERROR);
+            }
+        }
+    }
+
+    /** Version line: Spindle, Spark, Java. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"spindle bench " + io.spindle.driver.job.Provenance.spindleVersion() + " (Spark "
+                    + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+
+    /** {@code spindle bench training}. */
+    @Command(name = "training", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+            description = {"Trains the same MLPs on MNIST-10k (same data, model and seed) with single-JVM DL4J, "
+                    + "Spindle (2 workers), DL4J's ParameterAveragingTrainingMaster (2 workers, averaging every 5 and "
+                    + "20 minibatches) and Spark MLlib's MultilayerPerceptronClassifier, all on local[2], and writes "
+                    + "bench-training.csv, bench-training.md and bench-rounds.csv (replacing earlier ones).",
+                    "The full run takes about 10 minutes on 2 cores (time budgets cap it near 20); --quick about 2."})
+    static final class Training implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "a few epochs on half the rows (about 2 minutes)")
+        boolean quick;
+
+        @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
+                description = "folder for the report files (default: ${DEFAULT-VALUE})")
+        Path output;
+
+        @Option(names = "--bandwidth-gbps", paramLabel = "GBPS", defaultValue = "10",
+                description = "network bandwidth the cost model assumes, Gbit/s (default: ${DEFAULT-VALUE})")
+        double bandwidthGbps;
+
+        @Option(names = "--data", paramLabel = "FILE",
+                description = "the MNIST-10k CSV (default: conf/datasets/mnist10k.csv.gz of the Spindle checkout)")
+        Path data;
+
+        @Option(names = "--case", paramLabel = "NAME",
+                description = "run only this case (repeatable): " + Systems.MNIST + ", " + Systems.LARGE)
+        List<String> cases = new ArrayList<>();
+
+        @Option(names = "--single-jvm-threads", paramLabel = "N",
+                description = "ND4J/BLAS threads of the single-JVM baseline (default: every core)")
+        Integer singleJvmThreads;
+
+        @Option(names = "--averaging-period", paramLabel = "K",
+                description = "Spindle's cluster.averaging_period in minibatches (default: unset, one round per epoch)")
+        Integer averagingPeriod;
+
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dataset = data != null ? data
+                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "mnist10k.csv.gz");
+            TrainingBenchmark.Options options = new TrainingBenchmark.Options(quick, output, bandwidthGbps, dataset, cases,
+                    averagingPeriod == null ? OptionalInt.empty() : OptionalInt.of(averagingPeriod));
+            if (singleJvmThreads != null) {
+                Threads.configureSingleJvm(singleJvmThreads);
+            }
+            TrainingBenchmark.Outcome outcome = TrainingBenchmark.run(options, spec.commandLine().getOut());
+            return outcome.failures().isEmpty() ? 0 : FAILED;
+        }
+    }
+}

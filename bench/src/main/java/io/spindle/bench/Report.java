@@ -1,0 +1,296 @@
+package io.spindle.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Turns benchmark results into the files of the output folder: {@code bench-training.csv},
+ * {@code bench-rounds.csv} and {@code bench-training.md} (results table, target ratios, Spindle's
+ * per-round costs, the cost model's predictions, how each system ran). Pure: no Spark.
+ */
+public final class Report {
+
+    /** File name of the results table. */
+    public static final String TRAINING_CSV = "bench-training.csv";
+    /** File name of the markdown report. */
+    public static final String TRAINING_MD = "bench-training.md";
+    /** File name of Spindle's per-round costs. */
+    public static final String ROUNDS_CSV = "bench-rounds.csv";
+    /** Worker counts the cost model predicts for. */
+    public static final int[] MODEL_WORKERS = {2, 8, 32, 128};
+
+    private Report() {
+    }
+
+    /**
+     * @param rows result rows
+     * @return {@code bench-training.csv}: the header and one line per row; an empty
+     *     {@code seconds_to_target} when the target was never reached
+     */
+    public static String trainingCsv(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder(ResultRow.HEADER).append('\n');
+        for (ResultRow r : rows) {
+            sb.append(csvField(r.caseName())).append(',').append(csvField(r.system())).append(',')
+                    .append(fmt("%.1f", r.samplesPerSecond())).append(',')
+                    .append(r.secondsToTarget().isPresent() ? fmt("%.3f", r.secondsToTarget().getAsDouble()) : "")
+                    .append(',').append(fmt("%.4f", r.finalAccuracy())).append(',').append(r.epochs()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param rounds per-case round costs
+     * @return {@code bench-rounds.csv}
+     */
+    public static String roundsCsv(List<RoundCosts> rounds) {
+        StringBuilder sb = new StringBuilder(RoundCosts.HEADER).append('\n');
+        for (RoundCosts r : rounds) {
+            sb.append(csvField(r.caseName())).append(',').append(r.workers()).append(',').append(r.minibatches())
+                    .append(',').append(r.rounds()).append(',').append(fmt("%.3f", r.broadcastMs())).append(',')
+                    .append(fmt("%.3f", r.fetchMs())).append(',').append(fmt("%.3f", r.computeMs())).append(',')
+                    .append(fmt("%.3f", r.aggregateMs())).append(',').append(fmt("%.3f", r.wallMs())).append(',')
+                    .append(r.stateBytes()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param rows result rows
+     * @param targetAccuracy the target, in [0, 1]
+     * @return the results as a markdown table with the CSV's columns
+     */
+    public static String trainingTable(List<ResultRow> rows, double targetAccuracy) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| case | system | samples/s | seconds to ").append(fmt("%.0f", targetAccuracy * 100))
+                .append("% | final accuracy | epochs |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (ResultRow r : rows) {
+            sb.append("| ").append(r.caseName()).append(" | ").append(r.system()).append(" | ")
+                    .append(fmt("%,.0f", r.samplesPerSecond())).append(" | ")
+                    .append(r.secondsToTarget().isPresent() ? fmt("%.1f", r.secondsToTarget().getAsDouble()) : "not reached")
+                    .append(" | ").append(fmt("%.4f", r.finalAccuracy())).append(" | ").append(r.epochs()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param ratios the target ratios
+     * @return a markdown table of them
+     */
+    public static String ratioTable(List<Ratio> ratios) {
+        StringBuilder sb = new StringBuilder("| ratio | value | from |\n| --- | ---: | --- |\n");
+        for (Ratio r : ratios) {
+            sb.append("| ").append(r.name()).append(" | ")
+                    .append(r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a")
+                    .append(" | ").append(r.detail()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param rounds per-case round costs
+     * @return a markdown table of them
+     */
+    public static String roundsTable(List<RoundCosts> rounds) {
+        StringBuilder sb = new StringBuilder("| case | workers | minibatches/round | rounds | broadcast ms | fetch ms "
+                + "| compute ms | aggregate ms | wall ms | state bytes |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (RoundCosts r : rounds) {
+            sb.append("| ").append(r.caseName()).append(" | ").append(r.workers()).append(" | ").append(r.minibatches())
+                    .append(" | ").append(r.rounds()).append(" | ").append(fmt("%.1f", r.broadcastMs())).append(" | ")
+                    .append(fmt("%.1f", r.fetchMs())).append(" | ").append(fmt("%.1f", r.computeMs())).append(" | ")
+                    .append(fmt("%.1f", r.aggregateMs())).append(" | ").append(fmt("%.1f", r.wallMs())).append(" | ")
+                    .append(fmt("%,d", r.stateBytes())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param caseName the case the model was measured on
+     * @param model the cost model
+     * @param bandwidthGbps link bandwidth in Gbit/s
+     * @return a markdown table of the model's predictions at {@link #MODEL_WORKERS}
+     */
+    public static String costModelTable(String caseName, CostModel model, double bandwidthGbps) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| case | workers | compute ms | overhead ms | transfer ms (tree) | round ms (tree) | efficiency (tree) "
+                + "| speedup (tree) | efficiency (gather) |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (int n : MODEL_WORKERS) {
+            sb.append("| ").append(caseName).append(" | ").append(n).append(" | ").append(fmt("%.1f", model.computeMs()))
+                    .append(" | ").append(fmt("%.1f", model.overheadMs())).append(" | ")
+                    .append(fmt("%.1f", model.transferMs(n, bandwidthGbps))).append(" | ")
+                    .append(fmt("%.1f", model.roundMs(n, bandwidthGbps))).append(" | ")
+                    .append(fmt("%.0f%%", 100 * model.efficiency(n, bandwidthGbps))).append(" | ")
+                    .append(fmt("%.1fx", n * model.efficiency(n, bandwidthGbps))).append(" | ")
+                    .append(fmt("%.0f%%", 100 * model.gatherEfficiency(n, bandwidthGbps))).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The ratios the project targets, from the runs of the {@code mnist-mlp} and
+     * {@code mnist-large-mlp} cases; a ratio whose inputs are missing is reported as such.
+     *
+     * @param runs every run
+     * @param target the target accuracy, in [0, 1]
+     * @return the ratios, in a fixed order
+     */
+    public static List<Ratio> ratios(List<SystemRun> runs, double target) {
+        List<Ratio> out = new ArrayList<>();
+        String pct = fmt("%.0f%%", target * 100);
+        Optional<SystemRun> spindle = find(runs, Systems.MNIST, Systems.SPINDLE);
+        Optional<SystemRun> single = find(runs, Systems.MNIST, Systems.SINGLE_JVM);
+        out.add(Ratio.of(Systems.MNIST + ": Spindle 2 workers / single JVM, samples/s",
+                sps(spindle), sps(single), describe(spindle, "samples/s", sps(spindle)) + " vs "
+                        + describe(single, "samples/s", sps(single))));
+        out.add(Ratio.of(Systems.MNIST + ": single JVM / Spindle 2 workers, seconds to " + pct + " (speedup)",
+                secondsTo(single, target), secondsTo(spindle, target),
+                describe(single, "s", secondsTo(single, target)) + " vs "
+                        + describe(spindle, "s", secondsTo(spindle, target))));
+        for (String patm : List.of(Systems.PATM_5, Systems.PATM_20)) {
+            Optional<SystemRun> p = find(runs, Systems.MNIST, patm);
+            out.add(Ratio.of(Systems.MNIST + ": Spindle 2 workers / " + patm + ", samples/s", sps(spindle), sps(p),
+                    describe(spindle, "samples/s", sps(spindle)) + " vs " + describe(p, "samples/s", sps(p))));
+        }
+        Optional<SystemRun> mllib = find(runs, Systems.MNIST, Systems.MLLIB);
+        OptionalDouble mllibSeconds = mllib.map(r -> OptionalDouble.of(r.last().trainSeconds())).orElse(OptionalDouble.empty());
+        OptionalDouble spindleToMllib = spindle.isPresent() && mllib.isPresent()
+                ? spindle.get().secondsTo(mllib.get().finalAccuracy()) : OptionalDouble.empty();
+        out.add(Ratio.of(Systems.MNIST + ": MLlib seconds / Spindle seconds to MLlib's final accuracy (speedup)",
+                mllibSeconds, spindleToMllib,
+                mllib.map(m -> "MLlib " + fmt("%.4f", m.finalAccuracy()) + " in " + fmt("%.1f s", m.last().trainSeconds()))
+                        .orElse("MLlib not run") + "; Spindle "
+                        + (spindle.isEmpty() ? "not run" : spindleToMllib.isPresent()
+                        ? "reached it in " + fmt("%.1f s", spindleToMllib.getAsDouble()) : "never reached it")));
+        Optional<SystemRun> largeSpindle = find(runs, Systems.LARGE, Systems.SPINDLE);
+        Optional<SystemRun> largeSingle = find(runs, Systems.LARGE, Systems.SINGLE_JVM);
+        out.add(Ratio.of(Systems.LARGE + ": Spindle 2 workers / single JVM, samples/s", sps(largeSpindle),
+                sps(largeSingle), describe(largeSpindle, "samples/s", sps(largeSpindle)) + " vs "
+                        + describe(largeSingle, "samples/s", sps(largeSingle))));
+        return out;
+    }
+
+    /**
+     * The whole markdown report.
+     *
+     * @param settings run settings in words, one bullet each
+     * @param rows result rows
+     * @param runs every run (for the ratios and the per-system notes)
+     * @param rounds Spindle's per-round costs per case
+     * @param models the cost model per case
+     * @param bandwidthGbps link bandwidth the model assumes
+     * @param target the target accuracy
+     * @return {@code bench-training.md}
+     */
+    public static String markdown(List<String> settings, List<ResultRow> rows, List<SystemRun> runs,
+                                  List<RoundCosts> rounds, Map<String, CostModel> models, double bandwidthGbps,
+                                  double target) {
+        StringBuilder sb = new StringBuilder("# Spindle training benchmark\n\n");
+        for (String s : settings) {
+            sb.append("- ").append(s).append('\n');
+        }
+        sb.append("\n## Results\n\n").append(trainingTable(rows, target));
+        sb.append("\nsamples/s: training rows per second of training time (evaluation excluded; MLlib: rows x L-BFGS "
+                + "iterations of its last fit). seconds to ").append(fmt("%.0f%%", target * 100))
+                .append(": cumulative training seconds at the first evaluation with test accuracy >= ")
+                .append(fmt("%.2f", target)).append(" (MLlib: the seconds of the first fit that reached it). epochs: MLlib "
+                        + "reports L-BFGS iterations of its last fit.\n");
+        sb.append("\n## Target ratios\n\n").append(ratioTable(ratios(runs, target)));
+        sb.append("\n## Spindle per-round costs (medians)\n\n").append(roundsTable(rounds));
+        sb.append("\nbroadcast: driver publishes parameters + updater state; fetch: slowest worker obtains and loads them; "
+                + "compute: slowest worker's training steps; aggregate: the rest of the round (scheduling, result "
+                + "transfer, reduce, averaging).\n");
+        sb.append("\n## Cost model (").append(number(bandwidthGbps)).append(" Gbit/s)\n\n");
+        sb.append("Weak scaling: every worker trains the measured minibatches per round; per round\n\n"
+                + "```\nround(N)      = compute + overhead + transfer(N)\n"
+                + "transfer(N)   = stateBytes * 8 * ceil(log2 N) * 2 / bandwidth   (broadcast tree down, aggregation tree up)\n"
+                + "efficiency(N) = compute / round(N);  speedup(N) = N * efficiency(N)\n```\n\n"
+                + "compute and overhead (broadcast + fetch + aggregate) are the medians measured above on local[2] and "
+                + "are taken as independent of N. The gather column instead sends every worker's result (parameter "
+                + "and updater sums in doubles, 2 x stateBytes) straight to the driver, as Spark's `reduce` does: "
+                + "transfer(N) = stateBytes * 8 * ceil(log2 N) / bandwidth + N * 2 * stateBytes * 8 / bandwidth. "
+                + "Both are optimistic: the overhead was measured without a network, and task scheduling that grows "
+                + "with N, stragglers and contention are left out.\n\n");
+        models.forEach((c, m) -> sb.append(costModelTable(c, m, bandwidthGbps)).append('\n'));
+        sb.append("## How each system ran\n\n");
+        for (SystemRun r : runs) {
+            sb.append("- ").append(r.caseName()).append(" / ").append(r.system()).append(": ").append(r.note()).append('\n');
+        }
+        sb.append("\n## Accuracy per evaluation\n\n| case | system | epoch | training s | test accuracy |\n"
+                + "| --- | --- | ---: | ---: | ---: |\n");
+        for (SystemRun r : runs) {
+            for (EpochPoint p : r.points()) {
+                sb.append("| ").append(r.caseName()).append(" | ").append(r.system()).append(" | ").append(p.epoch())
+                        .append(" | ").append(fmt("%.2f", p.trainSeconds())).append(" | ")
+                        .append(fmt("%.4f", p.accuracy())).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes a text file, creating its folder.
+     *
+     * @param file the file
+     * @param text its contents
+     * @throws IOException when it cannot be written
+     */
+    public static void write(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param x a number
+     * @return it without trailing zeros: {@code 10}, {@code 2.5}
+     */
+    static String number(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static Optional<SystemRun> find(List<SystemRun> runs, String caseName, String system) {
+        return runs.stream().filter(r -> r.caseName().equals(caseName) && r.system().equals(system)).findFirst();
+    }
+
+    private static OptionalDouble sps(Optional<SystemRun> r) {
+        return r.map(x -> OptionalDouble.of(x.samplesPerSecond())).orElse(OptionalDouble.empty());
+    }
+
+    private static OptionalDouble secondsTo(Optional<SystemRun> r, double target) {
+        return r.map(x -> x.secondsTo(target)).orElse(OptionalDouble.empty());
+    }
+
+    private static String describe(Optional<SystemRun> r, String unit, OptionalDouble v) {
+        if (r.isEmpty()) {
+            return "not run";
+        }
+        String name = r.get().system();
+        if (v.isEmpty()) {
+            return name + " not reached";
+        }
+        return name + " " + (unit.equals("s") ? fmt("%.1f s", v.getAsDouble()) : fmt("%,.0f ", v.getAsDouble()) + unit);
+    }
+
+    static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,56 @@
+package io.spindle.bench;
+
+import io.spindle.kernels.Batches;
+import io.spindle.kernels.ExecutorCache;
+import io.spindle.kernels.InputShape;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * System (a): plain DL4J in the driver JVM, {@code MultiLayerNetwork.fit} per minibatch. Every
+ * epoch shuffles the train rows with the same seeded permutation Spindle's kernel uses for one
+ * partition ({@link Batches#epochOrder}), so this is exactly Spindle's one-worker computation
+ * without Spark.
+ */
+final class SingleJvmRunner {
+
+    private SingleJvmRunner() {
+    }
+
+    /**
+     * @param caseName the case
+     * @param conf the network configuration (copied, not modified)
+     * @param data the benchmark data
+     * @param batchSize minibatch size
+     * @param budget epochs and time budget
+     * @param threads the ND4J / BLAS threads in use, for the note
+     * @return the run
+     */
+    static SystemRun run(String caseName, MultiLayerConfiguration conf, BenchData data, int batchSize, Budget budget,
+                         int threads) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        ExecutorCache.PartitionData train = data.train();
+        List<EpochPoint> points = new ArrayList<>();
+        double seconds = 0;
+        long samples = 0;
+        int epoch = 0;
+        while (budget.allowsAnother(epoch, seconds)) {
+            long t0 = System.nanoTime();
+            int[] order = Batches.epochOrder((int) train.rows(), CaseSpec.SEED, epoch, 0);
+            for (DataSet ds : Batches.epoch(train, order, batchSize, InputShape.FLAT)) {
+                net.fit(ds);
+                samples += ds.numExamples();
+            }
+            seconds += (System.nanoTime() - t0) / 1e9;
+            epoch++;
+            points.add(new EpochPoint(epoch, seconds, samples, Accuracy.of(net, data.test())));
+        }
+        return new SystemRun(caseName, Systems.SINGLE_JVM, points, "MultiLayerNetwork.fit per minibatch of " + batchSize
+                + " in the driver JVM, " + threads + " ND4J/BLAS thread(s), minibatches shuffled per epoch with seed "
+                + CaseSpec.SEED + "; " + budget.stopReason(epoch, seconds));
+    }
+}

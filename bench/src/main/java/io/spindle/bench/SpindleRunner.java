@@ -1,0 +1,92 @@
+package io.spindle.bench;
+
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.RoundStats;
+import io.spindle.driver.train.TrainListener;
+import io.spindle.driver.train.TrainResult;
+import io.spindle.driver.train.Trainer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+
+/**
+ * System (b): Spindle's data-parallel {@link Trainer} through its public API, 2 workers on
+ * {@code local[2]}. Training time is the sum of the rounds' wall times (broadcast, training,
+ * aggregation and averaging; the per-epoch evaluation is left out); accuracy is the trainer's own
+ * per-epoch evaluation of its validation split, which {@link BenchData} makes the benchmark's
+ * test rows.
+ */
+final class SpindleRunner {
+
+    /** The per-round costs and the run. */
+    record Result(SystemRun run, List<RoundStats> rounds) { }
+
+    /** Thrown from the listener to end training when the time budget is spent. */
+    private static final class BudgetSpent extends RuntimeException {
+        BudgetSpent() {
+            super("time budget spent", null, false, false);
+        }
+    }
+
+    private SpindleRunner() {
+    }
+
+    /**
+     * @param caseName the case
+     * @param sc the Spark context ({@code local[2]})
+     * @param spec the case's spec ({@code training.epochs} = the budget's epoch cap)
+     * @param conf the network configuration
+     * @param data the benchmark data
+     * @param budget epochs and time budget
+     * @return the run and every round's costs
+     */
+    static Result run(String caseName, JavaSparkContext sc, JobSpec spec, MultiLayerConfiguration conf, BenchData data,
+                      Budget budget) {
+        List<RoundStats> rounds = new ArrayList<>();
+        List<EpochPoint> points = new ArrayList<>();
+        long[] nanos = {0};
+        long[] samples = {0};
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void onRound(RoundStats round) {
+                rounds.add(round);
+                nanos[0] += round.wallNanos();
+                samples[0] += round.samples();
+            }
+
+            @Override
+            public void onEpoch(EpochRecord epoch) {
+                Double accuracy = epoch.validation().get("accuracy");
+                if (accuracy == null) {
+                    throw new IllegalStateException("Spindle's epoch record has no validation accuracy; metrics: "
+                            + epoch.validation().keySet());
+                }
+                points.add(new EpochPoint(epoch.epoch(), nanos[0] / 1e9, samples[0], accuracy));
+                // the trainer has no time limit of its own: end the run from here once the budget is spent
+                if (!budget.allowsAnother(epoch.epoch(), nanos[0] / 1e9) && epoch.epoch() < spec.training().epochs()) {
+                    throw new BudgetSpent();
+                }
+            }
+        };
+        String status;
+        try {
+            TrainResult r = new Trainer(sc, Clock.systemUTC()).train(spec, data.prepared(), conf.clone(), listener);
+            status = r.status().equals("COMPLETED") ? "" : "; trainer status " + r.status() + " " + r.diagnosis();
+        } catch (BudgetSpent e) {
+            status = "";
+        }
+        if (points.isEmpty()) {
+            throw new IllegalStateException(caseName + ": Spindle finished no epoch" + status);
+        }
+        String period = spec.cluster().averagingPeriod().map(p -> p + " minibatches")
+                .orElse("unset (one round per epoch: " + rounds.get(0).minibatches() + " minibatches per worker)");
+        SystemRun run = new SystemRun(caseName, Systems.SPINDLE, points, "Trainer.train, cluster.workers "
+                + spec.cluster().workers() + " on local[" + spec.cluster().workers() + "], averaging_period " + period
+                + ", batch " + spec.training().batchSize() + " per worker; "
+                + budget.stopReason(points.size(), nanos[0] / 1e9) + status);
+        return new Result(run, rounds);
+    }
+}

@@ -1,0 +1,24 @@
+package io.spindle.bench;
+
+/** Names of the benchmark cases and systems as they appear in the output tables. */
+public final class Systems {
+
+    /** MNIST-10k, MLP 784-256-128-10, batch 64. */
+    public static final String MNIST = "mnist-mlp";
+    /** MNIST-10k, MLP 784-1024-1024-10, batch 256. */
+    public static final String LARGE = "mnist-large-mlp";
+
+    /** DL4J {@code MultiLayerNetwork.fit} per minibatch in the driver JVM. */
+    public static final String SINGLE_JVM = "dl4j-single-jvm";
+    /** Spindle's data-parallel trainer, 2 workers on {@code local[2]}. */
+    public static final String SPINDLE = "spindle-2w";
+    /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 5 minibatches. */
+    public static final String PATM_5 = "dl4j-patm-avg5";
+    /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 20 minibatches. */
+    public static final String PATM_20 = "dl4j-patm-avg20";
+    /** Spark MLlib {@code MultilayerPerceptronClassifier} (L-BFGS). */
+    public static final String MLLIB = "mllib-mlp-lbfgs";
+
+    private Systems() {
+    }
+}

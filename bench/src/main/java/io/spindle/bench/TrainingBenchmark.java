@@ -1,0 +1,246 @@
+package io.spindle.bench;
+
+import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.train.RoundStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+
+/**
+ * Runs {@code spindle bench training}: loads MNIST-10k once, trains every case with every system
+ * on one {@code local[2]} Spark session, one system at a time, and writes the report files.
+ * Timings are of training only: every system is evaluated on the same test rows after every
+ * epoch, off the clock.
+ */
+public final class TrainingBenchmark {
+
+    /** Test accuracy the time-to-target columns refer to. */
+    public static final double TARGET = 0.95;
+    /** Fraction of the rows the quick run keeps. */
+    public static final double QUICK_KEEP = 0.5;
+
+    /**
+     * What to run.
+     *
+     * @param quick few epochs on half the rows (~2 minutes) instead of the full run (~10, at most ~20 minutes)
+     * @param output folder for the report files (created; its report files are replaced)
+     * @param bandwidthGbps network bandwidth the cost model assumes, Gbit/s
+     * @param dataset the MNIST-10k CSV
+     * @param cases case names to run, all when empty
+     * @param averagingPeriod Spindle's {@code cluster.averaging_period}, or empty for the trainer's
+     *     default (one round per epoch)
+     */
+    public record Options(boolean quick, Path output, double bandwidthGbps, Path dataset, List<String> cases,
+                          OptionalInt averagingPeriod) {
+        public Options {
+            if (averagingPeriod.isPresent() && averagingPeriod.getAsInt() < 1) {
+                throw new IllegalArgumentException("--averaging-period must be >= 1 minibatch, got "
+                        + averagingPeriod.getAsInt());
+            }
+            cases = List.copyOf(cases);
+            if (!(bandwidthGbps > 0) || Double.isInfinite(bandwidthGbps)) {
+                throw new IllegalArgumentException("--bandwidth-gbps must be a positive number, got " + bandwidthGbps);
+            }
+            if (!Files.isRegularFile(dataset)) {
+                throw new IllegalArgumentException("--data: no file " + dataset.toAbsolutePath()
+                        + "; point it at conf/datasets/mnist10k.csv.gz of the Spindle checkout");
+            }
+            List<String> known = BenchCase.defaults(quick).stream().map(BenchCase::name).toList();
+            for (String c : cases) {
+                if (!known.contains(c)) {
+                    throw new IllegalArgumentException("--case: unknown case '" + c + "'; choose from " + known);
+                }
+            }
+        }
+    }
+
+    /**
+     * What a benchmark run produced.
+     *
+     * @param rows the result rows written
+     * @param failures one line per system that failed (its case, name and error); the others still ran
+     */
+    public record Outcome(List<ResultRow> rows, List<String> failures) {
+        public Outcome {
+            rows = List.copyOf(rows);
+            failures = List.copyOf(failures);
+        }
+    }
+
+    private TrainingBenchmark() {
+    }
+
+    /**
+     * @param options what to run
+     * @param out progress lines
+     * @return the rows written and the systems that failed
+     * @throws IOException when a report file cannot be written
+     */
+    public static Outcome run(Options options, PrintWriter out) throws IOException {
+        List<BenchCase> cases = BenchCase.defaults(options.quick()).stream()
+                .filter(c -> options.cases().isEmpty() || options.cases().contains(c.name())).toList();
+        Files.createDirectories(options.output());
+        SparkSession spark = session();
+        try {
+            return run(options, cases, spark, out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static Outcome run(Options options, List<BenchCase> cases, SparkSession spark, PrintWriter out)
+            throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        long t0 = System.nanoTime();
+        BenchData data = BenchData.load(spark, CaseSpec.spec(cases.get(0), options.dataset(), 1, options.averagingPeriod()),
+                options.quick() ? QUICK_KEEP : 1.0);
+        out.printf(Locale.ROOT, "data: %d train rows, %d test rows, %d features (%.1f s to load)%n", data.train().rows(),
+                data.test().rows(), data.prepared().layout().featureWidth(), (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        List<SystemRun> runs = new ArrayList<>();
+        List<RoundCosts> rounds = new ArrayList<>();
+        Map<String, CostModel> models = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        int defaultThreads = Threads.current();
+        try {
+            for (BenchCase c : cases) {
+                for (Map.Entry<String, Budget> e : c.budgets().entrySet()) {
+                    String system = e.getKey();
+                    Budget budget = e.getValue();
+                    JobSpec spec = CaseSpec.spec(c, options.dataset(), budget.maxEpochs(), options.averagingPeriod());
+                    MultiLayerConfiguration conf = ModelBuilder.build(spec, data.prepared().layout(), null);
+                    out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
+                            budget.maxEpochs(), system.equals(Systems.MLLIB) ? "iterations" : "epochs", budget.maxSeconds());
+                    out.flush();
+                    double load = loadAverage();
+                    SystemRun run;
+                    try {
+                        run = switch (system) {
+                            case Systems.SINGLE_JVM -> {
+                                // the single JVM may use every core; the Spark systems run one BLAS thread per task
+                                int threads = Threads.singleJvm();
+                                try {
+                                    yield SingleJvmRunner.run(c.name(), conf, data, c.batchSize(), budget, threads);
+                                } finally {
+                                    Threads.set(defaultThreads);
+                                }
+                            }
+                            case Systems.SPINDLE -> {
+                                SpindleRunner.Result r = SpindleRunner.run(c.name(), sc, spec, conf, data, budget);
+                                RoundCosts costs = RoundCosts.of(c.name(), r.rounds());
+                                rounds.add(costs);
+                                // each worker returns its parameter and updater sums as doubles: 2 x the float state
+                                models.put(c.name(), new CostModel(costs.computeMs(), costs.overheadMs(),
+                                        costs.stateBytes(), 2 * costs.stateBytes()));
+                                yield r.run();
+                            }
+                            case Systems.PATM_5 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,
+                                    c.batchSize(), 5, budget);
+                            case Systems.PATM_20 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,
+                                    c.batchSize(), 20, budget);
+                            case Systems.MLLIB -> MllibRunner.run(c.name(), spark, data, layers(c, data), budget);
+                            default -> throw new IllegalStateException("no runner for system " + system);
+                        };
+                    } catch (RuntimeException ex) {
+                        // one failing system must not cost the others' results: report it and go on
+                        String line = c.name() + " / " + system + " failed: " + ex;
+                        failures.add(line);
+                        out.println("  " + line);
+                        out.flush();
+                        continue;
+                    }
+                    // the machine may be shared: record how busy it was when this system started
+                    run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
+                            + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
+                    runs.add(run);
+                    out.println("  " + line(run));
+                    out.flush();
+                }
+            }
+        } finally {
+            data.release();
+        }
+        List<ResultRow> rows = runs.stream().map(r -> ResultRow.of(r, TARGET)).toList();
+        List<String> settings = settings(options, data, defaultThreads);
+        Path dir = options.output();
+        Report.write(dir.resolve(Report.TRAINING_CSV), Report.trainingCsv(rows));
+        Report.write(dir.resolve(Report.ROUNDS_CSV), Report.roundsCsv(rounds));
+        List<String> notes = new ArrayList<>(settings);
+        failures.forEach(f -> notes.add("FAILED: " + f));
+        Report.write(dir.resolve(Report.TRAINING_MD), Report.markdown(notes, rows, runs, rounds, models,
+                options.bandwidthGbps(), TARGET));
+        out.println();
+        out.print(Report.trainingTable(rows, TARGET));
+        out.println();
+        out.print(Report.ratioTable(Report.ratios(runs, TARGET)));
+        out.println("wrote " + dir.resolve(Report.TRAINING_CSV) + ", " + dir.resolve(Report.TRAINING_MD) + ", "
+                + dir.resolve(Report.ROUNDS_CSV));
+        failures.forEach(f -> out.println("FAILED: " + f));
+        out.flush();
+        return new Outcome(rows, failures);
+    }
+
+    /** @return the machine's 1-minute load average (negative where the OS does not tell) */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static int[] layers(BenchCase c, BenchData data) {
+        return IntStream.concat(IntStream.concat(IntStream.of(data.prepared().layout().featureWidth()),
+                c.hidden().stream().mapToInt(Integer::intValue)), IntStream.of(data.prepared().layout().labelWidth()))
+                .toArray();
+    }
+
+    private static String line(SystemRun r) {
+        OptionalDouble t = r.secondsTo(TARGET);
+        return String.format(Locale.ROOT, "%s / %s: %d %s, %,.0f samples/s, final accuracy %.4f, %s", r.caseName(),
+                r.system(), r.epochs(), r.system().equals(Systems.MLLIB) ? "iterations" : "epochs",
+                r.samplesPerSecond(), r.finalAccuracy(),
+                t.isPresent() ? String.format(Locale.ROOT, "%.0f%% after %.1f s", TARGET * 100, t.getAsDouble())
+                        : String.format(Locale.ROOT, "%.0f%% not reached", TARGET * 100));
+    }
+
+    private static List<String> settings(Options o, BenchData data, int threads) {
+        return List.of(
+                "mode: " + (o.quick() ? "--quick (few epochs, " + (int) (QUICK_KEEP * 100) + "% of the rows)" : "full"),
+                "run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
+                        + " cores, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                        + " local[" + CaseSpec.WORKERS + "], ND4J CPU backend, " + threads
+                        + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ")",
+                "data: " + o.dataset().getFileName() + ", " + data.train().rows() + " train / " + data.test().rows()
+                        + " test rows (seeded 80/20 hash split, seed " + CaseSpec.SPLIT_SEED + "), pixels / 255; every "
+                        + "system is evaluated on the same test rows after every epoch, off the training clock",
+                "models: MLP with ReLU hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, seed "
+                        + CaseSpec.SEED + "; the DL4J systems share one configuration built by Spindle's ModelBuilder",
+                String.format(Locale.ROOT, "target: %.0f%% test accuracy; cost model bandwidth %s Gbit/s", TARGET * 100,
+                        Report.number(o.bandwidthGbps())),
+                String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
+                        + "report was written, each system's at its start in its note below; the benchmark itself adds "
+                        + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
+    }
+
+    private static SparkSession session() {
+        SparkSession.Builder b = SparkSession.builder().appName("spindle-bench").master("local[" + CaseSpec.WORKERS + "]")
+                .config("spark.ui.enabled", "false");
+        if (System.getenv("SPARK_LOCAL_IP") == null && System.getProperty("spark.driver.host") == null) {
+            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return b.getOrCreate();
+    }
+}

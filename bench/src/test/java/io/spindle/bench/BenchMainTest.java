@@ -1,0 +1,74 @@
+package io.spindle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Command-line handling only: every case here fails or finishes before Spark starts. */
+class BenchMainTest {
+
+    private static final Path MNIST = Path.of("..", "conf", "datasets", "mnist10k.csv.gz");
+
+    private record Outcome(int code, String out, String err) { }
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BenchMain.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpExitsZero() {
+        Outcome o = run("training", "--help");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("--quick") && o.out().contains("--bandwidth-gbps"), o.out());
+    }
+
+    @Test
+    void noSubcommandIsBadUsage() {
+        assertEquals(BenchMain.BAD_USAGE, run().code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--bogus", "--bandwidth-gbps=fast"})
+    void badOptionsAreBadUsage(String option) {
+        Outcome o = run("training", option);
+        assertEquals(BenchMain.BAD_USAGE, o.code());
+        assertTrue(o.err().startsWith("error: "), o.err());
+    }
+
+    @Test
+    void badValuesAreBadUsageWithAMessageNamingTheOption() {
+        Outcome bandwidth = run("training", "--bandwidth-gbps=0", "--data=" + MNIST);
+        assertEquals(BenchMain.BAD_USAGE, bandwidth.code());
+        assertTrue(bandwidth.err().contains("--bandwidth-gbps must be a positive number, got 0.0"), bandwidth.err());
+        Outcome data = run("training", "--data=no/such/file.csv");
+        assertEquals(BenchMain.BAD_USAGE, data.code());
+        assertTrue(data.err().contains("--data: no file"), data.err());
+        Outcome unknownCase = run("training", "--case=cifar", "--data=" + MNIST);
+        assertEquals(BenchMain.BAD_USAGE, unknownCase.code());
+        assertTrue(unknownCase.err().contains("unknown case 'cifar'"), unknownCase.err());
+    }
+
+    @Test
+    void caseSpecsParseWithTheBenchmarksSettings() {
+        BenchCase large = BenchCase.defaults(false).get(1);
+        var spec = CaseSpec.spec(large, MNIST, 8, OptionalInt.empty());
+        assertEquals(8, spec.training().epochs());
+        assertEquals(256, spec.training().batchSize());
+        assertEquals(2, spec.cluster().workers());
+        assertTrue(spec.cluster().averagingPeriod().isEmpty());
+        assertEquals(0.0, spec.training().dropout());
+        assertEquals(3, spec.model().layers().size());
+        assertEquals(OptionalInt.of(10).getAsInt(),
+                CaseSpec.spec(large, MNIST, 1, OptionalInt.of(10)).cluster().averagingPeriod().orElseThrow());
+    }
+}

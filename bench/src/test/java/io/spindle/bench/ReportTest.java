@@ -1,0 +1,110 @@
+package io.spindle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+    private static SystemRun run(String caseName, String system, double... secondsAndAccuracy) {
+        List<EpochPoint> points = new java.util.ArrayList<>();
+        for (int i = 0; i < secondsAndAccuracy.length; i += 2) {
+            points.add(new EpochPoint(i / 2 + 1, secondsAndAccuracy[i], 1000L * (i / 2 + 1), secondsAndAccuracy[i + 1]));
+        }
+        return new SystemRun(caseName, system, points, system + " note");
+    }
+
+    @Test
+    void trainingCsvHasTheColumnsAndAnEmptyCellForAnUnreachedTarget() {
+        String csv = Report.trainingCsv(List.of(
+                new ResultRow("mnist-mlp", "spindle-2w", 12345.678, OptionalDouble.of(4.56789), 0.96123, 12),
+                new ResultRow("mnist-mlp", "dl4j-patm-avg5", 300, OptionalDouble.empty(), 0.9, 5)));
+        assertEquals("case,system,samples_per_s,seconds_to_target,final_accuracy,epochs\n"
+                + "mnist-mlp,spindle-2w,12345.7,4.568,0.9612,12\n"
+                + "mnist-mlp,dl4j-patm-avg5,300.0,,0.9000,5\n", csv);
+    }
+
+    @Test
+    void csvFieldsWithCommasOrQuotesAreQuoted() {
+        assertEquals("plain", Report.csvField("plain"));
+        assertEquals("\"a,b\"", Report.csvField("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", Report.csvField("say \"hi\""));
+    }
+
+    @Test
+    void roundsCsvHasOneLinePerCase() {
+        String csv = Report.roundsCsv(List.of(new RoundCosts("mnist-mlp", 2, 63, 12, 1.5, 2.25, 300, 40, 345, 2_821_752)));
+        assertEquals(RoundCosts.HEADER + "\nmnist-mlp,2,63,12,1.500,2.250,300.000,40.000,345.000,2821752\n", csv);
+    }
+
+    @Test
+    void markdownTableMirrorsTheCsv() {
+        String md = Report.trainingTable(List.of(
+                new ResultRow("mnist-mlp", "spindle-2w", 12345.678, OptionalDouble.of(4.56789), 0.96123, 12),
+                new ResultRow("mnist-mlp", "mllib-mlp-lbfgs", 9000, OptionalDouble.empty(), 0.93, 100)), 0.95);
+        assertEquals("| case | system | samples/s | seconds to 95% | final accuracy | epochs |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: |\n"
+                + "| mnist-mlp | spindle-2w | 12,346 | 4.6 | 0.9612 | 12 |\n"
+                + "| mnist-mlp | mllib-mlp-lbfgs | 9,000 | not reached | 0.9300 | 100 |\n", md);
+    }
+
+    @Test
+    void ratiosCompareTheRightRunsAndSayWhatIsMissing() {
+        List<SystemRun> runs = List.of(
+                run(Systems.MNIST, Systems.SINGLE_JVM, 1, 0.90, 2, 0.95, 3, 0.96),   // 1000 samples/s at 3 s
+                run(Systems.MNIST, Systems.SPINDLE, 0.5, 0.91, 1, 0.93, 1.5, 0.95), // 2000 samples/s at 1.5 s
+                run(Systems.MNIST, Systems.PATM_20, 4, 0.80, 8, 0.90, 12, 0.94),
+                run(Systems.MNIST, Systems.MLLIB, 5, 0.90, 10, 0.92));
+        List<Ratio> r = Report.ratios(runs, 0.95);
+        assertEquals(6, r.size());
+        assertEquals(2.0, r.get(0).value().getAsDouble(), 1e-12);        // samples/s
+        assertEquals(2.0 / 1.5, r.get(1).value().getAsDouble(), 1e-12);  // time to 95%
+        assertTrue(r.get(2).value().isEmpty());                           // PATM avg-5 not run
+        assertTrue(r.get(2).detail().contains("not run"));
+        assertEquals(2000.0 / 250, r.get(3).value().getAsDouble(), 1e-12);
+        // MLlib's final 0.92 took its last fit 10 s; Spindle first reached it (0.93) at 1 s
+        assertEquals(10.0, r.get(4).value().getAsDouble(), 1e-12);
+        assertTrue(r.get(5).value().isEmpty());                           // large case not run
+    }
+
+    @Test
+    void anUnreachedTargetGivesNoRatio() {
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SINGLE_JVM, 1, 0.90),
+                run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
+        Ratio time = Report.ratios(runs, 0.95).get(1);
+        assertTrue(time.value().isEmpty());
+        assertTrue(time.detail().contains("dl4j-single-jvm not reached"), time.detail());
+    }
+
+    @Test
+    void markdownReportHasEverySectionAndWritesToAFile(@TempDir Path dir) throws Exception {
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
+        List<ResultRow> rows = runs.stream().map(x -> ResultRow.of(x, 0.95)).toList();
+        RoundCosts rc = new RoundCosts(Systems.MNIST, 2, 63, 1, 1, 1, 300, 8, 310, 2_821_752);
+        String md = Report.markdown(List.of("mode: test"), rows, runs, List.of(rc),
+                Map.of(Systems.MNIST, new CostModel(300, 10, 2_821_752, 5_643_504)), 10, 0.95);
+        for (String section : List.of("## Results", "## Target ratios", "## Spindle per-round costs",
+                "## Cost model (10 Gbit/s)", "## How each system ran", "## Accuracy per evaluation", "spindle-2w note")) {
+            assertTrue(md.contains(section), section);
+        }
+        for (int n : Report.MODEL_WORKERS) {
+            assertTrue(md.contains("| " + Systems.MNIST + " | " + n + " | 300.0 |"), "cost model row for " + n);
+        }
+        Path file = dir.resolve("sub").resolve(Report.TRAINING_MD);
+        Report.write(file, md);
+        assertEquals(md, Files.readString(file));
+    }
+
+    @Test
+    void numbersLoseTrailingZeros() {
+        assertEquals("10", Report.number(10.0));
+        assertEquals("2.5", Report.number(2.5));
+    }
+}

@@ -1,0 +1,66 @@
+package io.spindle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SystemRunTest {
+
+    private static final SystemRun RUN = new SystemRun("c", "s", List.of(
+            new EpochPoint(1, 2.0, 100, 0.90),
+            new EpochPoint(2, 4.5, 200, 0.95),
+            new EpochPoint(3, 7.0, 300, 0.94),
+            new EpochPoint(4, 10.0, 400, 0.97)), "note");
+
+    @ParameterizedTest(name = "target {0} -> {1} s")
+    @CsvSource({"0.5, 2.0", "0.90, 2.0", "0.93, 4.5", "0.95, 4.5", "0.96, 10.0", "0.97, 10.0"})
+    void secondsToTargetIsTheTimeOfTheFirstEpochAtOrAboveIt(double target, double seconds) {
+        assertEquals(OptionalDouble.of(seconds), RUN.secondsTo(target));
+    }
+
+    @Test
+    void secondsToAnUnreachedTargetIsEmpty() {
+        assertTrue(RUN.secondsTo(0.98).isEmpty());
+    }
+
+    @Test
+    void summaryValuesComeFromTheLastPoint() {
+        assertEquals(40.0, RUN.samplesPerSecond(), 1e-12);
+        assertEquals(0.97, RUN.finalAccuracy());
+        assertEquals(4, RUN.epochs());
+    }
+
+    @Test
+    void rowCarriesTheRunsValues() {
+        ResultRow row = ResultRow.of(RUN, 0.95);
+        assertEquals(new ResultRow("c", "s", 40.0, OptionalDouble.of(4.5), 0.97, 4), row);
+    }
+
+    @Test
+    void aRunNeedsAPoint() {
+        assertThrows(IllegalArgumentException.class, () -> new SystemRun("c", "s", List.of(), ""));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 1.0, 1, 0.5", "1, -1.0, 1, 0.5", "1, 1.0, -1, 0.5", "1, 1.0, 1, 1.5", "1, NaN, 1, 0.5"})
+    void pointsRejectImpossibleValues(int epoch, double seconds, long samples, double accuracy) {
+        assertThrows(IllegalArgumentException.class, () -> new EpochPoint(epoch, seconds, samples, accuracy));
+    }
+
+    @Test
+    void budgetStopsAtTheEpochCapOrOnceTheTimeIsSpent() {
+        Budget b = new Budget(3, 10);
+        assertTrue(b.allowsAnother(0, 0));
+        assertTrue(b.allowsAnother(2, 9.9));
+        assertEquals(false, b.allowsAnother(3, 1));
+        assertEquals(false, b.allowsAnother(1, 10));
+        assertTrue(b.stopReason(3, 1).contains("epoch cap"));
+        assertTrue(b.stopReason(1, 12).contains("time budget"));
+    }
+}
