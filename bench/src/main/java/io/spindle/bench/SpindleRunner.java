@@ -81,10 +81,11 @@ final class SpindleRunner {
         if (points.isEmpty()) {
             throw new IllegalStateException(caseName + ": Spindle finished no epoch" + status);
         }
+        int workers = rounds.get(0).workers();
         String period = spec.cluster().averagingPeriod().map(p -> p + " minibatches")
-                .orElse("unset (one round per epoch: " + rounds.get(0).minibatches() + " minibatches per worker)");
+                .orElse("default (" + rounds.get(0).minibatches() + " minibatches per worker per round)");
         SystemRun run = new SystemRun(caseName, Systems.SPINDLE, points, "Trainer.train, cluster.workers "
-                + spec.cluster().workers() + " on local[" + spec.cluster().workers() + "], averaging_period " + period
+                + workers + " on " + sc.master() + ", averaging_period " + period
                 + ", batch " + spec.training().batchSize() + " per worker; "
                 + budget.stopReason(points.size(), nanos[0] / 1e9) + status);
         return new Result(run, rounds);

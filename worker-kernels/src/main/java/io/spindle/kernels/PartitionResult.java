@@ -91,4 +91,9 @@ public record PartitionResult(float[] params, float[] updaterState, long samples
         return new PartitionResult(params, updaterState, samples, batches, lossSum, finite, fetchNanos + nanos,
                 computeNanos);
     }
+
+    /** @return this result without its arrays (what a task returns when the arrays are handed over in memory) */
+    public PartitionResult withoutArrays() {
+        return new PartitionResult(new float[0], new float[0], samples, batches, lossSum, finite, fetchNanos, computeNanos);
+    }
 }

@@ -7,6 +7,7 @@ import io.spindle.kernels.Block;
 import io.spindle.kernels.EvalTask;
 import io.spindle.kernels.EvaluationKernel;
 import io.spindle.kernels.InputShape;
+import io.spindle.kernels.LocalHandoff;
 import io.spindle.kernels.ModelState;
 import io.spindle.kernels.PartitionResult;
 import io.spindle.kernels.TrainingKernel;
@@ -51,10 +52,18 @@ import scala.Tuple2;
  */
 public final class Trainer {
 
-    /** Compute one round should hold when the spec leaves the averaging period open (seconds). */
+    /** Compute one round should hold at least when the spec leaves the averaging period open (seconds). */
     static final double ROUND_SECONDS = 0.1;
     /** Floating-point throughput assumed per worker to size the default averaging period (FLOP/s). */
     static final double ASSUMED_FLOPS = 1e10;
+    /**
+     * Floating-point operations a round should do per byte of state it moves (broadcast down, one
+     * result per worker up). Measured here: a worker core runs an MLP's minibatches at ~8 (784-256-128,
+     * batch 64) to ~45 (784-1024-1024, batch 256) GFLOP/s, and a round spends ~5-10 ns per byte of
+     * state on the copies, serialization and averaging around it; at 1,000 FLOP per byte that
+     * overhead stays near a fifth of the round or less.
+     */
+    static final double FLOPS_PER_STATE_BYTE = 1000;
     /** Partition results combined per tree node. */
     static final int FAN_IN = 8;
 
@@ -136,16 +145,19 @@ public final class Trainer {
             int maxBatches = (int) Arrays.stream(rows).map(r -> (r + t.batchSize() - 1) / t.batchSize()).max().orElse(1);
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
-            int period = Math.min(maxBatches,
-                    cluster.averagingPeriod().orElseGet(() -> defaultPeriod(net.numParams(), t.batchSize(), maxBatches)));
+            INDArray view = net.getUpdater().getStateViewArray();
+            boolean hasUpdater = view != null && view.length() > 0;
+            long stateBytes = 4L * (net.numParams() + (hasUpdater && cluster.averageUpdater() ? view.length() : 0));
+            int period = Math.min(maxBatches, cluster.averagingPeriod()
+                    .orElseGet(() -> defaultPeriod(net.numParams(), stateBytes, t.batchSize(), maxBatches)));
             int roundsPerEpoch = (maxBatches + period - 1) / period;
             listener.onStart(workers, period, roundsPerEpoch);
             LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), t.epochs(), roundsPerEpoch);
             JobSpec.EarlyStopping es = t.earlyStopping();
             JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
             boolean shareUpdater = cluster.averageUpdater();
-            INDArray view = net.getUpdater().getStateViewArray();
-            boolean hasUpdater = view != null && view.length() > 0;
+            // local mode: executors share this JVM, so state and results skip serialization
+            boolean handoff = sc.isLocal();
 
             Loop s = resume.map(c -> Loop.from(c, workers, period))
                     .orElseGet(() -> Loop.fresh(net.params().toFloatVector(),
@@ -166,17 +178,30 @@ public final class Trainer {
                     ModelState state = new ModelState(s.params, s.updater, s.pendingWorkerUpdaters);
                     s.pendingWorkerUpdaters = new float[0][];
                     long r0 = System.nanoTime();
-                    Broadcast<ModelState> b = sc.broadcast(state);
+                    String roundKey = trialId + "#" + epoch + "#" + round + "#";
+                    StateSource source;
+                    if (handoff) {
+                        LocalHandoff.put(roundKey + "state", state);
+                        source = new HandedOver(roundKey);
+                    } else {
+                        source = new Broadcasted(sc.broadcast(state));
+                    }
                     long broadcastNanos = System.nanoTime() - r0;
                     WorkerTask task = new WorkerTask(trialId, dataKey, json, shape, t.batchSize(), t.seed(), epoch, first,
                             period, s.iteration, schedule.varies() ? lr : Double.NaN, shareUpdater);
-                    PartitionResult r = aggregate(train.mapPartitionsWithIndex((i, it) -> {
-                        long f0 = System.nanoTime();
-                        ModelState m = b.value();
-                        long fetch = System.nanoTime() - f0;
-                        return Collections.singletonList(TrainingKernel.train(i, it, task, m).plusFetch(fetch)).iterator();
-                    }, true), workers);
-                    b.destroy();
+                    PartitionResult r;
+                    try {
+                        r = aggregate(train.mapPartitionsWithIndex((i, it) -> {
+                            long f0 = System.nanoTime();
+                            ModelState m = source.state();
+                            long fetch = System.nanoTime() - f0;
+                            return Collections.singletonList(source.reply(i,
+                                    TrainingKernel.train(i, it, task, m).plusFetch(fetch))).iterator();
+                        }, true), workers, handoff ? Optional.of(roundKey + "result#") : Optional.empty());
+                    } finally {
+                        source.release();
+                        LocalHandoff.clear(roundKey);
+                    }
                     int steps = Math.min(period, maxBatches - first);
                     s.iteration += steps;
                     float[] next = r.finite() ? step(s, r.params(), outer) : s.params;
@@ -315,11 +340,20 @@ public final class Trainer {
     }
 
     /**
-     * Combines one result per partition in partition order: collected directly for up to
+     * Combines one result per partition in partition order: taken from memory when the tasks ran
+     * in this JVM (local mode, {@link LocalHandoff}), else collected directly for up to
      * {@link #FAN_IN} workers, otherwise first combined in groups of {@code FAN_IN} consecutive
      * partitions on the executors (the shape of Spark's treeAggregate, with a fixed order).
      */
-    static PartitionResult aggregate(JavaRDD<PartitionResult> perPartition, int workers) {
+    static PartitionResult aggregate(JavaRDD<PartitionResult> perPartition, int workers, Optional<String> handedOver) {
+        if (handedOver.isPresent()) {
+            List<PartitionResult> stubs = perPartition.collect();
+            List<PartitionResult> full = new ArrayList<>(stubs.size());
+            for (int i = 0; i < stubs.size(); i++) {
+                full.add(LocalHandoff.take(handedOver.get() + i, PartitionResult.class));
+            }
+            return PartitionResult.combine(full);
+        }
         if (workers <= FAN_IN) {
             return PartitionResult.combine(perPartition.collect());
         }
@@ -391,20 +425,22 @@ public final class Trainer {
     }
 
     /**
-     * The default averaging period: enough minibatches for about {@link #ROUND_SECONDS} of compute
-     * per round, estimated from the parameter count (about 6 floating-point operations per
-     * parameter and row for a forward and backward pass) at {@link #ASSUMED_FLOPS}. It derives
-     * from the model only, so runs with the same spec average at the same points.
+     * The default averaging period: enough minibatches for at least {@link #ROUND_SECONDS} of
+     * compute per round at {@link #ASSUMED_FLOPS}, and for {@link #FLOPS_PER_STATE_BYTE} operations
+     * per byte of state the round moves. A minibatch's operations are estimated from the parameter
+     * count (about 6 per parameter and row for a forward and backward pass). It derives from the
+     * model only, never from timings, so runs with the same spec average at the same points.
      *
      * @param numParams parameters of the network
+     * @param stateBytes bytes of parameters and shared updater state
      * @param batchSize rows per minibatch
      * @param maxBatches minibatches in the largest shard's epoch
      * @return minibatches per round, between 1 and an epoch
      */
-    static int defaultPeriod(long numParams, int batchSize, int maxBatches) {
+    static int defaultPeriod(long numParams, long stateBytes, int batchSize, int maxBatches) {
         double flopsPerBatch = 6.0 * numParams * batchSize;
-        int k = (int) Math.ceil(ROUND_SECONDS * ASSUMED_FLOPS / flopsPerBatch);
-        return Math.max(1, Math.min(k, maxBatches));
+        double k = Math.max(ROUND_SECONDS * ASSUMED_FLOPS, FLOPS_PER_STATE_BYTE * stateBytes) / flopsPerBatch;
+        return (int) Math.max(1, Math.min(Math.ceil(k), maxBatches));
     }
 
     /**
@@ -487,6 +523,59 @@ public final class Trainer {
             case BINARY -> 1;
             case MULTILABEL, REGRESSION -> data.layout().labelWidth();
         };
+    }
+
+    /** Where a round's tasks get their starting state and how they send their results back. */
+    private interface StateSource extends java.io.Serializable {
+        /** @return the round's starting state (on the executor) */
+        ModelState state();
+
+        /**
+         * @param partition the task's partition
+         * @param result its result
+         * @return what the task returns to the driver
+         */
+        PartitionResult reply(int partition, PartitionResult result);
+
+        /** Frees the round's state (on the driver). */
+        void release();
+    }
+
+    /** The general case: one broadcast per round, results serialized back with the tasks. */
+    private record Broadcasted(Broadcast<ModelState> broadcast) implements StateSource {
+        @Override
+        public ModelState state() {
+            return broadcast.value();
+        }
+
+        @Override
+        public PartitionResult reply(int partition, PartitionResult result) {
+            return result;
+        }
+
+        @Override
+        public void release() {
+            broadcast.destroy();
+        }
+    }
+
+    /** Local mode: state and results stay in this JVM's memory; tasks carry the round's key. */
+    private record HandedOver(String roundKey) implements StateSource {
+        @Override
+        public ModelState state() {
+            return LocalHandoff.get(roundKey + "state", ModelState.class);
+        }
+
+        @Override
+        public PartitionResult reply(int partition, PartitionResult result) {
+            LocalHandoff.put(roundKey + "result#" + partition, result);
+            return result.withoutArrays();
+        }
+
+        @Override
+        public void release() {
+            LocalHandoff.clear(roundKey);
+        }
     }
 
     /** The loop's state between rounds: what a {@link Checkpoint} saves. */
