@@ -36,19 +36,23 @@ public record BenchCase(String name, List<Integer> hidden, int batchSize, Map<St
         if (quick) {
             small.put(Systems.SINGLE_JVM, new Budget(3, 30));
             small.put(Systems.SPINDLE, new Budget(3, 30));
+            small.put(Systems.SPINDLE_LR, new Budget(3, 30));
             small.put(Systems.PATM_5, new Budget(1, 15));
             small.put(Systems.PATM_20, new Budget(2, 15));
             small.put(Systems.MLLIB, new Budget(20, 30));
             large.put(Systems.SINGLE_JVM, new Budget(2, 20));
             large.put(Systems.SPINDLE, new Budget(2, 20));
+            large.put(Systems.SPINDLE_LR, new Budget(2, 20));
         } else {
             small.put(Systems.SINGLE_JVM, new Budget(12, 120));
             small.put(Systems.SPINDLE, new Budget(12, 120));
+            small.put(Systems.SPINDLE_LR, new Budget(12, 120));
             small.put(Systems.PATM_5, new Budget(12, 200));
             small.put(Systems.PATM_20, new Budget(12, 150));
             small.put(Systems.MLLIB, new Budget(100, 180));
             large.put(Systems.SINGLE_JVM, new Budget(8, 120));
             large.put(Systems.SPINDLE, new Budget(8, 120));
+            large.put(Systems.SPINDLE_LR, new Budget(8, 120));
             large.put(Systems.PATM_20, new Budget(8, 90));
         }
         return List.of(new BenchCase(Systems.MNIST, List.of(256, 128), 64, small),

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * like any user spec: MNIST-10k read raw ({@code normalize: none}; the benchmark divides pixels
  * by 255 itself so every system gets identical inputs), an 80 / 10 / 10 seeded split, ReLU
  * hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, early stopping off, 2 workers
- * and, unless one is given, the trainer's default averaging period (one round per epoch).
+ * and, unless one is given, the trainer's default averaging period.
  */
 public final class CaseSpec {
 
@@ -32,9 +32,10 @@ public final class CaseSpec {
      * @param dataset the MNIST-10k CSV (column {@code digit} and 784 pixel columns)
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
+     * @param lrScaling {@code cluster.lr_scaling}
      * @return the spec as YAML
      */
-    public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod) {
+    public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
         String layers = c.hidden().stream().map(u -> "    - {type: dense, units: " + u + ", activation: relu}\n")
                 .collect(Collectors.joining());
         return String.format(Locale.ROOT, """
@@ -57,9 +58,9 @@ public final class CaseSpec {
                   seed: %d
                   dropout: 0
                   early_stopping: {enabled: false}
-                cluster: {workers: %d%s}
+                cluster: {workers: %d, lr_scaling: %s%s}
                 """, c.name(), dataset.toAbsolutePath().toString().replace("'", "''"), SPLIT_SEED, layers,
-                c.batchSize(), epochs, SEED, WORKERS,
+                c.batchSize(), epochs, SEED, WORKERS, lrScaling,
                 averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
     }
 
@@ -68,11 +69,12 @@ public final class CaseSpec {
      * @param dataset the MNIST-10k CSV
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
+     * @param lrScaling {@code cluster.lr_scaling}: none, linear or sqrt
      * @return the resolved spec
      * @throws io.spindle.driver.spec.SpecException when the spec is invalid (e.g. a period &lt; 1)
      */
-    public static JobSpec spec(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod) {
-        return SpecParser.resolve(SpecTrees.parse(yaml(c, dataset, epochs, averagingPeriod),
+    public static JobSpec spec(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
+        return SpecParser.resolve(SpecTrees.parse(yaml(c, dataset, epochs, averagingPeriod, lrScaling),
                         "benchmark spec of " + c.name()),
                 "bench-" + c.name(), Path.of("").toAbsolutePath());
     }

@@ -8,29 +8,32 @@ package io.spindle.bench;
  * period: weak scaling, the global batch grows with the workers), then the state travels:
  * <pre>
  *   round(N)      = compute + overhead + transfer(N)
- *   transfer(N)   = stateBytes * 8 * ceil(log2 N) * 2 / bandwidth     (tree model)
+ *   transfer(N)   = (stateBytes * ceil(log2 N) + resultBytes * inbound(N)) * 8 / bandwidth
+ *   inbound(N)    = N                  for N &lt;= 8  (results gathered by the driver)
+ *                 = 8 + ceil(N / 8)    for N &gt; 8   (groups of 8 combined on executors first)
  *   efficiency(N) = compute / round(N)
  *   speedup(N)    = N * efficiency(N)
  * </pre>
  * {@code compute} is the measured median slowest-worker training time of a round;
  * {@code overhead} the measured median broadcast + fetch + aggregate time (job scheduling,
- * (de)serialization, averaging), taken as independent of N; {@code transfer} sends the
- * parameters and updater state down a binary broadcast tree and the sums back up a binary
- * aggregation tree, each {@code ceil(log2 N)} hops of {@code stateBytes} at {@code bandwidth}
- * bits per second, with no overlap between hops or with compute. Efficiency 1 means no time is
- * lost to communication; speedup is relative to one worker computing without any overhead.
+ * copies, averaging), taken as independent of N. The broadcast goes down a binary tree
+ * ({@code ceil(log2 N)} hops of {@code stateBytes}, as Spark's torrent broadcast spreads it);
+ * the results come up the trainer's own aggregation: up to 8 workers send straight to the driver,
+ * beyond that each group of 8 consecutive partitions is combined on one executor (8 results in)
+ * and the driver receives one per group. The busiest link sets the time, with no overlap between
+ * hops or with compute. Efficiency 1 means no time is lost to communication; speedup is relative
+ * to one worker computing without any overhead.
  *
- * <p>Also given, for comparison, is the <em>gather</em> variant: the broadcast goes down the same
- * tree but every worker sends its result straight to the driver (Spark's {@code reduce}), whose
- * link then carries {@code N * resultBytes}: {@code transfer(N) = stateBytes * 8 * ceil(log2 N) /
- * bandwidth + N * resultBytes * 8 / bandwidth}. The measured overhead comes from one machine with
- * no network, so the model is optimistic: it ignores task scheduling that grows with N,
- * stragglers and contention.
+ * <p>Also given, for comparison, is a flat <em>gather</em> where every worker sends its result
+ * straight to the driver at any N ({@code inbound(N) = N}), as Spark's {@code reduce} or
+ * {@code collect} would. The measured overhead comes from one machine with no network (in local
+ * mode the trainer even hands state and results over in memory), so the model is optimistic: it
+ * ignores serialization, task scheduling that grows with N, stragglers and contention.
  *
  * @param computeMs measured compute per round
  * @param overheadMs measured fixed overhead per round
  * @param stateBytes bytes of parameters plus updater state sent to each worker
- * @param resultBytes bytes each worker sends back (gather variant)
+ * @param resultBytes bytes each worker sends back
  */
 public record CostModel(double computeMs, double overheadMs, long stateBytes, long resultBytes) {
 
@@ -58,19 +61,32 @@ public record CostModel(double computeMs, double overheadMs, long stateBytes, lo
         return 32 - Integer.numberOfLeadingZeros(workers - 1);
     }
 
+    /** Results combined per group on executors beyond this many workers (the trainer's fan-in). */
+    public static final int FAN_IN = 8;
+
     /**
-     * @param workers N
-     * @param bandwidthGbps link bandwidth in gigabits per second, &gt; 0
-     * @return tree-model transfer time of one round in ms
+     * @param workers N, at least 1
+     * @return results arriving at the busiest receiver of the trainer's aggregation
      */
-    public double transferMs(int workers, double bandwidthGbps) {
-        return bits(stateBytes) * treeDepth(workers) * 2 / bitsPerMs(bandwidthGbps);
+    public static int inbound(int workers) {
+        treeDepth(workers);
+        return workers <= FAN_IN ? workers : FAN_IN + (workers + FAN_IN - 1) / FAN_IN;
     }
 
     /**
      * @param workers N
      * @param bandwidthGbps link bandwidth in gigabits per second, &gt; 0
-     * @return tree-model round time in ms
+     * @return transfer time of one round in ms (broadcast tree down, the trainer's aggregation up)
+     */
+    public double transferMs(int workers, double bandwidthGbps) {
+        return (bits(stateBytes) * treeDepth(workers) + bits(resultBytes) * (workers == 1 ? 0 : inbound(workers)))
+                / bitsPerMs(bandwidthGbps);
+    }
+
+    /**
+     * @param workers N
+     * @param bandwidthGbps link bandwidth in gigabits per second, &gt; 0
+     * @return round time in ms
      */
     public double roundMs(int workers, double bandwidthGbps) {
         return computeMs + overheadMs + transferMs(workers, bandwidthGbps);
@@ -79,7 +95,7 @@ public record CostModel(double computeMs, double overheadMs, long stateBytes, lo
     /**
      * @param workers N
      * @param bandwidthGbps link bandwidth in gigabits per second, &gt; 0
-     * @return tree-model efficiency, compute / round time, in (0, 1]
+     * @return efficiency, compute / round time, in (0, 1]
      */
     public double efficiency(int workers, double bandwidthGbps) {
         return computeMs / roundMs(workers, bandwidthGbps);
@@ -91,7 +107,8 @@ public record CostModel(double computeMs, double overheadMs, long stateBytes, lo
      * @return gather-variant transfer time of one round in ms
      */
     public double gatherTransferMs(int workers, double bandwidthGbps) {
-        return (bits(stateBytes) * treeDepth(workers) + bits(resultBytes) * workers) / bitsPerMs(bandwidthGbps);
+        return (bits(stateBytes) * treeDepth(workers) + bits(resultBytes) * (workers == 1 ? 0 : workers))
+                / bitsPerMs(bandwidthGbps);
     }
 
     /**

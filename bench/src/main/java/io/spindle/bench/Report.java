@@ -121,8 +121,8 @@ public final class Report {
      */
     public static String costModelTable(String caseName, CostModel model, double bandwidthGbps) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| case | workers | compute ms | overhead ms | transfer ms (tree) | round ms (tree) | efficiency (tree) "
-                + "| speedup (tree) | efficiency (gather) |\n");
+        sb.append("| case | workers | compute ms | overhead ms | transfer ms | round ms | efficiency "
+                + "| speedup | efficiency (flat gather) |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (int n : MODEL_WORKERS) {
             sb.append("| ").append(caseName).append(" | ").append(n).append(" | ").append(fmt("%.1f", model.computeMs()))
@@ -152,10 +152,13 @@ public final class Report {
         out.add(Ratio.of(Systems.MNIST + ": Spindle 2 workers / single JVM, samples/s",
                 sps(spindle), sps(single), describe(spindle, "samples/s", sps(spindle)) + " vs "
                         + describe(single, "samples/s", sps(single))));
-        out.add(Ratio.of(Systems.MNIST + ": single JVM / Spindle 2 workers, seconds to " + pct + " (speedup)",
-                secondsTo(single, target), secondsTo(spindle, target),
-                describe(single, "s", secondsTo(single, target)) + " vs "
-                        + describe(spindle, "s", secondsTo(spindle, target))));
+        Optional<SystemRun> scaled = find(runs, Systems.MNIST, Systems.SPINDLE_LR);
+        for (Optional<SystemRun> sp : List.of(spindle, scaled)) {
+            String name = sp == spindle ? "Spindle 2 workers" : "Spindle 2 workers, lr x 2";
+            out.add(Ratio.of(Systems.MNIST + ": single JVM / " + name + ", seconds to " + pct + " (speedup)",
+                    secondsTo(single, target), secondsTo(sp, target),
+                    describe(single, "s", secondsTo(single, target)) + " vs " + describe(sp, "s", secondsTo(sp, target))));
+        }
         for (String patm : List.of(Systems.PATM_5, Systems.PATM_20)) {
             Optional<SystemRun> p = find(runs, Systems.MNIST, patm);
             out.add(Ratio.of(Systems.MNIST + ": Spindle 2 workers / " + patm + ", samples/s", sps(spindle), sps(p),
@@ -163,14 +166,17 @@ public final class Report {
         }
         Optional<SystemRun> mllib = find(runs, Systems.MNIST, Systems.MLLIB);
         OptionalDouble mllibSeconds = mllib.map(r -> OptionalDouble.of(r.last().trainSeconds())).orElse(OptionalDouble.empty());
-        OptionalDouble spindleToMllib = spindle.isPresent() && mllib.isPresent()
-                ? spindle.get().secondsTo(mllib.get().finalAccuracy()) : OptionalDouble.empty();
-        out.add(Ratio.of(Systems.MNIST + ": MLlib seconds / Spindle seconds to MLlib's final accuracy (speedup)",
-                mllibSeconds, spindleToMllib,
-                mllib.map(m -> "MLlib " + fmt("%.4f", m.finalAccuracy()) + " in " + fmt("%.1f s", m.last().trainSeconds()))
-                        .orElse("MLlib not run") + "; Spindle "
-                        + (spindle.isEmpty() ? "not run" : spindleToMllib.isPresent()
-                        ? "reached it in " + fmt("%.1f s", spindleToMllib.getAsDouble()) : "never reached it")));
+        for (Optional<SystemRun> sp : List.of(spindle, scaled)) {
+            String name = sp == spindle ? "Spindle" : "Spindle (lr x 2)";
+            OptionalDouble spindleToMllib = sp.isPresent() && mllib.isPresent()
+                    ? sp.get().secondsTo(mllib.get().finalAccuracy()) : OptionalDouble.empty();
+            out.add(Ratio.of(Systems.MNIST + ": MLlib seconds / " + name + " seconds to MLlib's final accuracy (speedup)",
+                    mllibSeconds, spindleToMllib,
+                    mllib.map(m -> "MLlib " + fmt("%.4f", m.finalAccuracy()) + " in " + fmt("%.1f s", m.last().trainSeconds()))
+                            .orElse("MLlib not run") + "; " + name + " "
+                            + (sp.isEmpty() ? "not run" : spindleToMllib.isPresent()
+                            ? "reached it in " + fmt("%.1f s", spindleToMllib.getAsDouble()) : "never reached it")));
+        }
         Optional<SystemRun> largeSpindle = find(runs, Systems.LARGE, Systems.SPINDLE);
         Optional<SystemRun> largeSingle = find(runs, Systems.LARGE, Systems.SINGLE_JVM);
         out.add(Ratio.of(Systems.LARGE + ": Spindle 2 workers / single JVM, samples/s", sps(largeSpindle),
@@ -208,18 +214,20 @@ public final class Report {
         sb.append("\n## Spindle per-round costs (medians)\n\n").append(roundsTable(rounds));
         sb.append("\nbroadcast: driver publishes parameters + updater state; fetch: slowest worker obtains and loads them; "
                 + "compute: slowest worker's training steps; aggregate: the rest of the round (scheduling, result "
-                + "transfer, reduce, averaging).\n");
+                + "hand-over, averaging).\n");
         sb.append("\n## Cost model (").append(number(bandwidthGbps)).append(" Gbit/s)\n\n");
         sb.append("Weak scaling: every worker trains the measured minibatches per round; per round\n\n"
                 + "```\nround(N)      = compute + overhead + transfer(N)\n"
-                + "transfer(N)   = stateBytes * 8 * ceil(log2 N) * 2 / bandwidth   (broadcast tree down, aggregation tree up)\n"
+                + "transfer(N)   = (stateBytes * ceil(log2 N) + stateBytes * inbound(N)) * 8 / bandwidth\n"
+                + "inbound(N)    = N for N <= 8; 8 + ceil(N / 8) beyond (groups of 8 combined on executors first)\n"
                 + "efficiency(N) = compute / round(N);  speedup(N) = N * efficiency(N)\n```\n\n"
-                + "compute and overhead (broadcast + fetch + aggregate) are the medians measured above on local[2] and "
-                + "are taken as independent of N. The gather column instead sends every worker's result (parameter "
-                + "and updater sums in doubles, 2 x stateBytes) straight to the driver, as Spark's `reduce` does: "
-                + "transfer(N) = stateBytes * 8 * ceil(log2 N) / bandwidth + N * 2 * stateBytes * 8 / bandwidth. "
-                + "Both are optimistic: the overhead was measured without a network, and task scheduling that grows "
-                + "with N, stragglers and contention are left out.\n\n");
+                + "The broadcast goes down a binary tree; results come up the trainer's aggregation (each worker "
+                + "returns its parameters and updater state as floats, stateBytes). compute and overhead (broadcast + "
+                + "fetch + aggregate) are the medians measured above on local[2] and are taken as independent of N. "
+                + "The flat-gather column sends every result straight to the driver at any N (inbound(N) = N). Both "
+                + "are optimistic: the overhead was measured without a network (local mode hands state and results "
+                + "over in memory), and serialization, task scheduling that grows with N, stragglers and contention "
+                + "are left out.\n\n");
         models.forEach((c, m) -> sb.append(costModelTable(c, m, bandwidthGbps)).append('\n'));
         sb.append("## How each system ran\n\n");
         for (SystemRun r : runs) {

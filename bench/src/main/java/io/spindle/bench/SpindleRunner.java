@@ -36,6 +36,7 @@ final class SpindleRunner {
 
     /**
      * @param caseName the case
+     * @param system the system's name in the tables
      * @param sc the Spark context ({@code local[2]})
      * @param spec the case's spec ({@code training.epochs} = the budget's epoch cap)
      * @param conf the network configuration
@@ -43,7 +44,7 @@ final class SpindleRunner {
      * @param budget epochs and time budget
      * @return the run and every round's costs
      */
-    static Result run(String caseName, JavaSparkContext sc, JobSpec spec, MultiLayerConfiguration conf, BenchData data,
+    static Result run(String caseName, String system, JavaSparkContext sc, JobSpec spec, MultiLayerConfiguration conf, BenchData data,
                       Budget budget) {
         List<RoundStats> rounds = new ArrayList<>();
         List<EpochPoint> points = new ArrayList<>();
@@ -84,8 +85,9 @@ final class SpindleRunner {
         int workers = rounds.get(0).workers();
         String period = spec.cluster().averagingPeriod().map(p -> p + " minibatches")
                 .orElse("default (" + rounds.get(0).minibatches() + " minibatches per worker per round)");
-        SystemRun run = new SystemRun(caseName, Systems.SPINDLE, points, "Trainer.train, cluster.workers "
-                + workers + " on " + sc.master() + ", averaging_period " + period
+        SystemRun run = new SystemRun(caseName, system, points, "Trainer.train, cluster.workers "
+                + workers + " on " + sc.master() + ", lr_scaling " + spec.cluster().lrScaling() + " (lr "
+                + spec.training().lr() * spec.cluster().lrFactor(workers) + "), averaging_period " + period
                 + ", batch " + spec.training().batchSize() + " per worker; "
                 + budget.stopReason(points.size(), nanos[0] / 1e9) + status);
         return new Result(run, rounds);

@@ -12,6 +12,8 @@ public final class Systems {
     public static final String SINGLE_JVM = "dl4j-single-jvm";
     /** Spindle's data-parallel trainer, 2 workers on {@code local[2]}. */
     public static final String SPINDLE = "spindle-2w";
+    /** The same with {@code cluster.lr_scaling: linear} (learning rate x 2 for the 2 workers). */
+    public static final String SPINDLE_LR = "spindle-2w-lr-linear";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 5 minibatches. */
     public static final String PATM_5 = "dl4j-patm-avg5";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 20 minibatches. */

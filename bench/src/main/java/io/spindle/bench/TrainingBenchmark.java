@@ -107,7 +107,7 @@ public final class TrainingBenchmark {
             throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long t0 = System.nanoTime();
-        BenchData data = BenchData.load(spark, CaseSpec.spec(cases.get(0), options.dataset(), 1, options.averagingPeriod()),
+        BenchData data = BenchData.load(spark, CaseSpec.spec(cases.get(0), options.dataset(), 1, options.averagingPeriod(), "none"),
                 options.quick() ? QUICK_KEEP : 1.0);
         out.printf(Locale.ROOT, "data: %d train rows, %d test rows, %d features (%.1f s to load)%n", data.train().rows(),
                 data.test().rows(), data.prepared().layout().featureWidth(), (System.nanoTime() - t0) / 1e9);
@@ -122,7 +122,8 @@ public final class TrainingBenchmark {
                 for (Map.Entry<String, Budget> e : c.budgets().entrySet()) {
                     String system = e.getKey();
                     Budget budget = e.getValue();
-                    JobSpec spec = CaseSpec.spec(c, options.dataset(), budget.maxEpochs(), options.averagingPeriod());
+                    JobSpec spec = CaseSpec.spec(c, options.dataset(), budget.maxEpochs(), options.averagingPeriod(),
+                            system.equals(Systems.SPINDLE_LR) ? "linear" : "none");
                     MultiLayerConfiguration conf = ModelBuilder.build(spec, data.prepared().layout(), null);
                     out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
                             budget.maxEpochs(), system.equals(Systems.MLLIB) ? "iterations" : "epochs", budget.maxSeconds());
@@ -141,14 +142,15 @@ public final class TrainingBenchmark {
                                 }
                             }
                             case Systems.SPINDLE -> {
-                                SpindleRunner.Result r = SpindleRunner.run(c.name(), sc, spec, conf, data, budget);
+                                SpindleRunner.Result r = SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget);
                                 RoundCosts costs = RoundCosts.of(c.name(), r.rounds());
                                 rounds.add(costs);
-                                // each worker returns its parameter and updater sums as doubles: 2 x the float state
+                                // each worker returns its parameters and updater state as floats, like the broadcast
                                 models.put(c.name(), new CostModel(costs.computeMs(), costs.overheadMs(),
-                                        costs.stateBytes(), 2 * costs.stateBytes()));
+                                        costs.stateBytes(), costs.stateBytes()));
                                 yield r.run();
                             }
+                            case Systems.SPINDLE_LR -> SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget).run();
                             case Systems.PATM_5 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,
                                     c.batchSize(), 5, budget);
                             case Systems.PATM_20 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,

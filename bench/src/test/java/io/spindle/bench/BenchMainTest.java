@@ -61,14 +61,16 @@ class BenchMainTest {
     @Test
     void caseSpecsParseWithTheBenchmarksSettings() {
         BenchCase large = BenchCase.defaults(false).get(1);
-        var spec = CaseSpec.spec(large, MNIST, 8, OptionalInt.empty());
+        var spec = CaseSpec.spec(large, MNIST, 8, OptionalInt.empty(), "none");
         assertEquals(8, spec.training().epochs());
         assertEquals(256, spec.training().batchSize());
-        assertEquals(2, spec.cluster().workers());
+        assertEquals(java.util.Optional.of(2), spec.cluster().workers());
+        assertEquals("none", spec.cluster().lrScaling());
+        assertEquals(2.0, CaseSpec.spec(large, MNIST, 1, OptionalInt.empty(), "linear").cluster().lrFactor(2));
         assertTrue(spec.cluster().averagingPeriod().isEmpty());
         assertEquals(0.0, spec.training().dropout());
         assertEquals(3, spec.model().layers().size());
         assertEquals(OptionalInt.of(10).getAsInt(),
-                CaseSpec.spec(large, MNIST, 1, OptionalInt.of(10)).cluster().averagingPeriod().orElseThrow());
+                CaseSpec.spec(large, MNIST, 1, OptionalInt.of(10), "none").cluster().averagingPeriod().orElseThrow());
     }
 }

@@ -15,17 +15,24 @@ class CostModelTest {
         assertEquals(depth, CostModel.treeDepth(workers));
     }
 
+    @ParameterizedTest(name = "{0} workers: {1} results at the busiest receiver")
+    @CsvSource({"2, 2", "8, 8", "9, 10", "32, 12", "128, 24"})
+    void inboundFollowsTheTrainersAggregation(int workers, int inbound) {
+        assertEquals(inbound, CostModel.inbound(workers));
+    }
+
     @Test
-    void transferIsStateBitsTimesTwiceTheDepthOverBandwidth() {
-        // 1.25e9 bytes = 1e10 bits: one hop at 10 Gbit/s takes 1 s
-        CostModel m = new CostModel(500, 100, 1_250_000_000L, 2_500_000_000L);
+    void transferIsTheBroadcastTreeDownAndTheAggregationUp() {
+        // 1.25e9 bytes = 1e10 bits: one state or one result at 10 Gbit/s takes 1 s
+        CostModel m = new CostModel(500, 100, 1_250_000_000L, 1_250_000_000L);
         assertEquals(0, m.transferMs(1, 10), 1e-9);
-        assertEquals(2_000, m.transferMs(2, 10), 1e-9);
-        assertEquals(6_000, m.transferMs(8, 10), 1e-9);
-        assertEquals(14_000, m.transferMs(128, 10), 1e-9);
-        assertEquals(7_000, m.transferMs(128, 20), 1e-9);
-        assertEquals(500 + 100 + 6_000, m.roundMs(8, 10), 1e-9);
-        assertEquals(500.0 / 6_600, m.efficiency(8, 10), 1e-12);
+        assertEquals(1_000 + 2_000, m.transferMs(2, 10), 1e-9);
+        assertEquals(3_000 + 8_000, m.transferMs(8, 10), 1e-9);
+        assertEquals(5_000 + 12_000, m.transferMs(32, 10), 1e-9);
+        assertEquals(7_000 + 24_000, m.transferMs(128, 10), 1e-9);
+        assertEquals((7_000 + 24_000) / 2.0, m.transferMs(128, 20), 1e-9);
+        assertEquals(500 + 100 + 11_000, m.roundMs(8, 10), 1e-9);
+        assertEquals(500.0 / 11_600, m.efficiency(8, 10), 1e-12);
     }
 
     @Test
@@ -34,6 +41,7 @@ class CostModelTest {
         CostModel m = new CostModel(1_000, 0, 1_250_000_000L, 2_500_000_000L);
         assertEquals(3_000 + 16_000, m.gatherTransferMs(8, 10), 1e-9);
         assertEquals(1_000.0 / 20_000, m.gatherEfficiency(8, 10), 1e-12);
+        assertEquals(7_000 + 256_000, m.gatherTransferMs(128, 10), 1e-9);
     }
 
     @Test

@@ -63,15 +63,17 @@ class ReportTest {
                 run(Systems.MNIST, Systems.PATM_20, 4, 0.80, 8, 0.90, 12, 0.94),
                 run(Systems.MNIST, Systems.MLLIB, 5, 0.90, 10, 0.92));
         List<Ratio> r = Report.ratios(runs, 0.95);
-        assertEquals(6, r.size());
+        assertEquals(8, r.size());
         assertEquals(2.0, r.get(0).value().getAsDouble(), 1e-12);        // samples/s
         assertEquals(2.0 / 1.5, r.get(1).value().getAsDouble(), 1e-12);  // time to 95%
-        assertTrue(r.get(2).value().isEmpty());                           // PATM avg-5 not run
-        assertTrue(r.get(2).detail().contains("not run"));
-        assertEquals(2000.0 / 250, r.get(3).value().getAsDouble(), 1e-12);
+        assertTrue(r.get(2).value().isEmpty());                           // the lr-scaled variant not run
+        assertTrue(r.get(3).value().isEmpty());                           // PATM avg-5 not run
+        assertTrue(r.get(3).detail().contains("not run"));
+        assertEquals(2000.0 / 250, r.get(4).value().getAsDouble(), 1e-12);
         // MLlib's final 0.92 took its last fit 10 s; Spindle first reached it (0.93) at 1 s
-        assertEquals(10.0, r.get(4).value().getAsDouble(), 1e-12);
-        assertTrue(r.get(5).value().isEmpty());                           // large case not run
+        assertEquals(10.0, r.get(5).value().getAsDouble(), 1e-12);
+        assertTrue(r.get(6).value().isEmpty());                           // the lr-scaled variant not run
+        assertTrue(r.get(7).value().isEmpty());                           // large case not run
     }
 
     @Test

@@ -156,18 +156,22 @@ public record JobSpec(
      * @param averagingPeriod minibatches between parameter averages; empty: about 100 ms of compute per round
      * @param averageUpdater whether the optimizer state is averaged with the parameters
      * @param outerOptimizer none, or Nesterov momentum on the averaged change
+     * @param lrScaling none, linear or sqrt: how the learning rate grows with the workers
      * @param evalEveryRounds also evaluate every this many rounds (0: after every epoch only)
      */
     public record Cluster(Optional<Integer> workers, Optional<Integer> averagingPeriod, boolean averageUpdater,
-                          OuterOptimizer outerOptimizer, int evalEveryRounds) {
+                          OuterOptimizer outerOptimizer, String lrScaling, int evalEveryRounds) {
 
         /**
-         * @param workers partitions
-         * @param averagingPeriod minibatches between averages
-         * @return plain parameter averaging with these settings
+         * @param workers the workers a run trains on
+         * @return the factor training.lr is multiplied by
          */
-        public static Cluster of(int workers, Optional<Integer> averagingPeriod) {
-            return new Cluster(Optional.of(workers), averagingPeriod, true, OuterOptimizer.NONE, 0);
+        public double lrFactor(int workers) {
+            return switch (lrScaling) {
+                case "linear" -> workers;
+                case "sqrt" -> Math.sqrt(workers);
+                default -> 1.0;
+            };
         }
     }
 

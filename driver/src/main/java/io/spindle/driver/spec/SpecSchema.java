@@ -228,6 +228,8 @@ public final class SpecSchema {
                         true)
                 .def("outer_optimizer", new Schema.Tagged("type", outers, "applied by the driver to the averaged change"),
                         Map.of("type", "none"))
+                .def("lr_scaling", oneOf("scale the learning rate with the workers: linear (x workers; Goyal et al. 2017),"
+                        + " sqrt (x sqrt(workers)) or none", "none", "linear", "sqrt"), "none")
                 .def("eval_every_rounds", integer(0, "also evaluate and check early stopping every this many rounds;"
                         + " 0: after every epoch only"), 0)
                 .build();

@@ -12,6 +12,7 @@ public final class LrSchedule {
 
     private final JobSpec.Schedule schedule;
     private final double base;
+    private final double scale;
     private final int epochs;
     private final int roundsPerEpoch;
 
@@ -22,11 +23,24 @@ public final class LrSchedule {
      * @param roundsPerEpoch rounds in one epoch
      */
     public LrSchedule(JobSpec.Schedule schedule, double base, int epochs, int roundsPerEpoch) {
+        this(schedule, base, 1.0, epochs, roundsPerEpoch);
+    }
+
+    /**
+     * @param schedule the spec's schedule
+     * @param base training.lr
+     * @param scale factor for data-parallel training ({@code cluster.lr_scaling}); multiplies every
+     *     rate of the fixed schedules (reduce-on-plateau starts from the scaled rate)
+     * @param epochs training.epochs
+     * @param roundsPerEpoch rounds in one epoch
+     */
+    public LrSchedule(JobSpec.Schedule schedule, double base, double scale, int epochs, int roundsPerEpoch) {
         if (roundsPerEpoch < 1) {
             throw new IllegalArgumentException("roundsPerEpoch must be >= 1, got " + roundsPerEpoch);
         }
         this.schedule = schedule;
         this.base = base;
+        this.scale = scale;
         this.epochs = epochs;
         this.roundsPerEpoch = roundsPerEpoch;
     }
@@ -38,6 +52,10 @@ public final class LrSchedule {
      * @return the learning rate of that round
      */
     public double rate(int epoch, int round, Plateau plateau) {
+        return schedule.adaptive() ? plateau.lr() : scale * unscaled(epoch, round);
+    }
+
+    private double unscaled(int epoch, int round) {
         JobSpec.Schedule s = schedule;
         long k = (long) epoch * roundsPerEpoch + round;
         long total = (long) epochs * roundsPerEpoch;
@@ -66,8 +84,6 @@ public final class LrSchedule {
                 long down = Math.max(1, total - up);
                 return cosine(s.maxLr(), last, Math.min(1.0, (double) (k - up) / down));
             }
-            case "reduce_on_plateau":
-                return plateau.lr();
             default:
                 throw new IllegalStateException("unknown schedule " + s.type());
         }
@@ -75,7 +91,12 @@ public final class LrSchedule {
 
     /** @return whether the rate differs from training.lr at some point (false: leave DL4J's configured rate alone) */
     public boolean varies() {
-        return !schedule.type().equals("constant");
+        return !schedule.type().equals("constant") || scale != 1.0;
+    }
+
+    /** @return the rate reduce-on-plateau starts from */
+    public double start() {
+        return base * scale;
     }
 
     /** Cosine interpolation from {@code from} (t = 0) to {@code to} (t = 1). */

@@ -152,7 +152,8 @@ public final class Trainer {
                     .orElseGet(() -> defaultPeriod(net.numParams(), stateBytes, t.batchSize(), maxBatches)));
             int roundsPerEpoch = (maxBatches + period - 1) / period;
             listener.onStart(workers, period, roundsPerEpoch);
-            LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), t.epochs(), roundsPerEpoch);
+            LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), cluster.lrFactor(workers), t.epochs(),
+                    roundsPerEpoch);
             JobSpec.EarlyStopping es = t.earlyStopping();
             JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
             boolean shareUpdater = cluster.averageUpdater();
@@ -162,7 +163,7 @@ public final class Trainer {
             Loop s = resume.map(c -> Loop.from(c, workers, period))
                     .orElseGet(() -> Loop.fresh(net.params().toFloatVector(),
                             hasUpdater && shareUpdater ? view.toFloatVector() : new float[0],
-                            outer.nesterov() ? new float[(int) net.numParams()] : new float[0], t.lr()));
+                            outer.nesterov() ? new float[(int) net.numParams()] : new float[0], schedule.start()));
             EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
 
