@@ -212,4 +212,16 @@ class TrainerControlTest {
         assertEquals(List.of(3, 4, 2, 4), c.records.stream().map(EpochRecord::rounds).toList());
         assertEquals(2, r.epochsRun());
     }
+
+    @Test
+    void lrScalingMultipliesEveryRateByTheWorkers(SparkSession spark) {
+        TrainResult linear = train(spark, spec(Map.of("cluster.lr_scaling", "linear", "training.epochs", 2,
+                "training.schedule", Map.of("type", "exponential", "gamma", 0.5))), new Capture(), Optional.empty());
+        assertEquals(List.of(0.002, 0.001), linear.epochs().stream().map(EpochRecord::learningRate).toList());
+        TrainResult sqrt = train(spark, spec(Map.of("cluster.lr_scaling", "sqrt", "training.epochs", 1)), new Capture(),
+                Optional.empty());
+        assertEquals(0.001 * Math.sqrt(2), sqrt.epochs().get(0).learningRate(), 1e-15);
+        TrainResult plain = train(spark, spec(Map.of("training.epochs", 1)), new Capture(), Optional.empty());
+        assertFalse(java.util.Arrays.equals(plain.params(), sqrt.params()), "the scaled rate reached the workers");
+    }
 }
