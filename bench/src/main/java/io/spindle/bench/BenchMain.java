@@ -140,7 +140,7 @@ public final class BenchMain implements Callable<Integer> {
         Integer singleJvmThreads;
 
         @Option(names = "--averaging-period", paramLabel = "K",
-                description = "Spindle's cluster.averaging_period in minibatches (default: unset, one round per epoch)")
+                description = "Spindle's cluster.averaging_period in minibatches (default: the trainer's default)")
         Integer averagingPeriod;
 
         @Option(names = "--verbose", description = "log more, and print stack traces of errors")

@@ -43,7 +43,7 @@ public final class TrainingBenchmark {
      * @param dataset the MNIST-10k CSV
      * @param cases case names to run, all when empty
      * @param averagingPeriod Spindle's {@code cluster.averaging_period}, or empty for the trainer's
-     *     default (one round per epoch)
+     *     default
      */
     public record Options(boolean quick, Path output, double bandwidthGbps, Path dataset, List<String> cases,
                           OptionalInt averagingPeriod) {

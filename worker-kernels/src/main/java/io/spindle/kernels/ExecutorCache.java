@@ -62,12 +62,26 @@ public final class ExecutorCache {
     }
 
     /**
+     * @param dataKey a data set
+     * @param partition a partition of it
+     */
+    public static void evictData(String dataKey, int partition) {
+        DATA.remove(dataKey + "#" + partition);
+    }
+
+    /**
      * Drops everything cached for a trial or data set (keys starting with the given prefix).
      *
      * @param prefix a trial id or data key
      */
     public static void evict(String prefix) {
-        DATA.keySet().removeIf(k -> k.startsWith(prefix + "#"));
-        NETWORKS.keySet().removeIf(k -> k.startsWith(prefix + "#"));
+        DATA.keySet().removeIf(k -> owned(k, prefix));
+        NETWORKS.keySet().removeIf(k -> owned(k, prefix));
+    }
+
+    /** @return whether a key belongs to a trial or data set: the prefix, then '#' or a '/' sub-key */
+    private static boolean owned(String key, String prefix) {
+        return key.startsWith(prefix) && key.length() > prefix.length()
+                && (key.charAt(prefix.length()) == '#' || key.charAt(prefix.length()) == '/');
     }
 }

@@ -21,6 +21,8 @@ public final class TrainingKernel {
     private static final Map<String, EpochBatches> EPOCHS = new ConcurrentHashMap<>();
     /** The learning rate last set on each cached network: DL4J rebuilds the updater when it changes. */
     private static final Map<String, Double> RATES = new ConcurrentHashMap<>();
+    /** The data set each trial's partition trained on last. */
+    private static final Map<String, String> DATA_KEYS = new ConcurrentHashMap<>();
 
     private TrainingKernel() {
     }
@@ -36,8 +38,12 @@ public final class TrainingKernel {
      * @return the parameters (and, when shared, updater state) after the round, with loss and counts
      */
     public static PartitionResult train(int partition, Iterator<Block> rows, WorkerTask task, ModelState state) {
-        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
         String key = task.trialId() + "#" + partition;
+        String previous = DATA_KEYS.put(key, task.dataKey());
+        if (previous != null && !previous.equals(task.dataKey())) {
+            ExecutorCache.evictData(previous, partition); // the shards were dealt anew: drop the old rows
+        }
+        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
         MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "train#" + partition, task.configJson());
         synchronized (net) {
             long f0 = System.nanoTime();
@@ -115,6 +121,7 @@ public final class TrainingKernel {
     public static void release(String trialId) {
         EPOCHS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
         RATES.keySet().removeIf(k -> k.startsWith(trialId + "#"));
+        DATA_KEYS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
         ExecutorCache.evict(trialId);
     }
 }

@@ -157,10 +157,12 @@ public record JobSpec(
      * @param averageUpdater whether the optimizer state is averaged with the parameters
      * @param outerOptimizer none, or Nesterov momentum on the averaged change
      * @param lrScaling none, linear or sqrt: how the learning rate grows with the workers
+     * @param reshuffleAcross whether rows are re-dealt to the shards every epoch (else each shard
+     *     reshuffles its own rows)
      * @param evalEveryRounds also evaluate every this many rounds (0: after every epoch only)
      */
     public record Cluster(Optional<Integer> workers, Optional<Integer> averagingPeriod, boolean averageUpdater,
-                          OuterOptimizer outerOptimizer, String lrScaling, int evalEveryRounds) {
+                          OuterOptimizer outerOptimizer, String lrScaling, boolean reshuffleAcross, int evalEveryRounds) {
 
         /**
          * @param workers the workers a run trains on

@@ -228,6 +228,9 @@ public final class SpecSchema {
                         true)
                 .def("outer_optimizer", new Schema.Tagged("type", outers, "applied by the driver to the averaged change"),
                         Map.of("type", "none"))
+                .def("reshuffle", oneOf("within: every epoch reshuffles each shard's rows, which stay on their shard;"
+                        + " across: every epoch re-deals the rows to the shards (one Spark shuffle of the train split"
+                        + " per epoch)", "within", "across"), "within")
                 .def("lr_scaling", oneOf("scale the learning rate with the workers: linear (x workers; Goyal et al. 2017),"
                         + " sqrt (x sqrt(workers)) or none", "none", "linear", "sqrt"), "none")
                 .def("eval_every_rounds", integer(0, "also evaluate and check early stopping every this many rounds;"

@@ -3,6 +3,7 @@ package io.spindle.driver.train;
 import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.Task;
+import io.spindle.kernels.Batches;
 import io.spindle.kernels.Block;
 import io.spindle.kernels.EvalTask;
 import io.spindle.kernels.EvaluationKernel;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.spark.Partitioner;
@@ -125,7 +127,7 @@ public final class Trainer {
                              Optional<Checkpoint> resume) {
         long start = clock.millis();
         String trialId = spec.name() + "-" + UUID.randomUUID();
-        String dataKey = trialId + "/train";
+        String dataPrefix = trialId + "/train/";
         String json = conf.toJson();
         JobSpec.Training t = spec.training();
         JobSpec.Cluster cluster = spec.cluster();
@@ -134,10 +136,17 @@ public final class Trainer {
         TaskKind kind = TaskKind.valueOf(spec.data().task().name());
         int outputs = outputs(spec, data);
 
-        JavaRDD<Block> train = shard(data.train(), workers).persist(StorageLevel.MEMORY_AND_DISK());
+        boolean across = cluster.reshuffleAcross();
+        JavaRDD<Block> base = across ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
+        int firstEpoch = resume.map(Checkpoint::epochsDone).orElse(0);
+        // the shards of the current epoch: built once, or once per epoch when rows are re-dealt
+        List<JavaRDD<Block>> shards = new ArrayList<>(List.of(shard(base, workers,
+                across ? OptionalLong.of(Batches.mix(t.seed(), firstEpoch, -1)) : OptionalLong.empty())
+                .persist(StorageLevel.MEMORY_AND_DISK())));
+        int[] shardsEpoch = {firstEpoch};
         JavaRDD<Block> validation = data.validation().persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            long[] rows = rowsPerPartition(train);
+            long[] rows = rowsPerPartition(shards.get(0));
             if (Arrays.stream(rows).sum() == 0) {
                 throw new io.spindle.driver.data.DataException("the train split of " + spec.data().path() + " holds no rows;"
                         + " check data.split and the data");
@@ -168,6 +177,15 @@ public final class Trainer {
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
 
             for (int epoch = s.epochsDone; epoch < t.epochs() && s.status.equals("RUNNING"); epoch++) {
+                if (across && shardsEpoch[0] != epoch) {
+                    JavaRDD<Block> next = shard(base, workers, OptionalLong.of(Batches.mix(t.seed(), epoch, -1)))
+                            .persist(StorageLevel.MEMORY_AND_DISK());
+                    shards.get(0).unpersist(false);
+                    shards.set(0, next);
+                    shardsEpoch[0] = epoch;
+                }
+                JavaRDD<Block> train = shards.get(0);
+                String dataKey = dataPrefix + (across ? epoch : 0);
                 long e0 = clock.millis();
                 long trainNanos = 0;
                 long samples = 0;
@@ -250,7 +268,7 @@ public final class Trainer {
                     s.status = "COMPLETED";
                 }
                 if (!shareUpdater && hasUpdater) {
-                    s.pendingWorkerUpdaters = workerUpdaters(train, trialId);
+                    s.pendingWorkerUpdaters = workerUpdaters(shards.get(0), trialId);
                 }
                 listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                 s.pendingWorkerUpdaters = new float[0][];
@@ -270,7 +288,10 @@ public final class Trainer {
             return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, test, s.best,
                     priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period);
         } finally {
-            train.unpersist(false);
+            shards.get(0).unpersist(false);
+            if (across) {
+                base.unpersist(false);
+            }
             validation.unpersist(false);
             String id = trialId;
             sc.parallelize(List.of(0, 1), Math.max(2, workers)).foreachPartition(it -> TrainingKernel.release(id));
@@ -448,19 +469,24 @@ public final class Trainer {
      * Splits the train split into one shard per worker: every block is cut into {@code workers}
      * contiguous slices, slice {@code s} of block {@code g} going to shard {@code (g + s) % workers},
      * and each shard keeps its slices in block order. Shards differ by at most a row per block,
-     * and are the same on every run.
+     * and are the same on every run. With a deal seed, each block's rows are first permuted by a
+     * permutation drawn from the seed and the block, so the rows are dealt to the shards anew
+     * while every shard keeps its size.
      *
      * @param rows the train split
      * @param workers shards wanted
+     * @param deal seed of the deal of rows to shards; empty: rows stay in block order
      * @return an RDD with one partition per shard
      */
-    static JavaRDD<Block> shard(JavaRDD<Block> rows, int workers) {
-        if (workers == 1) {
+    static JavaRDD<Block> shard(JavaRDD<Block> rows, int workers, OptionalLong deal) {
+        if (workers == 1 && deal.isEmpty()) {
             return rows.getNumPartitions() == 1 ? rows : rows.coalesce(1, false);
         }
+        boolean dealt = deal.isPresent(); // OptionalLong is not serializable: the closure takes plain values
+        long dealSeed = deal.orElse(0);
         return rows.zipWithIndex().flatMapToPair(x -> {
-            Block b = x._1();
             long g = x._2();
+            Block b = dealt ? permuted(x._1(), Batches.mix(dealSeed, g, 0)) : x._1();
             List<Tuple2<Long, Block>> out = new ArrayList<>(workers);
             int fw = b.featureWidth();
             int lw = b.labelWidth();
@@ -475,6 +501,20 @@ public final class Trainer {
             }
             return out.iterator();
         }).repartitionAndSortWithinPartitions(new ShardPartitioner(workers)).values();
+    }
+
+    /** @return the block with its rows in a seeded random order (whole rows move; the values are untouched) */
+    private static Block permuted(Block b, long seed) {
+        int[] order = Batches.epochOrder(b.rows(), seed, 0, 0);
+        int fw = b.featureWidth();
+        int lw = b.labelWidth();
+        float[] f = new float[b.features().length];
+        float[] l = new float[b.labels().length];
+        for (int i = 0; i < order.length; i++) {
+            System.arraycopy(b.features(), order[i] * fw, f, i * fw, fw);
+            System.arraycopy(b.labels(), order[i] * lw, l, i * lw, lw);
+        }
+        return new Block(f, l, b.rows());
     }
 
     /** Sends key {@code shard << 40 | block} to partition {@code shard}. */

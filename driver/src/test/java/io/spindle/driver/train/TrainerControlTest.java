@@ -127,7 +127,8 @@ class TrainerControlTest {
                 Map.of("training.schedule", Map.of("type", "cosine", "warmup_epochs", 1)),
                 Map.of("training.schedule", Map.of("type", "reduce_on_plateau", "patience", 1, "monitor", "val_accuracy"),
                         "cluster.eval_every_rounds", 2),
-                Map.of("training.optimizer", "momentum", "cluster.workers", 1, "cluster.averaging_period", 4));
+                Map.of("training.optimizer", "momentum", "cluster.workers", 1, "cluster.averaging_period", 4),
+                Map.of("cluster.reshuffle", "across"));
     }
 
     @ParameterizedTest
@@ -148,6 +149,46 @@ class TrainerControlTest {
             assertEquals(straight.test().values(), resumed.test().values());
             assertEquals(4 - after, rest.checkpoints.size());
         }
+    }
+
+    @Test
+    void dealingRowsAnewKeepsEveryRowOnceAndEveryShardsSize(SparkSession spark) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        org.apache.spark.api.java.JavaRDD<Block> rows = sc.parallelize(TrainerEquivalenceTest.blocks(150, 40, 5), 2);
+        List<List<Block>> fixed = Trainer.shard(rows, 2, java.util.OptionalLong.empty()).glom().collect();
+        List<List<Block>> deal1 = Trainer.shard(rows, 2, java.util.OptionalLong.of(1)).glom().collect();
+        List<List<Block>> deal2 = Trainer.shard(rows, 2, java.util.OptionalLong.of(2)).glom().collect();
+        for (List<List<Block>> d : List.of(deal1, deal2)) {
+            for (int w = 0; w < 2; w++) {
+                assertEquals(rowCount(fixed.get(w)), rowCount(d.get(w)), "shard " + w + " keeps its size");
+            }
+            assertEquals(rowSet(fixed), rowSet(d), "every row once");
+        }
+        assertFalse(shardRows(deal1.get(0)).equals(shardRows(deal2.get(0))), "another deal, other rows per shard");
+        assertEquals(shardRows(deal1.get(0)), shardRows(Trainer.shard(rows, 2, java.util.OptionalLong.of(1)).glom()
+                .collect().get(0)), "the same deal twice");
+    }
+
+    private static int rowCount(List<Block> shard) {
+        return shard.stream().mapToInt(Block::rows).sum();
+    }
+
+    private static List<String> shardRows(List<Block> shard) {
+        List<String> out = new ArrayList<>();
+        for (Block b : shard) {
+            for (int r = 0; r < b.rows(); r++) {
+                out.add(java.util.Arrays.toString(java.util.Arrays.copyOfRange(b.features(), r * b.featureWidth(),
+                        (r + 1) * b.featureWidth())));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rowSet(List<List<Block>> shards) {
+        List<String> all = new ArrayList<>();
+        shards.forEach(s -> all.addAll(shardRows(s)));
+        java.util.Collections.sort(all);
+        return all;
     }
 
     @Test

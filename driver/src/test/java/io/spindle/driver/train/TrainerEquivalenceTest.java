@@ -149,7 +149,7 @@ class TrainerEquivalenceTest {
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
         assertEquals(2, result.workers());
-        List<List<Block>> sharded = Trainer.shard(trainRdd, 2).glom().collect();
+        List<List<Block>> sharded = Trainer.shard(trainRdd, 2, java.util.OptionalLong.empty()).glom().collect();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<List<DataSet>> perShard = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
