@@ -26,6 +26,8 @@ public final class SharedSpark implements ParameterResolver {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.task.maxDirectResultSize", "120m")
                     .config("spark.broadcast.compress", "false")
+                    .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                    .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }

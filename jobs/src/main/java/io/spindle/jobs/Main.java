@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed deep-learning training and hyperparameter sweeps on Apache Spark.",
         subcommands = {TrainCommand.class, ValidateCommand.class, SchemaCommand.class, DemoCommand.class,
+                ResultsCommand.class, SqlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -84,7 +85,8 @@ public final class Main implements Callable<Integer> {
     /** @return the user-input error in the cause chain (spec, data, output), or null */
     static Throwable userError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException) {
+            if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException
+                    || c instanceof io.spindle.driver.results.ResultViews.ResultsException) {
                 return c;
             }
         }

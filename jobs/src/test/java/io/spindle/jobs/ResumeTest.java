@@ -112,6 +112,13 @@ class ResumeTest {
         assertArrayEquals(cb.params(), ca.params(), 0f, "final parameters");
         assertArrayEquals(cb.updater(), ca.updater(), 0f, "final updater state");
         assertTrue(ca.plateau().lr() < 0.001, "the plateau schedule acted: " + ca.plateau());
+        CliTest.Run rows = CliTest.cli("sql", killed.toString(),
+                "SELECT (SELECT count(*) FROM trials) AS trials, count(*) AS epochs, count(DISTINCT epoch) AS distinct_epochs"
+                        + " FROM epochs", "--format", "csv");
+        assertEquals(0, rows.code(), rows.err());
+        int epochs = a.get("epochs_run").asInt();
+        assertEquals("trials,epochs,distinct_epochs\n1," + epochs + "," + epochs, rows.out().strip(),
+                "one trial row and one row per epoch after the kill and the resume");
     }
 
     private static int waitForCheckpoint(Path file, int epochs, Process p) throws Exception {
@@ -162,10 +169,10 @@ class ResumeTest {
 
     private static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> m = new java.util.TreeMap<>();
-        try (var files = Files.list(dir)) {
-            for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+        try (var files = Files.walk(dir)) {
+            for (Iterator<Path> it = files.filter(Files::isRegularFile).iterator(); it.hasNext(); ) {
                 Path f = it.next();
-                m.put(f.getFileName().toString(), Files.readAllBytes(f));
+                m.put(dir.relativize(f).toString(), Files.readAllBytes(f));
             }
         }
         return m;

@@ -12,6 +12,7 @@ import org.apache.spark.network.util.JavaUtils;
  * leaves it unset:
  *
  * <ul>
+ *   <li>Delta Lake's SQL extension and catalog, for the result tables;</li>
  *   <li>{@code spark.task.maxDirectResultSize}: a round's results (parameters and updater state)
  *       come straight back with the task instead of through the block manager;</li>
  *   <li>{@code spark.broadcast.compress=false}: parameters are floats that barely compress, so
@@ -30,6 +31,8 @@ public final class SparkSettings {
 
     /** Native memory the JVM needs besides ND4J's arrays (metaspace, thread stacks, network buffers), MiB. */
     static final long NATIVE_RESERVE_MB = 384;
+    /** Delta Lake's SQL extension, which its table commands need. */
+    static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
     /** Largest task result sent directly (Spark caps it at spark.rpc.message.maxSize, 128 MiB by default). */
     static final String DIRECT_RESULT = "120m";
 
@@ -46,6 +49,14 @@ public final class SparkSettings {
         Map<String, String> out = new LinkedHashMap<>();
         if (conf.apply("spark.task.maxDirectResultSize").isEmpty()) {
             out.put("spark.task.maxDirectResultSize", DIRECT_RESULT);
+        }
+        // the result tables are Delta tables: its SQL extension and catalog (added to the user's own)
+        String extensions = conf.apply("spark.sql.extensions").orElse("");
+        if (!extensions.contains(DELTA_EXTENSION)) {
+            out.put("spark.sql.extensions", extensions.isBlank() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+        }
+        if (conf.apply("spark.sql.catalog.spark_catalog").isEmpty()) {
+            out.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         }
         if (conf.apply("spark.broadcast.compress").isEmpty()) {
             out.put("spark.broadcast.compress", "false");

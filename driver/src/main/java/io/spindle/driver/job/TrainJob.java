@@ -11,6 +11,9 @@ import io.spindle.driver.model.ModelBuilder;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecTrees;
 import io.spindle.driver.spec.Task;
+import io.spindle.driver.results.DeltaResultStore;
+import io.spindle.driver.results.ResultRows;
+import io.spindle.driver.results.TableWriter;
 import io.spindle.driver.spec.SpecDigest;
 import io.spindle.driver.train.Checkpoint;
 import io.spindle.driver.train.EpochRecord;
@@ -106,10 +109,23 @@ public final class TrainJob {
         PreparedData data = DataLoader.load(spark, spec.data());
         long[] counts = classCounts(spec, data);
         MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), counts);
+        String runId;
         if (!resume) {
             dir.create();
-            ObjectNode provenance = Provenance.of(spec, spec.name());
+            runId = spec.name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+            ObjectNode provenance = Provenance.of(spec, runId);
             dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+        } else {
+            runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
+        }
+        TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
+        tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c, "")).orElse(
+                new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
+        if (resume) {
+            // rows written after the last checkpoint belong to epochs that will run again
+            tables.replaceEpochs(runId, runId, checkpoint.map(c -> c.history().stream()
+                    .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
         }
         spec.warnings().forEach(w -> out.println("warning: " + w));
         PreparedData.LoadReport rep = data.report();
@@ -124,7 +140,9 @@ public final class TrainJob {
             elapsed[0] += e.partial() ? 0 : e.seconds();
             out.println(line(e, spec.training().epochs(), select, elapsed[0]));
         }));
-        TrainResult result = trainer.train(spec, data, conf, new TrainListener() {
+        TrainResult result;
+        try {
+            result = trainer.train(spec, data, conf, new TrainListener() {
             @Override
             public void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
                 out.printf(Locale.ROOT, "training on %d worker%s, averaging every %d minibatch%s (%d round%s per epoch)%n",
@@ -152,6 +170,7 @@ public final class TrainJob {
 
             @Override
             public void onEpoch(EpochRecord e) {
+                tables.epoch(ResultRows.epoch(runId, runId, e));
                 elapsed[0] += e.partial() ? 0 : e.seconds();
                 out.println(line(e, spec.training().epochs(), select, elapsed[0]));
                 out.flush();
@@ -160,16 +179,32 @@ public final class TrainJob {
             @Override
             public void onCheckpoint(Checkpoint c) {
                 dir.write(CHECKPOINT, c::write);
+                tables.trial(ResultRows.trial(runId, runId, spec, outcome(c, "")));
             }
         }, checkpoint);
+        } catch (RuntimeException e) {
+            tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome("FAILED", 0, 0, Optional.empty(),
+                    Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
+            try {
+                tables.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
 
+        String modelPath = "";
         if (result.bestEpoch() > 0) {
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
             DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
-            dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+            modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
         }
         ObjectNode summary = summary(spec, data, result);
+        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
+                result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
+                result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
+        tables.close();
         dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(o, summary));
         out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
@@ -180,6 +215,13 @@ public final class TrainJob {
         out.println("wrote " + dir.path());
         out.flush();
         return summary;
+    }
+
+    private static ResultRows.Outcome outcome(Checkpoint c, String modelPath) {
+        double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
+                .average().orElse(0);
+        return new ResultRows.Outcome(c.status(), c.epochsDone(), c.bestEpoch(), c.bestMetrics(), Optional.empty(),
+                c.diagnosis(), c.seconds(), sps, modelPath);
     }
 
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */

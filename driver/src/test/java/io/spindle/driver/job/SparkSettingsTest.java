@@ -24,6 +24,9 @@ class SparkSettingsTest {
                 d.get("spark.executor.extraJavaOptions"));
         assertEquals("false", d.get("spark.broadcast.compress"));
         assertEquals("120m", d.get("spark.task.maxDirectResultSize"));
+        assertEquals("io.delta.sql.DeltaSparkSessionExtension", d.get("spark.sql.extensions"));
+        assertEquals("x.Ext,io.delta.sql.DeltaSparkSessionExtension",
+                defaults(Map.of("spark.sql.extensions", "x.Ext")).get("spark.sql.extensions"), "added to the user's own");
 
         Map<String, String> small = defaults(Map.of());
         assertEquals("1024m", small.get("spark.executor.memoryOverhead"), "at least 1 GiB");

@@ -1,0 +1,111 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.results.ResultFormat;
+import io.spindle.driver.results.ResultViews;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spindle results DIR... [--top N] [--sort COL] [--where EXPR] [--format table|csv|json]}. */
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = "Print the trials of one or more run folders, best first (by each trial's selected"
+                + " validation metric) unless --sort says otherwise.")
+final class ResultsCommand implements Callable<Integer> {
+
+    /** Columns of the aligned table (CSV and JSON print every column). */
+    static final List<String> TABLE_COLUMNS = List.of("sweep_id", "trial_id", "status", "epochs_run", "best_epoch",
+            "select_metric", "best_val");
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "run folders (--output of train or sweep)")
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--top", paramLabel = "N", description = "print only the first N trials")
+    Integer top;
+
+    @Option(names = "--sort", paramLabel = "COL", description = "sort by a column, ascending; -COL sorts descending")
+    String sort;
+
+    @Option(names = "--where", paramLabel = "EXPR", description = "keep the trials a Spark SQL condition holds for,"
+            + " e.g. \"status = 'COMPLETED' AND training_lr < 0.01\"")
+    String where;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default), csv (with a header row) or json (one object per line)")
+    String format;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    @Mixin
+    Main.Common common;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        checkFormat(format);
+        if (top != null && top < 1) {
+            throw new ResultViews.ResultsException("--top must be >= 1, got " + top);
+        }
+        Sessions.Handle spark = Sessions.open(master);
+        try {
+            ResultViews.register(spark.session(), dirs);
+            List<String> columns = Arrays.asList(spark.session().table("trials").columns());
+            StringBuilder sql = new StringBuilder("SELECT * FROM trials");
+            if (where != null) {
+                sql.append(" WHERE ").append(where);
+            }
+            if (sort != null) {
+                boolean desc = sort.startsWith("-");
+                String col = desc ? sort.substring(1) : sort;
+                if (!columns.contains(col)) {
+                    throw new ResultViews.ResultsException("--sort: no column '" + col + "' in the trials table;"
+                            + " columns: " + String.join(", ", columns));
+                }
+                sql.append(" ORDER BY `").append(col).append(desc ? "` DESC" : "` ASC").append(" NULLS LAST");
+            } else {
+                // best first: the selected metric's direction (errors and losses ascending)
+                sql.append(" ORDER BY CASE WHEN select_metric IN ('rmse', 'mae', 'mse', 'loss') THEN best_val"
+                        + " ELSE -best_val END ASC NULLS LAST, trial_id");
+            }
+            if (top != null) {
+                sql.append(" LIMIT ").append(top);
+            }
+            Dataset<Row> df;
+            try {
+                df = ResultViews.query(spark.session(), sql.toString());
+            } catch (ResultViews.ResultsException e) {
+                throw new ResultViews.ResultsException((where != null ? "--where '" + where + "': " : "")
+                        + e.getMessage().replaceFirst("^bad query: ", ""), e);
+            }
+            if (format.equals("table")) {
+                List<String> keep = new ArrayList<>();
+                for (String c : columns) {
+                    if (TABLE_COLUMNS.contains(c) || c.startsWith("test_") || c.equals("wall_seconds")) {
+                        keep.add(c);
+                    }
+                }
+                df = df.selectExpr(keep.stream().map(c -> "`" + c + "`").toArray(String[]::new));
+            }
+            ResultFormat.print(df, format, spec.commandLine().getOut());
+            return 0;
+        } finally {
+            spark.close();
+        }
+    }
+
+    static void checkFormat(String format) {
+        if (!List.of("table", "csv", "json").contains(format.toLowerCase(Locale.ROOT))) {
+            throw new ResultViews.ResultsException("--format must be table, csv or json, got '" + format + "'");
+        }
+    }
+}

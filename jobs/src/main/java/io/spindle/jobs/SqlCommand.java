@@ -1,0 +1,48 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.results.ResultFormat;
+import io.spindle.driver.results.ResultViews;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spindle sql DIR... "SELECT ..." [--format table|csv|json]}. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = "Run a Spark SQL query over the result tables of one or more run folders, registered as the"
+                + " views trials and epochs (their sweep_id column tells the folders apart).")
+final class SqlCommand implements Callable<Integer> {
+
+    @Parameters(arity = "2..*", paramLabel = "DIR... QUERY", description = "run folders, then the query (last)")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default), csv (with a header row) or json (one object per line)")
+    String format;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    @Mixin
+    Main.Common common;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ResultsCommand.checkFormat(format);
+        String query = args.get(args.size() - 1);
+        Sessions.Handle spark = Sessions.open(master);
+        try {
+            ResultViews.register(spark.session(), args.subList(0, args.size() - 1));
+            ResultFormat.print(ResultViews.query(spark.session(), query), format, spec.commandLine().getOut());
+            return 0;
+        } finally {
+            spark.close();
+        }
+    }
+}
