@@ -94,4 +94,54 @@ class ResultsCliTest {
         assertBadInput(CliTest.cli("results", runA.toString(), "--where", "nope > 1"), "--where 'nope > 1'");
         assertBadInput(CliTest.cli("results", runA.toString(), "--format", "xml"), "--format must be table, csv or json");
     }
+
+    /** Runs in a JVM whose classpath holds Spark, Delta Lake and their dependencies, and nothing of Spindle. */
+    static final String PLAIN_READER = """
+            import org.apache.spark.sql.SparkSession;
+            public class PlainReader {
+                public static void main(String[] a) throws Exception {
+                    try {
+                        Class.forName("io.spindle.driver.results.DeltaResultStore");
+                        System.out.println("spindle-on-classpath");
+                    } catch (ClassNotFoundException e) {
+                        System.out.println("no-spindle");
+                    }
+                    SparkSession s = SparkSession.builder().master("local[1]").appName("plain")
+                            .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                            .getOrCreate();
+                    long trials = s.sql("SELECT * FROM delta.`" + a[0] + "/tables/trials`").count();
+                    long epochs = s.sql("SELECT * FROM delta.`" + a[0] + "/tables/epochs`").count();
+                    Object acc = s.read().format("delta").load(a[0] + "/tables/trials").select("test_accuracy").first().get(0);
+                    System.out.println("trials=" + trials + " epochs=" + epochs + " test_accuracy=" + acc);
+                    s.stop();
+                }
+            }
+            """;
+
+    @Test
+    void plainSparkWithDeltaReadsBothTables() throws Exception {
+        Path src = tmp.resolve("reader/PlainReader.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, PLAIN_READER);
+        List<String> ours = List.of("spindle", "/target/classes", "/target/test-classes", "deeplearning4j", "nd4j",
+                "bytedeco", "datavec", "picocli", "junit", "opentest4j", "apiguardian");
+        String cp = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> ours.stream().noneMatch(e::contains)).collect(java.util.stream.Collectors.joining(
+                        java.io.File.pathSeparator));
+        assertTrue(cp.contains("delta-spark") && cp.contains("spark-sql"), cp);
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens")).forEach(cmd::add);
+        cmd.addAll(List.of("-cp", cp, src.toString(), runA.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        JsonNode summary = new ObjectMapper().readTree(runA.resolve("summary.json").toFile());
+        assertTrue(out.contains("no-spindle"), out);
+        assertTrue(out.contains("trials=1 epochs=" + summary.get("epochs_run").asInt() + " test_accuracy="
+                + summary.at("/test/accuracy").asDouble()), out);
+    }
 }
