@@ -50,7 +50,10 @@ final class TrainCommand implements Callable<Integer> {
         Sessions.Handle spark = Sessions.open(master);
         try {
             var summary = TrainJob.run(spark.session(), job, out,
-                    new TrainJob.Options(overwrite, resume, common.verbose), spec.commandLine().getOut());
+                    new TrainJob.Options(overwrite, resume, common.verbose,
+                            // a terminal gets every epoch; a log file a line every 10 s at most
+                            System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
+                    spec.commandLine().getOut());
             return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
         } finally {
             spark.close();

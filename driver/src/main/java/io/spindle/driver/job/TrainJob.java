@@ -60,7 +60,7 @@ public final class TrainJob {
      * @return the summary written to {@code summary.json}
      */
     public static ObjectNode run(SparkSession spark, JobSpec spec, String output, boolean overwrite, PrintWriter out) {
-        return run(spark, spec, output, new Options(overwrite, false, false), out);
+        return run(spark, spec, output, new Options(overwrite, false, false, java.time.Duration.ZERO), out);
     }
 
     /**
@@ -69,8 +69,10 @@ public final class TrainJob {
      * @param overwrite replace an existing output folder
      * @param resume continue the run in the output folder from its last checkpoint
      * @param rounds print every round's costs (broadcast, fetch, compute, aggregate)
+     * @param progressEvery least time between two epoch lines (zero: every epoch; the first and the
+     *     last epoch always print), so logs that are not a terminal are not flooded
      */
-    public record Options(boolean overwrite, boolean resume, boolean rounds) { }
+    public record Options(boolean overwrite, boolean resume, boolean rounds, java.time.Duration progressEvery) { }
 
     /**
      * @param spark the session
@@ -168,12 +170,20 @@ public final class TrainJob {
                 out.flush();
             }
 
+            private long lastLine = Long.MIN_VALUE;
+
             @Override
             public void onEpoch(EpochRecord e) {
                 tables.epoch(ResultRows.epoch(runId, runId, e));
                 elapsed[0] += e.partial() ? 0 : e.seconds();
-                out.println(line(e, spec.training().epochs(), select, elapsed[0]));
-                out.flush();
+                long now = System.nanoTime();
+                boolean due = lastLine == Long.MIN_VALUE || now - lastLine >= options.progressEvery().toNanos()
+                        || (e.epoch() == spec.training().epochs() && !e.partial());
+                if (due) {
+                    lastLine = now;
+                    out.println(line(e, spec.training().epochs(), select, elapsed[0]));
+                    out.flush();
+                }
             }
 
             @Override
