@@ -1,0 +1,289 @@
+package io.spindle.driver.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Builds {@code report.html} from a run folder's result rows: a leaderboard; for the best trials
+ * train and validation loss, the selected metric and the learning rate per epoch; the best
+ * model's confusion matrix on test (classification); for sweeps, every varying hyperparameter
+ * against the selected metric and a ranking of how strongly the metric follows each (absolute
+ * Spearman rank correlation, cf. seed 004's sensitivity table). Pure: rows in, HTML out.
+ */
+public final class HtmlReport {
+
+    /** Trials whose per-epoch curves are drawn. */
+    static final int CURVES = 3;
+    private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "mse", "loss");
+    private static final List<String> NOT_HYPERPARAMETERS = List.of("training_epochs", "training_seed");
+
+    private HtmlReport() {
+    }
+
+    /**
+     * @param title the report's title (the run folder)
+     * @param trials rows of the trials table
+     * @param epochs rows of the epochs table
+     * @param summary the run's summary.json, if the folder has one (confusion matrix, class names)
+     * @return the whole HTML document
+     */
+    public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
+                                Optional<JsonNode> summary) {
+        List<Map<String, Object>> ranked = new ArrayList<>(trials);
+        ranked.sort(Comparator.comparingDouble(HtmlReport::rankKey));
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Spindle report: ")
+                .append(esc(title)).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+                        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+                        + "text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}"
+                        + ".charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #eee}</style></head><body>\n");
+        h.append("<h1>Spindle report</h1>\n<p>").append(esc(title)).append(": ").append(trials.size())
+                .append(trials.size() == 1 ? " trial" : " trials").append(", ").append(epochs.size())
+                .append(" epoch rows.</p>\n");
+        h.append("<h2>Leaderboard</h2>\n").append(leaderboard(ranked));
+
+        h.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
+        List<Map<String, Object>> best = ranked.subList(0, Math.min(CURVES, ranked.size()));
+        String select = best.isEmpty() ? "loss" : String.valueOf(best.get(0).get("select_metric"));
+        h.append(chart(curves("Loss per epoch", best, epochs, List.of("train_loss", "val_loss"), "loss")));
+        if (!select.equals("loss")) {
+            h.append(chart(curves("Validation " + select + " per epoch", best, epochs, List.of("val_" + select), select)));
+        }
+        h.append(chart(curves("Learning rate per epoch", best, epochs, List.of("lr"), "learning rate")));
+        h.append("</div>\n");
+
+        summary.flatMap(HtmlReport::confusion).ifPresent(c -> h.append("<h2>Confusion matrix of the best model (test)</h2>\n")
+                .append("<div class=\"charts\">").append(chart(c)).append("</div>\n"));
+
+        List<String> varying = varyingHyperparameters(trials);
+        if (trials.size() > 1 && !varying.isEmpty()) {
+            h.append("<h2>Hyperparameters</h2>\n").append(importance(trials, varying, select));
+            h.append("<div class=\"charts\">\n");
+            for (String p : varying) {
+                h.append(chart(scatter(trials, p, select)));
+            }
+            h.append("</div>\n");
+        }
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    private static double rankKey(Map<String, Object> t) {
+        Object v = t.get("best_val");
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            return Double.MAX_VALUE;
+        }
+        return LOWER_IS_BETTER.contains(String.valueOf(t.get("select_metric"))) ? n.doubleValue() : -n.doubleValue();
+    }
+
+    private static String leaderboard(List<Map<String, Object>> ranked) {
+        List<String> cols = new ArrayList<>(List.of("trial_id", "status", "epochs_run", "best_epoch", "select_metric",
+                "best_val"));
+        Set<String> tests = new TreeSet<>();
+        ranked.forEach(t -> t.keySet().stream().filter(k -> k.startsWith("test_")).forEach(tests::add));
+        cols.addAll(tests);
+        cols.add("wall_seconds");
+        StringBuilder s = new StringBuilder("<table id=\"leaderboard\"><tr><th class=\"l\">#</th>");
+        cols.forEach(c -> s.append("<th class=\"l\">").append(esc(c)).append("</th>"));
+        s.append("</tr>\n");
+        int rank = 1;
+        for (Map<String, Object> t : ranked) {
+            s.append("<tr><td>").append(rank++).append("</td>");
+            for (String c : cols) {
+                Object v = t.get(c);
+                boolean text = !(v instanceof Number);
+                s.append(text ? "<td class=\"l\">" : "<td>").append(esc(fmt(v))).append("</td>");
+            }
+            s.append("</tr>\n");
+        }
+        return s.append("</table>\n").toString();
+    }
+
+    private static XYChart curves(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
+                                  List<String> columns, String yTitle) {
+        XYChart c = new XYChartBuilder().width(560).height(360).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        c.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (Map<String, Object> t : trials) {
+            List<Map<String, Object>> rows = epochs.stream()
+                    .filter(e -> t.get("trial_id").equals(e.get("trial_id")) && t.get("sweep_id").equals(e.get("sweep_id"))
+                            && !Boolean.TRUE.equals(e.get("partial")))
+                    .sorted(Comparator.comparingInt(e -> ((Number) e.get("epoch")).intValue())).toList();
+            for (String col : columns) {
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (Map<String, Object> e : rows) {
+                    if (e.get(col) instanceof Number n && Double.isFinite(n.doubleValue())) {
+                        x.add(((Number) e.get("epoch")).doubleValue());
+                        y.add(n.doubleValue());
+                    }
+                }
+                if (!x.isEmpty()) {
+                    String name = (trials.size() > 1 ? t.get("trial_id") + " " : "") + col;
+                    c.addSeries(name, x, y);
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            c.addSeries("no data", new double[] {0}, new double[] {0});
+        }
+        return c;
+    }
+
+    private static Optional<HeatMapChart> confusion(JsonNode summary) {
+        JsonNode m = summary.at("/test/confusion_matrix");
+        if (!m.isArray() || m.isEmpty()) {
+            return Optional.empty();
+        }
+        int n = m.size();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(summary.path("classes").has(i) ? summary.path("classes").get(i).asText() : String.valueOf(i));
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                cells.add(new Number[] {predicted, actual, m.get(actual).get(predicted).asLong()});
+            }
+        }
+        HeatMapChart c = new HeatMapChartBuilder().width(560).height(480).title("rows: actual, columns: predicted")
+                .xAxisTitle("predicted").yAxisTitle("actual").build();
+        c.getStyler().setShowValue(true);
+        c.addSeries("test", names, names, cells);
+        return Optional.of(c);
+    }
+
+    /** @return the numeric hyperparameter columns that differ between trials */
+    static List<String> varyingHyperparameters(List<Map<String, Object>> trials) {
+        Map<String, Set<Double>> values = new LinkedHashMap<>();
+        for (Map<String, Object> t : trials) {
+            t.forEach((k, v) -> {
+                if ((k.startsWith("training_") || k.startsWith("model_") || k.startsWith("cluster_"))
+                        && !NOT_HYPERPARAMETERS.contains(k) && v instanceof Number n) {
+                    values.computeIfAbsent(k, x -> new TreeSet<>()).add(n.doubleValue());
+                }
+            });
+        }
+        return values.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    private static String importance(List<Map<String, Object>> trials, List<String> params, String select) {
+        Map<String, Double> rho = new LinkedHashMap<>();
+        for (String p : params) {
+            List<double[]> pts = points(trials, p);
+            rho.put(p, pts.size() < 3 ? Double.NaN : Math.abs(spearman(pts)));
+        }
+        StringBuilder s = new StringBuilder("<table id=\"importance\"><tr><th class=\"l\">hyperparameter</th>"
+                + "<th>|Spearman rank correlation| with best " + esc(select) + "</th><th>trials</th></tr>\n");
+        rho.entrySet().stream().sorted((a, b) -> Double.compare(nanLow(b.getValue()), nanLow(a.getValue())))
+                .forEach(e -> s.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td>")
+                        .append(esc(fmt(e.getValue()))).append("</td><td>").append(points(trials, e.getKey()).size())
+                        .append("</td></tr>\n"));
+        return s.append("</table>\n").toString();
+    }
+
+    private static double nanLow(double v) {
+        return Double.isNaN(v) ? -1 : v;
+    }
+
+    private static List<double[]> points(List<Map<String, Object>> trials, String param) {
+        List<double[]> pts = new ArrayList<>();
+        for (Map<String, Object> t : trials) {
+            if (t.get(param) instanceof Number x && t.get("best_val") instanceof Number y && Double.isFinite(y.doubleValue())) {
+                pts.add(new double[] {x.doubleValue(), y.doubleValue()});
+            }
+        }
+        return pts;
+    }
+
+    /** @return Spearman's rank correlation of the points (ties get their mean rank) */
+    static double spearman(List<double[]> pts) {
+        double[] rx = ranks(pts, 0);
+        double[] ry = ranks(pts, 1);
+        double mx = mean(rx);
+        double my = mean(ry);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < rx.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+    }
+
+    private static double[] ranks(List<double[]> pts, int axis) {
+        Integer[] idx = new Integer[pts.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, Comparator.comparingDouble(i -> pts.get(i)[axis]));
+        double[] r = new double[idx.length];
+        for (int i = 0; i < idx.length; ) {
+            int j = i;
+            while (j + 1 < idx.length && pts.get(idx[j + 1])[axis] == pts.get(idx[i])[axis]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                r[idx[k]] = (i + j) / 2.0 + 1;
+            }
+            i = j + 1;
+        }
+        return r;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static XYChart scatter(List<Map<String, Object>> trials, String param, String select) {
+        XYChart c = new XYChartBuilder().width(420).height(320).title(param).xAxisTitle(param)
+                .yAxisTitle("best " + select).build();
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setLegendVisible(false);
+        List<double[]> pts = points(trials, param);
+        XYSeries s = c.addSeries("trials", pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.CIRCLE);
+        return c;
+    }
+
+    private static String chart(org.knowm.xchart.internal.chartpart.Chart<?, ?> c) {
+        // the SVG draws its text as shapes: name the chart for readers and tests
+        return "<div class=\"chart\" role=\"img\" aria-label=\"" + esc(c.getTitle()) + "\">" + Charts.svg(c) + "</div>\n";
+    }
+
+    private static String fmt(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Double d) {
+            return Double.isNaN(d) ? "NaN" : String.format(Locale.ROOT, "%.4g", d);
+        }
+        return v.toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

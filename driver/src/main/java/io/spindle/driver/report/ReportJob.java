@@ -1,0 +1,36 @@
+package io.spindle.driver.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spindle.driver.job.OutputDir;
+import io.spindle.driver.results.DeltaResultStore;
+import io.spindle.driver.results.ResultViews;
+import io.spindle.driver.spec.SpecTrees;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code spindle report DIR}: writes {@code DIR/report.html} from the folder's result tables. */
+public final class ReportJob {
+
+    private ReportJob() {
+    }
+
+    /**
+     * @param spark the session
+     * @param dir a run folder (path or Hadoop FS URI)
+     * @return the report's full path
+     * @throws ResultViews.ResultsException when the folder holds no result tables
+     */
+    public static String run(SparkSession spark, String dir) {
+        if (!DeltaResultStore.exists(spark, dir)) {
+            throw new ResultViews.ResultsException(dir + " holds no result tables; pass the --output folder of a"
+                    + " spindle train or sweep run");
+        }
+        DeltaResultStore store = new DeltaResultStore(spark, dir);
+        OutputDir out = OutputDir.existing(dir, spark.sparkContext().hadoopConfiguration());
+        Optional<JsonNode> summary = out.exists("summary.json")
+                ? Optional.of(out.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
+        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary);
+        return out.write("report.html", o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
+    }
+}

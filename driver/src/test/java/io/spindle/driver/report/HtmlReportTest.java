@@ -1,0 +1,60 @@
+package io.spindle.driver.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The report's sweep sections: hyperparameter charts and the sensitivity ranking. */
+class HtmlReportTest {
+
+    static Map<String, Object> trial(int i, double lr, long units, double val) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("sweep_id", "s");
+        t.put("trial_id", "t" + i);
+        t.put("status", "COMPLETED");
+        t.put("training_lr", lr);
+        t.put("model_layers_0_units", units);
+        t.put("training_seed", 42L);
+        t.put("select_metric", "accuracy");
+        t.put("best_val", val);
+        return t;
+    }
+
+    @Test
+    void spearmanIsRankCorrelationWithTies() {
+        assertEquals(1.0, HtmlReport.spearman(List.of(new double[] {1, 10}, new double[] {2, 20}, new double[] {3, 90})), 1e-12);
+        assertEquals(-1.0, HtmlReport.spearman(List.of(new double[] {1, 3}, new double[] {2, 2}, new double[] {3, 1})), 1e-12);
+        assertEquals(0.0, HtmlReport.spearman(List.of(new double[] {1, 5}, new double[] {2, 5}, new double[] {3, 5})), 1e-12);
+    }
+
+    @Test
+    void sweepsRankTheHyperparametersTheMetricFollows() {
+        List<Map<String, Object>> trials = new ArrayList<>();
+        // accuracy rises with the learning rate; units vary without effect
+        long[] units = {64, 256, 128, 64, 256, 128};
+        for (int i = 0; i < 6; i++) {
+            trials.add(trial(i, 0.001 * (i + 1), units[i], 0.80 + 0.02 * i));
+        }
+        trials.add(trial(9, 0.02, 64, Double.NaN)); // a diverged trial is left out of the ranking
+        String html = HtmlReport.render("sweep", trials, List.of(), Optional.empty());
+        assertEquals(List.of("model_layers_0_units", "training_lr"),
+                HtmlReport.varyingHyperparameters(trials).stream().sorted().toList());
+        int ranking = html.indexOf("id=\"importance\"");
+        assertTrue(ranking > 0, "importance table");
+        assertTrue(html.indexOf("training_lr", ranking) < html.indexOf("model_layers_0_units", ranking),
+                "the learning rate ranks first");
+        assertTrue(html.contains("aria-label=\"training_lr\"") && html.contains("aria-label=\"model_layers_0_units\""),
+                "a chart per hyperparameter");
+        assertFalse(html.contains("aria-label=\"training_seed\""), "the seed is not a hyperparameter");
+        int board = html.indexOf("id=\"leaderboard\"");
+        assertTrue(html.indexOf(">t5<", board) < html.indexOf(">t0<", board), "best first");
+        assertTrue(html.indexOf(">t0<", board) < html.indexOf(">t9<", board), "NaN last");
+    }
+}

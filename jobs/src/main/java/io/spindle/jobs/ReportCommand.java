@@ -1,0 +1,38 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.report.ReportJob;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spindle report DIR}. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write DIR/report.html: one self-contained page (charts embedded as SVG) with the leaderboard,"
+                + " training curves, the best model's confusion matrix and, for sweeps, the hyperparameters' effect.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "a run folder (--output of train or sweep)")
+    String dir;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    @Mixin
+    Main.Common common;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Sessions.Handle spark = Sessions.open(master);
+        try {
+            spec.commandLine().getOut().println("wrote " + ReportJob.run(spark.session(), dir));
+            return 0;
+        } finally {
+            spark.close();
+        }
+    }
+}
