@@ -56,4 +56,42 @@ public final class EvaluationKernel {
         }
         return acc;
     }
+
+    /**
+     * The first target's actual and predicted values of a partition's first rows (regression), in
+     * the data's own units.
+     *
+     * @param partition the partition index
+     * @param rows the partition's rows
+     * @param task what to evaluate (a regression task)
+     * @param params the parameters to evaluate
+     * @param max most rows to return
+     * @return pairs {actual, predicted}
+     */
+    public static java.util.List<double[]> predictions(int partition, Iterator<Block> rows, EvalTask task, float[] params,
+                                                       int max) {
+        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        long n = Math.min(data.rows(), max);
+        if (n == 0) {
+            return out;
+        }
+        MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "eval#" + partition, task.configJson());
+        synchronized (net) {
+            net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+            INDArray f = task.shape().features(data.features().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
+            INDArray pred = net.output(f, false).getColumn(0, true);
+            INDArray truth = data.labels().get(NDArrayIndex.interval(0, n), NDArrayIndex.point(0)).reshape(n, 1);
+            if (task.labelScale().length > 0) {
+                pred = pred.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
+                truth = truth.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
+            }
+            double[] p = pred.toDoubleVector();
+            double[] t = truth.toDoubleVector();
+            for (int i = 0; i < n; i++) {
+                out.add(new double[] {t[i], p[i]});
+            }
+        }
+        return out;
+    }
 }

@@ -48,6 +48,8 @@ public final class TrainJob {
     private TrainJob() {
     }
 
+    /** Regression runs: the best model's predictions on test rows, for the report. */
+    public static final String PREDICTIONS = "test-predictions.csv";
     /** The checkpoint file inside the output folder, rewritten after every epoch. */
     public static final String CHECKPOINT = "checkpoint.bin";
 
@@ -209,6 +211,14 @@ public final class TrainJob {
             net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
             DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
             modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+        }
+        if (!result.testPredictions().isEmpty()) {
+            String target = data.layout().labelNames().get(0);
+            dir.write(PREDICTIONS, o -> {
+                StringBuilder csv = new StringBuilder("actual,predicted\n");
+                result.testPredictions().forEach(p -> csv.append(p[0]).append(',').append(p[1]).append('\n'));
+                o.write(("# " + target + " on test rows, best model\n" + csv).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
         }
         ObjectNode summary = summary(spec, data, result);
         tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),

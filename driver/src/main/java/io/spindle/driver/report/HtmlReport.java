@@ -39,10 +39,11 @@ public final class HtmlReport {
      * @param trials rows of the trials table
      * @param epochs rows of the epochs table
      * @param summary the run's summary.json, if the folder has one (confusion matrix, class names)
+     * @param predictions regression: the best model's {actual, predicted} pairs on test rows (else empty)
      * @return the whole HTML document
      */
     public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
-                                Optional<JsonNode> summary) {
+                                Optional<JsonNode> summary, List<double[]> predictions) {
         List<Map<String, Object>> ranked = new ArrayList<>(trials);
         ranked.sort(Comparator.comparingDouble(HtmlReport::rankKey));
         StringBuilder h = new StringBuilder();
@@ -68,6 +69,11 @@ public final class HtmlReport {
 
         summary.flatMap(HtmlReport::confusion).ifPresent(c -> h.append("<h2>Confusion matrix of the best model (test)</h2>\n")
                 .append("<div class=\"charts\">").append(chart(c)).append("</div>\n"));
+
+        if (!predictions.isEmpty()) {
+            h.append("<h2>Predicted vs actual of the best model (test)</h2>\n<div class=\"charts\">")
+                    .append(chart(predictedVsActual(predictions))).append("</div>\n");
+        }
 
         List<String> varying = varyingHyperparameters(trials);
         if (trials.size() > 1 && !varying.isEmpty()) {
@@ -254,6 +260,26 @@ public final class HtmlReport {
             s += x;
         }
         return s / v.length;
+    }
+
+    private static XYChart predictedVsActual(List<double[]> pts) {
+        XYChart c = new XYChartBuilder().width(560).height(480).title("Predicted vs actual").xAxisTitle("actual")
+                .yAxisTitle("predicted").build();
+        c.getStyler().setMarkerSize(5);
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (double[] p : pts) {
+            lo = Math.min(lo, Math.min(p[0], p[1]));
+            hi = Math.max(hi, Math.max(p[0], p[1]));
+        }
+        XYSeries rows = c.addSeries("test rows", pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
+        rows.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        rows.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries ideal = c.addSeries("predicted = actual", new double[] {lo, hi}, new double[] {lo, hi});
+        ideal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        ideal.setMarker(SeriesMarkers.NONE);
+        return c;
     }
 
     private static XYChart scatter(List<Map<String, Object>> trials, String param, String select) {

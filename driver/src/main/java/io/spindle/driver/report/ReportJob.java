@@ -2,10 +2,12 @@ package io.spindle.driver.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spindle.driver.job.OutputDir;
+import io.spindle.driver.job.TrainJob;
 import io.spindle.driver.results.DeltaResultStore;
 import io.spindle.driver.results.ResultViews;
 import io.spindle.driver.spec.SpecTrees;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,7 +32,12 @@ public final class ReportJob {
         OutputDir out = OutputDir.existing(dir, spark.sparkContext().hadoopConfiguration());
         Optional<JsonNode> summary = out.exists("summary.json")
                 ? Optional.of(out.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
-        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary);
+        List<double[]> predictions = out.exists(TrainJob.PREDICTIONS) ? out.read(TrainJob.PREDICTIONS, in ->
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(l -> !l.startsWith("#") && !l.startsWith("actual") && !l.isBlank())
+                        .map(l -> java.util.Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())
+                        .toList()) : List.of();
+        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary, predictions);
         return out.write("report.html", o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -17,11 +17,13 @@ import java.util.List;
  * @param epochsRun epochs trained to the end
  * @param workers partitions trained in parallel
  * @param averagingPeriod minibatches per worker between averages
+ * @param testPredictions regression: {actual, predicted} of the first target for up to 2,000 test rows; else empty
  */
 public record TrainResult(String status, List<EpochRecord> epochs, int bestEpoch, Metrics validation, Metrics test,
                           float[] params, double seconds, String diagnosis, int epochsRun, int workers,
-                          int averagingPeriod) {
+                          int averagingPeriod, List<double[]> testPredictions) {
     public TrainResult {
         epochs = List.copyOf(epochs);
+        testPredictions = List.copyOf(testPredictions);
     }
 }

@@ -66,6 +66,8 @@ public final class Trainer {
      * overhead stays near a fifth of the round or less.
      */
     static final double FLOPS_PER_STATE_BYTE = 1000;
+    /** Test rows whose predictions a regression run keeps for its report. */
+    static final int PREDICTIONS = 2000;
     /** Partition results combined per tree node. */
     static final int FAN_IN = 8;
 
@@ -280,13 +282,20 @@ public final class Trainer {
                 s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
             }
             Metrics test = null;
+            List<double[]> predictions = List.of();
             if (s.bestEpoch > 0) {
                 EvalTask testTask = new EvalTask(trialId, trialId + "/test", json, shape, kind, outputs,
                         data.normalization().labelShift(), data.normalization().labelScale(), 1024);
                 test = evaluate(data.test(), testTask, s.best);
+                if (kind == TaskKind.REGRESSION) {
+                    float[] kept = s.best;
+                    int perPartition = Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
+                    predictions = data.test().mapPartitionsWithIndex((i, it) -> EvaluationKernel.predictions(i, it, testTask,
+                            kept, perPartition).iterator(), true).collect();
+                }
             }
             return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, test, s.best,
-                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period);
+                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period, predictions);
         } finally {
             shards.get(0).unpersist(false);
             if (across) {

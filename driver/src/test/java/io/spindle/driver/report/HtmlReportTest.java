@@ -28,6 +28,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void regressionShowsPredictedAgainstActual() {
+        String html = HtmlReport.render("run", List.of(trial(0, 0.001, 64, 0.5)), List.of(), Optional.empty(),
+                List.of(new double[] {1, 1.1}, new double[] {2, 1.8}, new double[] {3, 3.3}));
+        assertTrue(html.contains("aria-label=\"Predicted vs actual\""), "the scatter is there");
+        assertFalse(HtmlReport.render("run", List.of(trial(0, 0.001, 64, 0.5)), List.of(), Optional.empty(), List.of())
+                .contains("Predicted vs actual"), "classification runs have none");
+    }
+
+    @Test
     void spearmanIsRankCorrelationWithTies() {
         assertEquals(1.0, HtmlReport.spearman(List.of(new double[] {1, 10}, new double[] {2, 20}, new double[] {3, 90})), 1e-12);
         assertEquals(-1.0, HtmlReport.spearman(List.of(new double[] {1, 3}, new double[] {2, 2}, new double[] {3, 1})), 1e-12);
@@ -43,7 +52,7 @@ class HtmlReportTest {
             trials.add(trial(i, 0.001 * (i + 1), units[i], 0.80 + 0.02 * i));
         }
         trials.add(trial(9, 0.02, 64, Double.NaN)); // a diverged trial is left out of the ranking
-        String html = HtmlReport.render("sweep", trials, List.of(), Optional.empty());
+        String html = HtmlReport.render("sweep", trials, List.of(), Optional.empty(), List.of());
         assertEquals(List.of("model_layers_0_units", "training_lr"),
                 HtmlReport.varyingHyperparameters(trials).stream().sorted().toList());
         int ranking = html.indexOf("id=\"importance\"");
