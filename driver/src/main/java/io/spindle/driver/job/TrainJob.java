@@ -144,9 +144,7 @@ public final class TrainJob {
             elapsed[0] += e.partial() ? 0 : e.seconds();
             out.println(line(e, spec.training().epochs(), select, elapsed[0]));
         }));
-        TrainResult result;
-        try {
-            result = trainer.train(spec, data, conf, new TrainListener() {
+        TrainListener listener = new TrainListener() {
             @Override
             public void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
                 out.printf(Locale.ROOT, "training on %d worker%s, averaging every %d minibatch%s (%d round%s per epoch)%n",
@@ -193,7 +191,10 @@ public final class TrainJob {
                 dir.write(CHECKPOINT, c::write);
                 tables.trial(ResultRows.trial(runId, runId, spec, outcome(c, "")));
             }
-        }, checkpoint);
+        };
+        TrainResult result;
+        try {
+            result = trainer.train(spec, data, conf, listener, checkpoint);
         } catch (RuntimeException e) {
             tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome("FAILED", 0, 0, Optional.empty(),
                     Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
