@@ -122,6 +122,37 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** The Spark master of commands that start a session. */
+    static class Master {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master (default: local[*], or spark-submit's)")
+        String url;
+
+        /** @return the session, owned by the command unless spark-submit or an embedding application made it */
+        Sessions.Handle open() {
+            return Sessions.open(url);
+        }
+    }
+
+    /** How commands print rows. */
+    static class Format {
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+                description = "table (default), csv (with a header row) or json (one object per line)")
+        String value;
+
+        /**
+         * @return the format, checked
+         * @throws io.spindle.driver.results.ResultViews.ResultsException when it is none of the three
+         */
+        String checked() {
+            if (!java.util.List.of("table", "csv", "json").contains(value)) {
+                throw new io.spindle.driver.results.ResultViews.ResultsException(
+                        "--format must be table, csv or json, got '" + value + "'");
+            }
+            return value;
+        }
+    }
+
     /** Options every subcommand shares. */
     static class Common {
         @Option(names = "--verbose", description = "log more, and print stack traces of errors")

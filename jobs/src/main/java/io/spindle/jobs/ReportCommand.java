@@ -4,7 +4,6 @@ import io.spindle.driver.report.ReportJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spindle report DIR}. */
@@ -16,8 +15,8 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "a run folder (--output of train or sweep)")
     String dir;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
+    @Mixin
+    Main.Master master;
 
     @Mixin
     Main.Common common;
@@ -27,7 +26,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sessions.Handle spark = Sessions.open(master);
+        Sessions.Handle spark = master.open();
         try {
             spec.commandLine().getOut().println("wrote " + ReportJob.run(spark.session(), dir));
             return 0;

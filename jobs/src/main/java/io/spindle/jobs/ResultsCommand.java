@@ -5,7 +5,6 @@ import io.spindle.driver.results.ResultViews;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,12 +36,11 @@ final class ResultsCommand implements Callable<Integer> {
             + " e.g. \"status = 'COMPLETED' AND training_lr < 0.01\"")
     String where;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (default), csv (with a header row) or json (one object per line)")
-    String format;
+    @Mixin
+    Main.Format format;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
+    @Mixin
+    Main.Master master;
 
     @Mixin
     Main.Common common;
@@ -52,11 +50,11 @@ final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkFormat(format);
+        String format = this.format.checked();
         if (top != null && top < 1) {
             throw new ResultViews.ResultsException("--top must be >= 1, got " + top);
         }
-        Sessions.Handle spark = Sessions.open(master);
+        Sessions.Handle spark = master.open();
         try {
             ResultViews.register(spark.session(), dirs);
             List<String> columns = Arrays.asList(spark.session().table("trials").columns());
@@ -103,9 +101,4 @@ final class ResultsCommand implements Callable<Integer> {
         }
     }
 
-    static void checkFormat(String format) {
-        if (!List.of("table", "csv", "json").contains(format.toLowerCase(Locale.ROOT))) {
-            throw new ResultViews.ResultsException("--format must be table, csv or json, got '" + format + "'");
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spindle sql DIR... "SELECT ..." [--format table|csv|json]}. */
@@ -19,12 +18,11 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(arity = "2..*", paramLabel = "DIR... QUERY", description = "run folders, then the query (last)")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (default), csv (with a header row) or json (one object per line)")
-    String format;
+    @Mixin
+    Main.Format format;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
+    @Mixin
+    Main.Master master;
 
     @Mixin
     Main.Common common;
@@ -34,9 +32,9 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ResultsCommand.checkFormat(format);
+        String format = this.format.checked();
         String query = args.get(args.size() - 1);
-        Sessions.Handle spark = Sessions.open(master);
+        Sessions.Handle spark = master.open();
         try {
             ResultViews.register(spark.session(), args.subList(0, args.size() - 1));
             ResultFormat.print(ResultViews.query(spark.session(), query), format, spec.commandLine().getOut());

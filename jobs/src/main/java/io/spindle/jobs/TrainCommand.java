@@ -24,8 +24,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "output folder, any Hadoop FS URI (default: spindle-out/<spec name>)")
     String output;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or spark-submit's)")
-    String master;
+    @Mixin
+    Main.Master master;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a spec key, e.g. --set training.lr=0.01")
     List<String> overrides = new ArrayList<>();
@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec job = SpecParser.parse(specFile, overrides);
         String out = output != null ? output : "spindle-out/" + job.name();
-        Sessions.Handle spark = Sessions.open(master);
+        Sessions.Handle spark = master.open();
         try {
             var summary = TrainJob.run(spark.session(), job, out,
                     new TrainJob.Options(overwrite, resume, common.verbose,
