@@ -242,8 +242,7 @@ public sealed interface Distribution {
 
         @Override
         public Object fromInternal(double x) {
-            long k = Math.min(steps(), Math.max(0, Math.round((x - lo) / q)));
-            return lo + k * q;
+            return at(Math.min(steps(), Math.max(0, Math.round((x - lo) / q))));
         }
 
         @Override
@@ -259,9 +258,15 @@ public sealed interface Distribution {
             }
             List<Object> out = new ArrayList<>();
             for (long k = 0; k <= steps(); k++) {
-                out.add(lo + k * q);
+                out.add(at(k));
             }
             return out;
+        }
+
+        /** {@code lo + k*q} in decimal arithmetic, so that 0.5 + 2 * 0.1 is 0.7, not 0.7000000000000001. */
+        private double at(long k) {
+            return java.math.BigDecimal.valueOf(lo)
+                    .add(java.math.BigDecimal.valueOf(q).multiply(java.math.BigDecimal.valueOf(k))).doubleValue();
         }
 
         @Override

@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * {@code l(x) / g(x)} (the expected-improvement criterion of the paper) is proposed. Parameters
  * are treated independently, as in the paper.
  *
- * <p>Pending trials are ignored (no constant liar): with high concurrency, proposals made before
+ * <p>A PRUNED trial is ranked by the last value it reported, which is usually worse than it would
+ * have reached, so it tends to land among the bad trials. Pending trials are ignored (no constant liar): with high concurrency, proposals made before
  * outcomes arrive resemble each other. Trial {@code k} uses the {@code k}-th
  * {@link SplittableRandom#split()} of the root seed, so a seed and a sequence of ask/tell calls
  * determine every proposal.

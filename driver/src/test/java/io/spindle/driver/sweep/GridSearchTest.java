@@ -57,6 +57,21 @@ class GridSearchTest {
     }
 
     @Test
+    void discreteRangesEnumerateEveryValue() {
+        Space space = Space.fromJson(json("{\"q\": {\"quniform\": [0.5, 0.9, 0.1]}, \"n\": {\"int\": [1, 10], \"grid\": 3}}"));
+        List<Proposal> ps = StrategyTestSupport.run(new GridSearch(space, 0), 100, c -> 0);
+        Set<Object> qs = new HashSet<>();
+        Set<Object> ns = new HashSet<>();
+        ps.forEach(p -> {
+            qs.add(p.config().get("q"));
+            ns.add(p.config().get("n"));
+        });
+        assertEquals(Set.of(0.5, 0.6, 0.7, 0.8, 0.9), qs);
+        assertEquals(Set.of(1, 6, 10), ns);
+        assertEquals(15, ps.size());
+    }
+
+    @Test
     void capLimitsTrials() {
         Space space = Space.fromJson(json("{\"a\": {\"int\": [1, 10]}, \"b\": {\"int\": [1, 10]}}"));
         assertEquals(100, new GridSearch(space, 0).size());
