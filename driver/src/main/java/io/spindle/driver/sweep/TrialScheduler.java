@@ -1,0 +1,26 @@
+package io.spindle.driver.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Early stopping of running trials (as Ray Tune's {@code TrialScheduler} and Optuna's pruners),
+ * separate from {@link SearchStrategy}.
+ *
+ * <p>Design: the scheduler owns the shared state. Each {@link #decide(TrialHistory)} call first
+ * records the history as that trial's latest (histories are cumulative, so a repeated or skipped
+ * call loses nothing) and then decides from everything recorded so far, i.e. the other trials'
+ * histories are those they last reported. Call it after every epoch of every trial, from one
+ * thread. Once a trial is told STOP it stays stopped. A NaN or infinite latest value is STOP and
+ * counts as the worst value; no metric makes a scheduler throw.
+ */
+public interface TrialScheduler {
+
+    /**
+     * @param history the trial's metric for every epoch so far
+     * @return CONTINUE to train another epoch, STOP to end the trial now
+     */
+    Decision decide(TrialHistory history);
+
+    /** @return the full state; the class's {@code restore} continues identically */
+    JsonNode snapshot();
+}
