@@ -40,6 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         Sessions.Handle spark = Sessions.open(null);
         try {
             TrainJob.run(spark.session(), job, output, true, spec.commandLine().getOut());
+            spec.commandLine().getOut().println("next: ./spindle results " + output + "   ./spindle report " + output);
             return 0;
         } finally {
             spark.close();
