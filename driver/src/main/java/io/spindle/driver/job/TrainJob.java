@@ -124,7 +124,7 @@ public final class TrainJob {
             runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
         }
         TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
-        tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c, "")).orElse(
+        tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c)).orElse(
                 new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
         if (resume) {
             // rows written after the last checkpoint belong to epochs that will run again
@@ -189,7 +189,7 @@ public final class TrainJob {
             @Override
             public void onCheckpoint(Checkpoint c) {
                 dir.write(CHECKPOINT, c::write);
-                tables.trial(ResultRows.trial(runId, runId, spec, outcome(c, "")));
+                tables.trial(ResultRows.trial(runId, runId, spec, outcome(c)));
             }
         };
         TrainResult result;
@@ -238,11 +238,11 @@ public final class TrainJob {
         return summary;
     }
 
-    private static ResultRows.Outcome outcome(Checkpoint c, String modelPath) {
+    private static ResultRows.Outcome outcome(Checkpoint c) {
         double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
                 .average().orElse(0);
         return new ResultRows.Outcome(c.status(), c.epochsDone(), c.bestEpoch(), c.bestMetrics(), Optional.empty(),
-                c.diagnosis(), c.seconds(), sps, modelPath);
+                c.diagnosis(), c.seconds(), sps, "");
     }
 
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */

@@ -68,11 +68,7 @@ public final class TableWriter implements AutoCloseable {
             try {
                 store.replaceEpochs(sweepId, trialId, rows);
             } catch (RuntimeException ex) {
-                synchronized (this) {
-                    if (failure == null) {
-                        failure = ex;
-                    }
-                }
+                fail(ex);
             }
         });
     }
@@ -116,11 +112,14 @@ public final class TableWriter implements AutoCloseable {
             store.appendEpochs(e);
             store.upsertTrials(t);
         } catch (RuntimeException ex) {
-            synchronized (this) {
-                if (failure == null) {
-                    failure = ex;
-                }
-            }
+            fail(ex);
+        }
+    }
+
+    /** Keeps the first failure for {@link #close()} to report. */
+    private synchronized void fail(RuntimeException ex) {
+        if (failure == null) {
+            failure = ex;
         }
     }
 

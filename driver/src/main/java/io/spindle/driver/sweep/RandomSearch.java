@@ -34,11 +34,8 @@ public final class RandomSearch implements SearchStrategy {
         this.space = java.util.Objects.requireNonNull(space, "space");
         this.seed = seed;
         this.maxTrials = maxTrials;
-        this.root = new SplittableRandom(seed);
+        this.root = trials.randomAfterTrials(seed);
         this.trials = trials;
-        for (int i = 0; i < trials.size(); i++) {
-            root.split();
-        }
     }
 
     @Override

@@ -133,7 +133,7 @@ public final class Space {
                 default -> {
                     if (!Distribution.NAMES.contains(key)) {
                         throw new SpecException(at + ": unknown distribution '" + key + "'"
-                                + didYouMean(key, Distribution.NAMES) + "; use one of " + Distribution.NAMES);
+                                + io.spindle.driver.spec.Schema.didYouMean(key, Distribution.NAMES) + "; use one of " + Distribution.NAMES);
                     }
                     if (dist != null) {
                         throw new SpecException(at + " has two distributions; keep exactly one of " + Distribution.NAMES);
@@ -261,40 +261,5 @@ public final class Space {
     @Override
     public String toString() {
         return toJson().toString();
-    }
-
-    /** Suggests the closest accepted name: {@code " (did you mean 'x'?)"} or an empty string. */
-    static String didYouMean(String word, List<String> candidates) {
-        String w = word.toLowerCase(Locale.ROOT);
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = distance(w, c);
-            if (d < bestD) {
-                bestD = d;
-                best = c;
-            }
-        }
-        return best != null && bestD <= Math.max(2, best.length() / 3) ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }

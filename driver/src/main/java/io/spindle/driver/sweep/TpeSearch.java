@@ -94,11 +94,8 @@ public final class TpeSearch implements SearchStrategy {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.seed = seed;
         this.maxTrials = maxTrials;
-        this.root = new SplittableRandom(seed);
+        this.root = trials.randomAfterTrials(seed);
         this.trials = trials;
-        for (int i = 0; i < trials.size(); i++) {
-            root.split();
-        }
     }
 
     @Override

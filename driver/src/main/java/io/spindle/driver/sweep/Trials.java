@@ -18,6 +18,19 @@ final class Trials {
 
     private final Map<String, Trial> byId = new LinkedHashMap<>();
 
+    /**
+     * @param seed the search's seed
+     * @return the generator whose next {@code split()} draws the next trial: trial k uses the k-th
+     *     split of {@code new SplittableRandom(seed)}, so a restored search continues identically
+     */
+    java.util.SplittableRandom randomAfterTrials(long seed) {
+        java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < size(); i++) {
+            root.split();
+        }
+        return root;
+    }
+
     int size() {
         return byId.size();
     }
