@@ -76,13 +76,10 @@ public final class Asha implements TrialScheduler {
 
     @Override
     public Decision decide(TrialHistory h) {
-        histories.record(h);
         String id = h.trialId();
-        if (histories.stopped.contains(id)) {
-            return Decision.STOP;
-        }
-        if (h.epochs() == 0) {
-            return Decision.CONTINUE;
+        java.util.Optional<Decision> early = histories.recordAndPrejudge(h);
+        if (early.isPresent()) {
+            return early.get();
         }
         for (int k = 0; k < milestones.size(); k++) {
             int m = milestones.get(k);

@@ -16,6 +16,20 @@ final class Histories {
     final Map<String, List<Double>> byId = new LinkedHashMap<>();
     final Set<String> stopped = new LinkedHashSet<>();
 
+    /**
+     * Records a trial's latest history and answers what every scheduler answers the same way.
+     *
+     * @param h the trial's history so far
+     * @return STOP for a trial stopped before, CONTINUE before its first epoch; empty: the scheduler decides
+     */
+    java.util.Optional<Decision> recordAndPrejudge(TrialHistory h) {
+        record(h);
+        if (stopped.contains(h.trialId())) {
+            return java.util.Optional.of(Decision.STOP);
+        }
+        return h.epochs() == 0 ? java.util.Optional.of(Decision.CONTINUE) : java.util.Optional.empty();
+    }
+
     void record(TrialHistory h) {
         byId.put(h.trialId(), h.values());
     }

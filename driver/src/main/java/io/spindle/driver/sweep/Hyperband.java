@@ -162,14 +162,11 @@ public final class Hyperband implements TrialScheduler {
 
     @Override
     public Decision decide(TrialHistory h) {
-        histories.record(h);
         String id = h.trialId();
         slots.putIfAbsent(id, slots.size());
-        if (histories.stopped.contains(id)) {
-            return Decision.STOP;
-        }
-        if (h.epochs() == 0) {
-            return Decision.CONTINUE;
+        java.util.Optional<Decision> early = histories.recordAndPrejudge(h);
+        if (early.isPresent()) {
+            return early.get();
         }
         int b = bracketOf(id);
         int round = slots.get(id) / roundSize;

@@ -44,13 +44,10 @@ public final class MedianStopping implements TrialScheduler {
 
     @Override
     public Decision decide(TrialHistory h) {
-        histories.record(h);
         String id = h.trialId();
-        if (histories.stopped.contains(id)) {
-            return Decision.STOP;
-        }
-        if (h.epochs() == 0) {
-            return Decision.CONTINUE;
+        java.util.Optional<Decision> early = histories.recordAndPrejudge(h);
+        if (early.isPresent()) {
+            return early.get();
         }
         if (!Double.isFinite(h.last())) {
             return histories.stop(id);
