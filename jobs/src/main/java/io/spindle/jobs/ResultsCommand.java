@@ -87,9 +87,13 @@ final class ResultsCommand implements Callable<Integer> {
             }
             if (format.equals("table")) {
                 List<String> keep = new ArrayList<>();
+                List<String> varying = varying(df, columns);
                 for (String c : columns) {
                     if (TABLE_COLUMNS.contains(c) || c.startsWith("test_") || c.equals("wall_seconds")) {
                         keep.add(c);
+                    }
+                    if (c.equals("status")) {
+                        keep.addAll(varying); // a sweep's hyperparameters, next to each trial's status
                     }
                 }
                 df = df.selectExpr(keep.stream().map(c -> "`" + c + "`").toArray(String[]::new));
@@ -101,4 +105,20 @@ final class ResultsCommand implements Callable<Integer> {
         }
     }
 
+    /** @return the hyperparameter columns ({@code model_*}, {@code training_*}, {@code cluster_*}) whose value differs between trials */
+    static List<String> varying(Dataset<Row> df, List<String> columns) {
+        List<String> hyper = columns.stream().filter(c -> c.startsWith("model_") || c.startsWith("training_")
+                || c.startsWith("cluster_")).toList();
+        if (hyper.isEmpty()) {
+            return List.of();
+        }
+        Row counts = df.selectExpr(hyper.stream().map(c -> "count(DISTINCT `" + c + "`)").toArray(String[]::new)).first();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < hyper.size(); i++) {
+            if (counts.getLong(i) > 1) {
+                out.add(hyper.get(i));
+            }
+        }
+        return out;
+    }
 }

@@ -201,6 +201,14 @@ public final class OutputDir {
         }
     }
 
+    /**
+     * @param name a sub-folder's name (created by the first write into it)
+     * @return the sub-folder, on the same file system
+     */
+    public OutputDir child(String name) {
+        return new OutputDir(fs, new Path(dir, name));
+    }
+
     /** @return the folder's qualified path */
     public String path() {
         return dir.toString();

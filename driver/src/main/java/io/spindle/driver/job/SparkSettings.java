@@ -15,6 +15,8 @@ import org.apache.spark.network.util.JavaUtils;
  *   <li>Delta Lake's SQL extension and catalog, for the result tables;</li>
  *   <li>{@code spark.task.maxDirectResultSize}: a round's results (parameters and updater state)
  *       come straight back with the task instead of through the block manager;</li>
+ *   <li>{@code spark.scheduler.mode=FAIR}: a sweep's concurrent trials each submit their jobs
+ *       from their own pool, so one trial's jobs never queue behind another's;</li>
  *   <li>{@code spark.broadcast.compress=false}: parameters are floats that barely compress, so
  *       compressing every round's broadcast costs time for nothing;</li>
  *   <li>ND4J's off-heap memory on executors: DL4J keeps its arrays outside the Java heap, and
@@ -57,6 +59,9 @@ public final class SparkSettings {
         }
         if (conf.apply("spark.sql.catalog.spark_catalog").isEmpty()) {
             out.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        }
+        if (conf.apply("spark.scheduler.mode").isEmpty()) {
+            out.put("spark.scheduler.mode", "FAIR");
         }
         if (conf.apply("spark.broadcast.compress").isEmpty()) {
             out.put("spark.broadcast.compress", "false");

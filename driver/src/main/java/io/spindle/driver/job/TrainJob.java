@@ -238,7 +238,7 @@ public final class TrainJob {
         return summary;
     }
 
-    private static ResultRows.Outcome outcome(Checkpoint c) {
+    static ResultRows.Outcome outcome(Checkpoint c) {
         double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
                 .average().orElse(0);
         return new ResultRows.Outcome(c.status(), c.epochsDone(), c.bestEpoch(), c.bestMetrics(), Optional.empty(),
@@ -261,7 +261,7 @@ public final class TrainJob {
     }
 
     /** The last complete checkpoint: the file, or its temporary copy when a crash hit between delete and rename. */
-    private static Optional<Checkpoint> readCheckpoint(OutputDir dir) {
+    static Optional<Checkpoint> readCheckpoint(OutputDir dir) {
         for (String name : List.of(CHECKPOINT, OutputDir.temporaryName(CHECKPOINT))) {
             if (dir.exists(name)) {
                 String where = dir.path() + "/" + name;
@@ -280,7 +280,7 @@ public final class TrainJob {
         return Optional.empty();
     }
 
-    private static long[] classCounts(JobSpec spec, PreparedData data) {
+    static long[] classCounts(JobSpec spec, PreparedData data) {
         if (!spec.data().task().isClassification()) {
             return null;
         }
@@ -348,7 +348,7 @@ public final class TrainJob {
                 e.learningRate(), e.samplesPerSecond(), elapsed);
     }
 
-    private static String brief(Metrics m, JobSpec spec) {
+    static String brief(Metrics m, JobSpec spec) {
         StringBuilder sb = new StringBuilder();
         for (String k : spec.metrics().compute()) {
             Double v = m.values().get(k);
@@ -359,7 +359,7 @@ public final class TrainJob {
         return sb.toString();
     }
 
-    private static ObjectNode summary(JobSpec spec, PreparedData data, TrainResult r) {
+    static ObjectNode summary(JobSpec spec, PreparedData data, TrainResult r) {
         ObjectNode s = SpecTrees.MAPPER.createObjectNode();
         s.put("name", spec.name());
         s.put("status", r.status());

@@ -2,6 +2,7 @@ package io.spindle.driver.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spindle.driver.job.OutputDir;
+import io.spindle.driver.job.SweepJob;
 import io.spindle.driver.job.TrainJob;
 import io.spindle.driver.results.DeltaResultStore;
 import io.spindle.driver.results.ResultViews;
@@ -30,9 +31,11 @@ public final class ReportJob {
         }
         DeltaResultStore store = new DeltaResultStore(spark, dir);
         OutputDir out = OutputDir.existing(dir, spark.sparkContext().hadoopConfiguration());
-        Optional<JsonNode> summary = out.exists("summary.json")
-                ? Optional.of(out.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
-        List<double[]> predictions = out.exists(TrainJob.PREDICTIONS) ? out.read(TrainJob.PREDICTIONS, in ->
+        // a sweep keeps its best model's test results in best/, a run in the folder itself
+        OutputDir model = out.exists(SweepJob.BEST + "/summary.json") ? out.child(SweepJob.BEST) : out;
+        Optional<JsonNode> summary = model.exists("summary.json")
+                ? Optional.of(model.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
+        List<double[]> predictions = model.exists(TrainJob.PREDICTIONS) ? model.read(TrainJob.PREDICTIONS, in ->
                 new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                         .filter(l -> !l.startsWith("#") && !l.startsWith("actual") && !l.isBlank())
                         .map(l -> java.util.Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())

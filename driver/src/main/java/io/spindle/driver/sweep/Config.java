@@ -36,4 +36,17 @@ public record Config(Map<String, Object> values) {
     public boolean has(String path) {
         return values.containsKey(path);
     }
+
+    /** @return the values as a JSON object (what {@link #fromJson} reads back) */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        return Json.config(this);
+    }
+
+    /**
+     * @param json an object from {@link #toJson()}
+     * @return the config
+     */
+    public static Config fromJson(com.fasterxml.jackson.databind.JsonNode json) {
+        return Json.config(json);
+    }
 }

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
 /**
  * Reads a sweep file: a job spec with a {@code sweep} section, or a file that {@code extends} a
  * job spec (relative to the sweep file) and adds the {@code sweep} section and any job keys it
- * overrides. Precedence: preset &lt; extended spec &lt; sweep file &lt; {@code --set}. Every space
+ * overrides. Precedence: preset &lt; extended spec &lt; sweep file &lt; {@code --set} (which reaches the
+ * sweep section's own keys too, e.g. {@code sweep.trials=4}). Every space
  * key must name a spec path the job spec accepts (checked by resolving the base with a sample of
  * each parameter), the metric must be one the task computes, and the sweep settings are in range.
  */
@@ -33,7 +34,8 @@ public final class SweepParser {
 
     /**
      * @param file the sweep file
-     * @param overrides {@code key=value} assignments over the job keys (e.g. {@code training.epochs=5})
+     * @param overrides {@code key=value} assignments over the job keys (e.g. {@code training.epochs=5}) and
+     *     the sweep section ({@code sweep.trials=4})
      * @return the sweep
      * @throws SpecException for any problem, naming the path and value
      */
@@ -54,13 +56,13 @@ public final class SweepParser {
             base.remove("sweep");
             tree = SpecTrees.merge(base, tree);
         }
-        JsonNode sweep = tree.remove("sweep");
-        if (sweep == null || !sweep.isObject()) {
+        if (!tree.path("sweep").isObject()) {
             throw new SpecException("sweep is required: a mapping with strategy, trials and space (see README)");
         }
         for (String o : overrides) {
-            SpecTrees.set(tree, o);
+            SpecTrees.set(tree, o); // job keys, and sweep.* keys of the sweep section
         }
+        JsonNode sweep = tree.remove("sweep");
         String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         JobSpec base = SpecParser.resolve(tree, name, dir);
         return resolve((ObjectNode) sweep, base);
@@ -117,7 +119,15 @@ public final class SweepParser {
         }
         long seed = sweep.has("seed") ? (long) integer(0, null).resolve(sweep.get("seed"), "sweep.seed").asLong()
                 : base.training().seed();
-        return new SweepSpec(base, space, strategy, trials, parallel, workers, metric, mode, scheduler, budget, seed);
+        SweepSpec spec = new SweepSpec(base, space, strategy, trials, parallel, workers, metric, mode, scheduler, budget,
+                seed);
+        try {
+            spec.newStrategy(); // a grid over continuous parameters without a count fails here, before any work
+            spec.newScheduler();
+        } catch (IllegalArgumentException e) {
+            throw e instanceof SpecException ? e : new SpecException("sweep: " + e.getMessage(), e);
+        }
+        return spec;
     }
 
     /** Every space key must be a spec path the job spec accepts: resolve the base with a sample of each. */

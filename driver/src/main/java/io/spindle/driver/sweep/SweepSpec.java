@@ -38,4 +38,54 @@ public record SweepSpec(JobSpec base, Space space, String strategy, int trials, 
      * @param reductionFactor ASHA / Hyperband's eta
      */
     public record Scheduler(String type, int minEpochs, int maxEpochs, int reductionFactor) { }
+
+    /**
+     * @return the sweep settings as JSON, the space included (what a resumed sweep must match)
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.F.objectNode();
+        o.put("strategy", strategy);
+        o.put("trials", trials);
+        o.put("parallel_trials", parallelTrials);
+        o.put("workers_per_trial", workersPerTrial);
+        o.put("metric", metric);
+        o.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        o.set("space", space.toJson());
+        com.fasterxml.jackson.databind.node.ObjectNode s = o.putObject("scheduler");
+        s.put("type", scheduler.type());
+        s.put("min_epochs", scheduler.minEpochs());
+        s.put("max_epochs", scheduler.maxEpochs());
+        s.put("reduction_factor", scheduler.reductionFactor());
+        timeBudgetSeconds.ifPresent(b -> o.put("time_budget_s", b));
+        o.put("seed", seed);
+        return o;
+    }
+
+    /**
+     * @return a new search strategy for this sweep, limited to {@code parallelTrials} pending trials
+     */
+    public Limited newStrategy() {
+        SearchStrategy s = switch (strategy) {
+            case "grid" -> new GridSearch(space, trials == Integer.MAX_VALUE ? 0 : trials);
+            case "tpe" -> new TpeSearch(space, mode, seed, trials, TpeSearch.Settings.DEFAULT);
+            default -> new RandomSearch(space, seed, trials);
+        };
+        return new Limited(s, parallelTrials);
+    }
+
+    /**
+     * @return a new trial scheduler for this sweep, or empty for {@code none}
+     */
+    public java.util.Optional<TrialScheduler> newScheduler() {
+        return java.util.Optional.ofNullable(switch (scheduler.type()) {
+            case "asha" -> new Asha(mode, scheduler.minEpochs(), scheduler.maxEpochs(), scheduler.reductionFactor());
+            case "hyperband" -> new Hyperband(mode, scheduler.minEpochs(), scheduler.maxEpochs(),
+                    scheduler.reductionFactor());
+            case "median" -> new MedianStopping(mode, scheduler.minEpochs(), MEDIAN_MIN_TRIALS);
+            default -> null;
+        });
+    }
+
+    /** Other trials the median rule needs at an epoch before it stops anything (Golovin et al. 2017 use 3). */
+    static final int MEDIAN_MIN_TRIALS = 3;
 }

@@ -34,7 +34,7 @@ import java.util.zip.CRC32;
  * @param period averaging period of the run
  * @param epochsDone epochs finished
  * @param iteration minibatch steps per worker so far (drives Adam's bias correction)
- * @param status RUNNING, or how the run ended (COMPLETED, EARLY_STOPPED, DIVERGED)
+ * @param status RUNNING, or how the run ended (COMPLETED, EARLY_STOPPED, PRUNED, DIVERGED)
  * @param diagnosis advice when the run went wrong (empty otherwise)
  * @param plateau the reduce-on-plateau state
  * @param bestValue best monitored value (NaN before the first check)

@@ -48,4 +48,15 @@ public interface TrainListener {
      */
     default void onCheckpoint(Checkpoint checkpoint) {
     }
+
+    /**
+     * Asked after every full epoch's checks while the run would go on (a sweep's trial scheduler
+     * answers here). A run told to stop ends with status PRUNED, keeping its best parameters.
+     *
+     * @param epoch the epoch just checked
+     * @return true to stop the run now
+     */
+    default boolean prune(EpochRecord epoch) {
+        return false;
+    }
 }

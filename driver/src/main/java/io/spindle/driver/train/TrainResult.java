@@ -6,11 +6,11 @@ import java.util.List;
 /**
  * The outcome of a training run.
  *
- * @param status COMPLETED, EARLY_STOPPED or DIVERGED
+ * @param status COMPLETED, EARLY_STOPPED, PRUNED (stopped by the listener) or DIVERGED
  * @param epochs the validation checks run, in order (one per epoch, more with cluster.eval_every_rounds)
  * @param bestEpoch 1-based epoch whose parameters were kept (0 if none finished)
  * @param validation validation metrics of the kept parameters
- * @param test test metrics of the kept parameters (evaluated once)
+ * @param test test metrics of the kept parameters (evaluated once; null when the trainer leaves test alone)
  * @param params the kept parameters
  * @param seconds wall seconds of the whole run
  * @param diagnosis advice when the run went wrong (empty otherwise)

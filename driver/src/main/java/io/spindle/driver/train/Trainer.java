@@ -73,14 +73,28 @@ public final class Trainer {
 
     private final JavaSparkContext sc;
     private final Clock clock;
+    private final boolean test;
 
     /**
      * @param sc the Spark context
      * @param clock time source for durations
      */
     public Trainer(JavaSparkContext sc, Clock clock) {
+        this(sc, clock, true);
+    }
+
+    private Trainer(JavaSparkContext sc, Clock clock, boolean test) {
         this.sc = sc;
         this.clock = clock;
+        this.test = test;
+    }
+
+    /**
+     * @return a trainer that leaves the test split alone (a sweep's trials: the test split is
+     *     touched once, by the chosen model, through {@link #test})
+     */
+    public Trainer withoutTest() {
+        return new Trainer(sc, clock, false);
     }
 
     /**
@@ -280,21 +294,10 @@ public final class Trainer {
             if (!es.restoreBest() && !s.history.isEmpty()) {
                 s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
             }
-            Metrics test = null;
-            List<double[]> predictions = List.of();
-            if (s.bestEpoch > 0) {
-                EvalTask testTask = new EvalTask(trialId, trialId + "/test", json, shape, kind, outputs,
-                        data.normalization().labelShift(), data.normalization().labelScale(), 1024);
-                test = evaluate(data.test(), testTask, s.best);
-                if (kind == TaskKind.REGRESSION) {
-                    float[] kept = s.best;
-                    int perPartition = Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
-                    predictions = data.test().mapPartitionsWithIndex((i, it) -> EvaluationKernel.predictions(i, it, testTask,
-                            kept, perPartition).iterator(), true).collect();
-                }
-            }
-            return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, test, s.best,
-                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period, predictions);
+            Tested tested = test && s.bestEpoch > 0 ? test(spec, data, conf, s.best) : new Tested(null, List.of());
+            return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, tested.metrics(), s.best,
+                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period,
+                    tested.predictions());
         } finally {
             shards.get(0).unpersist(false);
             if (across) {
@@ -306,7 +309,44 @@ public final class Trainer {
         }
     }
 
-    /** Evaluates, records, and applies early stopping and reduce-on-plateau. */
+    /**
+     * Metrics of some parameters on the test split.
+     *
+     * @param metrics the test metrics
+     * @param predictions regression: {actual, predicted} of the first target for up to 2,000 test rows; else empty
+     */
+    public record Tested(Metrics metrics, List<double[]> predictions) { }
+
+    /**
+     * Evaluates parameters once on the test split (what {@link #train} does at its end).
+     *
+     * @param spec the spec the parameters were trained with
+     * @param data the prepared splits
+     * @param conf the network configuration
+     * @param params the parameters to evaluate
+     * @return the test metrics, and regression predictions
+     */
+    public Tested test(JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params) {
+        String id = spec.name() + "-test-" + UUID.randomUUID();
+        String json = conf.toJson();
+        TaskKind kind = TaskKind.valueOf(spec.data().task().name());
+        EvalTask testTask = new EvalTask(id, id + "/test", json, shape(spec, conf), kind, outputs(spec, data),
+                data.normalization().labelShift(), data.normalization().labelScale(), 1024);
+        try {
+            Metrics metrics = evaluate(data.test(), testTask, params);
+            List<double[]> predictions = List.of();
+            if (kind == TaskKind.REGRESSION) {
+                int perPartition = Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
+                predictions = data.test().mapPartitionsWithIndex((i, it) -> EvaluationKernel.predictions(i, it, testTask,
+                        params, perPartition).iterator(), true).collect();
+            }
+            return new Tested(metrics, predictions);
+        } finally {
+            sc.parallelize(List.of(0, 1), 2).foreachPartition(it -> TrainingKernel.release(id));
+        }
+    }
+
+    /** Evaluates, records, and applies early stopping, reduce-on-plateau and the listener's pruning. */
     private void check(Loop s, JobSpec spec, JavaRDD<Block> validation, EvalTask valTask, TrainListener listener,
                        int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
@@ -337,6 +377,9 @@ public final class Trainer {
         }
         if (es.enabled() && s.sinceBest >= es.patience()) {
             s.status = "EARLY_STOPPED";
+        }
+        if (!partial && s.status.equals("RUNNING") && epoch + 1 < t.epochs() && listener.prune(rec)) {
+            s.status = "PRUNED";
         }
     }
 

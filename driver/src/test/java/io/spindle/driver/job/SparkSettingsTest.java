@@ -23,6 +23,7 @@ class SparkSettingsTest {
         assertEquals("-Dorg.bytedeco.javacpp.maxbytes=3712m -Dorg.bytedeco.javacpp.maxphysicalbytes=12288m",
                 d.get("spark.executor.extraJavaOptions"));
         assertEquals("false", d.get("spark.broadcast.compress"));
+        assertEquals("FAIR", d.get("spark.scheduler.mode"), "concurrent trials get their own pools");
         assertEquals("120m", d.get("spark.task.maxDirectResultSize"));
         assertEquals("io.delta.sql.DeltaSparkSessionExtension", d.get("spark.sql.extensions"));
         assertEquals("x.Ext,io.delta.sql.DeltaSparkSessionExtension",
@@ -37,9 +38,10 @@ class SparkSettingsTest {
     void userSettingsWin() {
         Map<String, String> d = defaults(Map.of("spark.executor.memory", "4g", "spark.executor.memoryOverhead", "2g",
                 "spark.executor.extraJavaOptions", "-XX:+UseG1GC", "spark.spindle.offheap.maxbytes", "1500m",
-                "spark.broadcast.compress", "true"));
+                "spark.broadcast.compress", "true", "spark.scheduler.mode", "FIFO"));
         assertFalse(d.containsKey("spark.executor.memoryOverhead"));
         assertFalse(d.containsKey("spark.broadcast.compress"));
+        assertFalse(d.containsKey("spark.scheduler.mode"));
         assertEquals("-XX:+UseG1GC -Dorg.bytedeco.javacpp.maxbytes=1500m -Dorg.bytedeco.javacpp.maxphysicalbytes=6144m",
                 d.get("spark.executor.extraJavaOptions"));
         Map<String, String> own = defaults(Map.of("spark.executor.extraJavaOptions",

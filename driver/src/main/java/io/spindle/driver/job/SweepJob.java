@@ -1,0 +1,577 @@
+package io.spindle.driver.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.data.PreparedData;
+import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.results.DeltaResultStore;
+import io.spindle.driver.results.ResultRows;
+import io.spindle.driver.results.TableWriter;
+import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.SpecDigest;
+import io.spindle.driver.spec.SpecTrees;
+import io.spindle.driver.sweep.Config;
+import io.spindle.driver.sweep.Decision;
+import io.spindle.driver.sweep.Limited;
+import io.spindle.driver.sweep.Outcome;
+import io.spindle.driver.sweep.Proposal;
+import io.spindle.driver.sweep.SearchStrategies;
+import io.spindle.driver.sweep.SweepSpec;
+import io.spindle.driver.sweep.TrialHistory;
+import io.spindle.driver.sweep.TrialScheduler;
+import io.spindle.driver.sweep.TrialSchedulers;
+import io.spindle.driver.train.Checkpoint;
+import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.TrainListener;
+import io.spindle.driver.train.TrainResult;
+import io.spindle.driver.train.Trainer;
+import io.spindle.kernels.eval.Metrics;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code spindle sweep}: seed 004's strategy loop on Spark. Keeps {@code parallel_trials} trials
+ * training at once, each from its own thread and FAIR scheduler pool (so their Spark jobs run side
+ * by side), asks the search strategy for a new trial whenever one ends, feeds every finished epoch
+ * to the trial scheduler (which may prune the trial), writes each trial's rows as they come, and
+ * never lets a failing or diverging trial stop the sweep. Nothing is retrained at the end: the best
+ * trial's parameters at its best epoch go to {@code DIR/best/} and are evaluated once on the test
+ * split (seed 001).
+ *
+ * <p>The folder: {@code sweep.json} (the resolved sweep, to check a resume against),
+ * {@code sweep-state.json} (strategy and scheduler snapshots and every trial's config and status,
+ * rewritten whenever a trial starts or ends), {@code trials/<id>/checkpoint.bin},
+ * {@code tables/}, {@code best/} and {@code summary.json}. After a crash, {@code --resume} restores
+ * the strategy and scheduler, re-runs no finished trial, and restarts the running ones from their
+ * last checkpoint.
+ */
+public final class SweepJob {
+
+    /** The resolved sweep a folder was made by. */
+    public static final String SWEEP = "sweep.json";
+    /** The sweep's state: strategy, scheduler and trials. */
+    public static final String STATE = "sweep-state.json";
+    /** The best trial's model, summary and test predictions. */
+    public static final String BEST = "best";
+    /** Per-trial folders (checkpoints). */
+    public static final String TRIALS = "trials";
+
+    /**
+     * How {@code spindle sweep} treats its output folder and how often it prints the sweep's status.
+     *
+     * @param overwrite replace an existing output folder
+     * @param resume continue the sweep in the output folder
+     * @param progressEvery least time between two status lines (zero: after every trial)
+     */
+    public record Options(boolean overwrite, boolean resume, Duration progressEvery) { }
+
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final SweepSpec sweep;
+    private final OutputDir dir;
+    private final PrintWriter out;
+    private final Options options;
+    private final String sweepId;
+    private final TableWriter tables;
+    private final Limited strategy;
+    private final Optional<TrialScheduler> scheduler;
+    /** Every trial asked for, in order. */
+    private final Map<String, Trial> trials;
+    private final double priorSeconds;
+    private final long started = System.nanoTime();
+    private final Map<String, Prepared> data = new HashMap<>();
+    private long lastStatus = Long.MIN_VALUE;
+    private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** One trial's bookkeeping, as {@code sweep-state.json} keeps it. */
+    private static final class Trial {
+        final String id;
+        final Config config;
+        String status = "RUNNING";
+        double value = Double.NaN;
+        int epochs;
+        int bestEpoch;
+
+        Trial(String id, Config config) {
+            this.id = id;
+            this.config = config;
+        }
+
+        boolean finished() {
+            return !status.equals("RUNNING");
+        }
+    }
+
+    /** Data loaded once per distinct data section, with its class counts. */
+    private record Prepared(PreparedData data, long[] counts) { }
+
+    private SweepJob(SparkSession spark, SweepSpec sweep, OutputDir dir, PrintWriter out, Options options, String sweepId,
+                     Limited strategy, Optional<TrialScheduler> scheduler, Map<String, Trial> trials, double priorSeconds) {
+        this.spark = spark;
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.sweep = sweep;
+        this.dir = dir;
+        this.out = out;
+        this.options = options;
+        this.sweepId = sweepId;
+        this.strategy = strategy;
+        this.scheduler = scheduler;
+        this.trials = trials;
+        this.priorSeconds = priorSeconds;
+        this.tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
+    }
+
+    /**
+     * Runs (or resumes) a sweep.
+     *
+     * @param spark the session
+     * @param sweep the resolved sweep
+     * @param output output folder (path or Hadoop FS URI)
+     * @param options output folder handling and progress
+     * @param out where progress lines go
+     * @return the sweep's summary (also written to {@code summary.json})
+     * @throws OutputDir.OutputException when the folder cannot be used (nothing is written then)
+     */
+    public static ObjectNode run(SparkSession spark, SweepSpec sweep, String output, Options options, PrintWriter out) {
+        if (options.resume() && options.overwrite()) {
+            throw new OutputDir.OutputException("--resume continues the sweep in " + output + " and --overwrite replaces"
+                    + " it; pass one of them");
+        }
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        ObjectNode identity = identity(sweep);
+        OutputDir dir;
+        String sweepId;
+        Limited strategy = sweep.newStrategy();
+        Optional<TrialScheduler> scheduler = sweep.newScheduler();
+        Map<String, Trial> trials = new LinkedHashMap<>();
+        double prior = 0;
+        if (options.resume()) {
+            dir = OutputDir.existing(output, hadoop);
+            if (!dir.exists(SWEEP)) {
+                throw new OutputDir.OutputException("--resume: " + output + " holds no " + SWEEP + ", so it is not a"
+                        + " Spindle sweep folder; choose the folder a sweep wrote, or run without --resume");
+            }
+            JsonNode before = dir.read(SWEEP, in -> SpecTrees.MAPPER.readTree(in));
+            Optional<String> diff = SpecDigest.firstDifference(before.path("sweep_spec"), identity);
+            if (diff.isPresent()) {
+                throw new OutputDir.OutputException("--resume: " + output + " was written by a different sweep spec ("
+                        + diff.get() + "); resume with the same sweep file and --set values, or choose another --output");
+            }
+            sweepId = before.path("sweep_id").asText();
+            if (dir.exists("summary.json")) {
+                out.println(sweepId + ": the sweep in " + dir.path() + " has already finished; nothing to resume");
+                out.flush();
+                return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
+            }
+            if (dir.exists(STATE)) {
+                JsonNode state = dir.read(STATE, in -> SpecTrees.MAPPER.readTree(in));
+                try {
+                    strategy = (Limited) SearchStrategies.restore(sweep.space(), state.get("strategy"));
+                    if (scheduler.isPresent()) {
+                        scheduler = Optional.of(TrialSchedulers.restore(state.get("scheduler")));
+                    }
+                    for (JsonNode t : state.get("trials")) {
+                        Trial trial = new Trial(t.get("id").asText(), Config.fromJson(t.get("config")));
+                        trial.status = t.get("status").asText();
+                        trial.value = t.get("value").isNumber() ? t.get("value").asDouble() : Double.NaN;
+                        trial.epochs = t.get("epochs").asInt();
+                        trial.bestEpoch = t.get("best_epoch").asInt();
+                        trials.put(trial.id, trial);
+                    }
+                    prior = state.path("seconds").asDouble();
+                } catch (RuntimeException e) {
+                    throw new OutputDir.OutputException("--resume: " + dir.path() + "/" + STATE + " cannot be read ("
+                            + e.getMessage() + "); start the sweep afresh with --overwrite");
+                }
+            }
+        } else {
+            dir = OutputDir.check(output, options.overwrite(), hadoop);
+            dir.create();
+            sweepId = sweep.base().name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+            ObjectNode provenance = Provenance.of(sweep.base(), sweepId);
+            provenance.put("sweep_id", sweepId);
+            provenance.set("sweep_spec", identity);
+            dir.write(SWEEP, o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+        }
+        SweepJob job = new SweepJob(spark, sweep, dir, out, options, sweepId, strategy, scheduler, trials, prior);
+        return job.run();
+    }
+
+    /** What a resumed sweep must match: the job spec every trial starts from, and the sweep settings. */
+    private static ObjectNode identity(SweepSpec sweep) {
+        ObjectNode o = SpecTrees.MAPPER.createObjectNode();
+        o.set("spec", sweep.base().resolved());
+        o.set("sweep", sweep.toJson());
+        return o;
+    }
+
+    private ObjectNode run() {
+        ExecutorService pool = Executors.newFixedThreadPool(sweep.parallelTrials(), new java.util.concurrent.ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "spindle-trial-" + n.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            }
+        });
+        ExecutorCompletionService<String> done = new ExecutorCompletionService<>(pool);
+        try {
+            out.printf(Locale.ROOT, "%s: %s search, up to %s trials, %d at once, %d worker%s each; metric val_%s (%s)%s%n",
+                    sweepId, sweep.strategy(), sweep.trials() == Integer.MAX_VALUE ? "all grid" : String.valueOf(sweep.trials()),
+                    sweep.parallelTrials(), sweep.workersPerTrial(), sweep.workersPerTrial() == 1 ? "" : "s",
+                    sweep.metric(), sweep.mode().name().toLowerCase(Locale.ROOT),
+                    sweep.scheduler().type().equals("none") ? "" : "; " + sweep.scheduler().type() + " pruning from epoch "
+                            + sweep.scheduler().minEpochs());
+            sweep.base().warnings().forEach(w -> out.println("warning: " + w));
+            out.flush();
+            int running = 0;
+            synchronized (this) {
+                for (Trial t : trials.values()) {
+                    if (!t.finished()) {
+                        out.println(t.id + " resumes");
+                        submit(done, t, true);
+                        running++;
+                    }
+                }
+            }
+            boolean exhausted = false;
+            while (true) {
+                synchronized (this) {
+                    while (!exhausted && running < sweep.parallelTrials() && strategy.hasCapacity()) {
+                        if (seconds() >= sweep.timeBudgetSeconds().orElse(Double.POSITIVE_INFINITY)) {
+                            out.printf(Locale.ROOT, "time budget of %.0f s spent: no new trials%n",
+                                    sweep.timeBudgetSeconds().getAsDouble());
+                            exhausted = true;
+                            break;
+                        }
+                        Optional<Proposal> p = strategy.ask();
+                        if (p.isEmpty()) {
+                            exhausted = true;
+                            break;
+                        }
+                        Trial t = new Trial(p.get().trialId(), p.get().config());
+                        trials.put(t.id, t);
+                        saveState();
+                        out.println(t.id + " starts: " + describe(t.config));
+                        out.flush();
+                        submit(done, t, false);
+                        running++;
+                    }
+                }
+                if (running == 0) {
+                    break;
+                }
+                try {
+                    done.take().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while trials were running", e);
+                } catch (ExecutionException e) {
+                    // a trial's own failures are caught in it; this is a bug in the runner
+                    throw new IllegalStateException("sweep runner: " + e.getCause(), e.getCause());
+                }
+                running--;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return finish();
+    }
+
+    private void submit(ExecutorCompletionService<String> done, Trial t, boolean resume) {
+        done.submit(() -> {
+            train(t, resume);
+            return t.id;
+        });
+    }
+
+    /** Trains one trial in the calling thread; every failure ends as the trial's status. */
+    private void train(Trial t, boolean resume) {
+        // each trial's jobs in their own FAIR pool: a trial's short jobs never wait behind another's
+        sc.setLocalProperty("spark.scheduler.pool", Thread.currentThread().getName());
+        JobSpec spec = sweep.base();
+        OutputDir tdir = dir.child(TRIALS + "/" + t.id);
+        try {
+            spec = trialSpec(t.config);
+            Prepared d = prepared(spec);
+            MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
+            Optional<Checkpoint> checkpoint = resume ? TrainJob.readCheckpoint(tdir) : Optional.empty();
+            JobSpec trialSpec = spec;
+            if (resume) {
+                // epoch rows written after the last checkpoint belong to epochs that will run again
+                tables.replaceEpochs(sweepId, t.id, checkpoint.map(c -> c.history().stream()
+                        .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
+            }
+            tables.trial(ResultRows.trial(sweepId, t.id, spec, checkpoint.map(TrainJob::outcome).orElse(
+                    new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
+            List<Double> values = new ArrayList<>();
+            checkpoint.ifPresent(c -> c.history().stream().filter(e -> !e.partial()).forEach(e -> values.add(metric(e))));
+            boolean[] stop = {false};
+            TrainListener listener = new TrainListener() {
+                @Override
+                public void onEpoch(EpochRecord e) {
+                    tables.epoch(ResultRows.epoch(sweepId, t.id, e));
+                    if (!e.partial()) {
+                        values.add(metric(e));
+                        stop[0] = decide(t.id, values);
+                    }
+                }
+
+                @Override
+                public boolean prune(EpochRecord e) {
+                    return stop[0];
+                }
+
+                @Override
+                public void onWarning(String message) {
+                    if (warned.compareAndSet(false, true)) {
+                        out.println("warning: " + message); // the same for every trial: said once
+                    }
+                }
+
+                @Override
+                public void onCheckpoint(Checkpoint c) {
+                    tdir.write(TrainJob.CHECKPOINT, c::write);
+                    tables.trial(ResultRows.trial(sweepId, t.id, trialSpec, TrainJob.outcome(c)));
+                }
+            };
+            TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest()
+                    .train(spec, d.data(), conf, listener, checkpoint);
+            double sps = r.epochs().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
+                    .average().orElse(0);
+            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
+                    r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(), sps,
+                    "")));
+            double value = r.validation() == null ? Double.NaN : metric(r.validation());
+            ended(t, r.status(), value, r.epochsRun(), r.bestEpoch(), r.diagnosis());
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage()).split("\n")[0];
+            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome("FAILED", t.epochs, 0,
+                    Optional.empty(), Optional.empty(), message, 0, 0, "")));
+            ended(t, "FAILED", Double.NaN, t.epochs, 0, message);
+        }
+    }
+
+    /**
+     * A trial's spec: the base with the trial's values, its workers, the scheduler's epochs, and
+     * the sweep metric as the metric that picks its best epoch.
+     */
+    private JobSpec trialSpec(Config config) {
+        Map<String, Object> o = new LinkedHashMap<>(config.values());
+        o.put("cluster.workers", sweep.workersPerTrial());
+        if (!sweep.scheduler().type().equals("none")) {
+            o.put("training.epochs", sweep.scheduler().maxEpochs());
+        }
+        o.put("training.early_stopping.monitor", "val_" + sweep.metric());
+        if (!sweep.metric().equals("loss")) {
+            o.put("metrics.select", sweep.metric());
+        }
+        return sweep.base().withOverrides(o);
+    }
+
+    private synchronized Prepared prepared(JobSpec spec) {
+        return data.computeIfAbsent(spec.resolved().get("data").toString(), k -> {
+            PreparedData p = DataLoader.load(spark, spec.data());
+            return new Prepared(p, TrainJob.classCounts(spec, p));
+        });
+    }
+
+    private double metric(EpochRecord e) {
+        return sweep.metric().equals("loss") ? e.valLoss() : e.validation().getOrDefault(sweep.metric(), Double.NaN);
+    }
+
+    private double metric(Metrics m) {
+        return m.values().getOrDefault(sweep.metric(), Double.NaN);
+    }
+
+    /** @return whether the scheduler stops the trial after the epoch just recorded */
+    private synchronized boolean decide(String id, List<Double> values) {
+        return scheduler.map(s -> s.decide(new TrialHistory(id, values)) == Decision.STOP).orElse(false);
+    }
+
+    private synchronized void ended(Trial t, String status, double value, int epochs, int bestEpoch, String diagnosis) {
+        t.status = status;
+        t.value = value;
+        t.epochs = epochs;
+        t.bestEpoch = bestEpoch;
+        Outcome.Status s = switch (status) {
+            case "PRUNED" -> Outcome.Status.PRUNED;
+            case "DIVERGED" -> Outcome.Status.DIVERGED;
+            case "FAILED" -> Outcome.Status.FAILED;
+            default -> Outcome.Status.COMPLETED;
+        };
+        strategy.tell(t.id, new Outcome(value, s));
+        saveState();
+        Optional<Trial> best = best();
+        out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.toLowerCase(Locale.ROOT), epochs,
+                epochs == 1 ? "" : "s", sweep.metric(), Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value),
+                best.isPresent() && best.get() == t ? "  (best so far)" : "",
+                diagnosis.isEmpty() || s == Outcome.Status.COMPLETED ? "" : "; " + diagnosis);
+        long now = System.nanoTime();
+        if (lastStatus == Long.MIN_VALUE || now - lastStatus >= options.progressEvery().toNanos()) {
+            lastStatus = now;
+            out.println(status());
+        }
+        out.flush();
+    }
+
+    /** The sweep's status line: trials done, running, pruned, failed, and the best so far. */
+    private String status() {
+        long finished = trials.values().stream().filter(Trial::finished).count();
+        long pruned = trials.values().stream().filter(x -> x.status.equals("PRUNED")).count();
+        long failed = trials.values().stream().filter(x -> x.status.equals("FAILED") || x.status.equals("DIVERGED"))
+                .count();
+        String budget = sweep.trials() == Integer.MAX_VALUE ? "" : "/" + sweep.trials();
+        return String.format(Locale.ROOT, "sweep: %d%s done (%d pruned, %d failed or diverged), %d running; best %s; %.0f s",
+                finished, budget, pruned, failed, trials.size() - finished,
+                best().map(b -> b.id + " val_" + sweep.metric() + String.format(Locale.ROOT, " %.4f", b.value))
+                        .orElse("none yet"), seconds());
+    }
+
+    /** The best finished trial by the sweep metric (ties: the earlier trial). */
+    private synchronized Optional<Trial> best() {
+        return trials.values().stream()
+                .filter(t -> t.finished() && !t.status.equals("FAILED") && !t.status.equals("DIVERGED")
+                        && Double.isFinite(t.value) && t.bestEpoch > 0)
+                .min(Comparator.comparingDouble(t -> sweep.mode().loss(t.value)));
+    }
+
+    private double seconds() {
+        return priorSeconds + (System.nanoTime() - started) / 1e9;
+    }
+
+    /** Rewrites {@code sweep-state.json} (temporary file renamed into place). */
+    private synchronized void saveState() {
+        ObjectNode s = SpecTrees.MAPPER.createObjectNode();
+        s.put("sweep_id", sweepId);
+        s.put("seconds", seconds());
+        s.set("strategy", strategy.snapshot());
+        scheduler.ifPresent(x -> s.set("scheduler", x.snapshot()));
+        ArrayNode a = s.putArray("trials");
+        for (Trial t : trials.values()) {
+            ObjectNode n = a.addObject();
+            n.put("id", t.id);
+            n.set("config", t.config.toJson());
+            n.put("status", t.status);
+            if (Double.isFinite(t.value)) {
+                n.put("value", t.value);
+            } else {
+                n.putNull("value");
+            }
+            n.put("epochs", t.epochs);
+            n.put("best_epoch", t.bestEpoch);
+        }
+        dir.write(STATE, o -> SpecTrees.MAPPER.writeValue(o, s));
+    }
+
+    /** Evaluates the best trial once on test, writes {@code best/} and {@code summary.json}. */
+    private ObjectNode finish() {
+        out.println(status());
+        Optional<Trial> best = best();
+        ObjectNode summary = SpecTrees.MAPPER.createObjectNode();
+        summary.put("sweep_id", sweepId);
+        summary.put("name", sweep.base().name());
+        summary.put("task", sweep.base().data().task().spelling());
+        summary.put("strategy", sweep.strategy());
+        summary.put("scheduler", sweep.scheduler().type());
+        summary.put("metric", sweep.metric());
+        summary.put("mode", sweep.mode().name().toLowerCase(Locale.ROOT));
+        summary.put("trials", trials.size());
+        ObjectNode statuses = summary.putObject("statuses");
+        trials.values().forEach(t -> statuses.put(t.status, statuses.path(t.status).asInt() + 1));
+        summary.put("epochs_trained", trials.values().stream().mapToInt(t -> t.epochs).sum());
+        summary.put("seconds", seconds());
+        if (best.isEmpty()) {
+            tables.close();
+            summary.put("status", "FAILED");
+            summary.put("diagnosis", "no trial finished with a finite val_" + sweep.metric() + "; see the trials table"
+                    + " (spindle results " + dir.path() + ") for each trial's diagnosis");
+            dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(o, summary));
+            out.println("no trial finished with a finite val_" + sweep.metric() + "; see spindle results " + dir.path());
+            out.flush();
+            return summary;
+        }
+        Trial b = best.get();
+        JobSpec spec = trialSpec(b.config);
+        Prepared d = prepared(spec);
+        OutputDir tdir = dir.child(TRIALS + "/" + b.id);
+        Checkpoint c = TrainJob.readCheckpoint(tdir).orElseThrow(() -> new IllegalStateException(
+                "the best trial " + b.id + " has no checkpoint in " + tdir.path()));
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
+        Trainer.Tested tested = new Trainer(sc, Clock.systemUTC()).test(spec, d.data(), conf, c.bestParams());
+        OutputDir bdir = dir.child(BEST);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(Nd4j.createFromArray(c.bestParams()).reshape(1, c.bestParams().length), false);
+        String modelPath = bdir.write("model.zip", o -> ModelZip.write(net,
+                TrainJob.normalizer(d.data().normalization(), spec.data().task()), o));
+        bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
+        if (!tested.predictions().isEmpty()) {
+            String target = d.data().layout().labelNames().get(0);
+            StringBuilder csv = new StringBuilder("# " + target + " on test rows, best model\nactual,predicted\n");
+            tested.predictions().forEach(p -> csv.append(p[0]).append(',').append(p[1]).append('\n'));
+            bdir.write(TrainJob.PREDICTIONS, o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        TrainResult r = new TrainResult(c.status(), c.history(), c.bestEpoch(), c.bestMetrics().orElse(null),
+                tested.metrics(), c.bestParams(), c.seconds(), c.diagnosis(), c.epochsDone(), c.workers(), c.period(),
+                tested.predictions());
+        ObjectNode bestSummary = TrainJob.summary(spec, d.data(), r);
+        bestSummary.put("trial_id", b.id);
+        bestSummary.set("config", b.config.toJson());
+        bdir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(o, bestSummary));
+        double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
+                .average().orElse(0);
+        tables.trial(ResultRows.trial(sweepId, b.id, spec, new ResultRows.Outcome(c.status(), c.epochsDone(),
+                c.bestEpoch(), c.bestMetrics(), Optional.of(tested.metrics()), c.diagnosis(), c.seconds(), sps, modelPath)));
+        tables.close();
+        summary.put("status", "COMPLETED");
+        ObjectNode bn = summary.putObject("best");
+        bn.put("trial_id", b.id);
+        bn.set("config", b.config.toJson());
+        bn.put("val_" + sweep.metric(), b.value);
+        bn.put("best_epoch", b.bestEpoch);
+        bn.set("test", bestSummary.get("test"));
+        bn.put("model", modelPath);
+        dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(o, summary));
+        out.printf(Locale.ROOT, "best: %s (%s) val_%s %.4f at epoch %d; test %s%n", b.id, describe(b.config),
+                sweep.metric(), b.value, b.bestEpoch, TrainJob.brief(tested.metrics(), spec));
+        out.println("wrote " + dir.path());
+        out.flush();
+        return summary;
+    }
+
+    private static String describe(Config c) {
+        StringBuilder sb = new StringBuilder();
+        c.values().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=')
+                .append(v instanceof Double x ? String.format(Locale.ROOT, "%.4g", x) : String.valueOf(v)));
+        return sb.toString();
+    }
+}
