@@ -17,17 +17,16 @@ public final class SharedSpark implements ParameterResolver {
     /** @return the JVM-wide test session, created on first use */
     public static synchronized SparkSession session() {
         if (session == null) {
-            session = SparkSession.builder()
+            SparkSession.Builder b = SparkSession.builder()
                     .master("local[2]")
                     .appName("spindle-tests")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.task.maxDirectResultSize", "120m")
-                    .config("spark.broadcast.compress", "false")
-                    .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                    .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                    .config("spark.sql.shuffle.partitions", "4");
+            // the settings the CLI's sessions start with (Delta, FAIR pools, direct results, ...)
+            io.spindle.driver.job.SparkSettings.defaults(k -> java.util.Optional.empty()).forEach(b::config);
+            session = b
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }

@@ -1,0 +1,196 @@
+package io.spindle.driver.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.SharedSpark;
+import io.spindle.driver.results.DeltaResultStore;
+import io.spindle.driver.sweep.SweepParser;
+import io.spindle.driver.sweep.SweepSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sweep runner on local[2]: concurrent trials in FAIR pools, pruning, failures, the best model tested once. */
+@ExtendWith(SharedSpark.class)
+class SweepJobTest {
+
+    @TempDir
+    Path tmp;
+
+    static Path digits() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!Files.exists(p.resolve("conf/datasets/digits.csv"))) {
+            p = p.getParent();
+        }
+        return p.resolve("conf/datasets/digits.csv");
+    }
+
+    SweepSpec sweep(String extraJob, String sweepSection) throws Exception {
+        Path f = tmp.resolve("sweep.yaml");
+        Files.writeString(f, """
+                name: sweep-digits
+                data:
+                  path: %s
+                  label: digit
+                  task: multiclass
+                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
+                model:
+                  layers:
+                    - {type: dense, units: 32}
+                    - {type: output}
+                training:
+                  batch_size: 32
+                  epochs: 8
+                %s
+                sweep:
+                %s
+                """.formatted(digits(), extraJob, sweepSection.indent(2)));
+        return SweepParser.parse(f, List.of());
+    }
+
+    record Ran(ObjectNode summary, String out) { }
+
+    static Ran run(SparkSession spark, SweepSpec s, Path dir) {
+        StringWriter w = new StringWriter();
+        ObjectNode summary = SweepJob.run(spark, s, dir.toString(), new SweepJob.Options(false, false, Duration.ZERO),
+                new PrintWriter(w, true));
+        return new Ran(summary, w.toString());
+    }
+
+    /** Records the largest number of Spark jobs running at once from different scheduler pools. */
+    static final class Overlap extends SparkListener {
+        private final Map<Integer, String> running = new HashMap<>();
+        int most;
+
+        @Override
+        public synchronized void onJobStart(SparkListenerJobStart job) {
+            String pool = job.properties() == null ? null : job.properties().getProperty("spark.scheduler.pool");
+            if (pool != null && pool.startsWith("spindle-trial-")) {
+                running.put(job.jobId(), pool);
+                most = Math.max(most, new HashSet<>(running.values()).size());
+            }
+        }
+
+        @Override
+        public synchronized void onJobEnd(SparkListenerJobEnd job) {
+            running.remove(job.jobId());
+        }
+    }
+
+    @Test
+    void trialsRunSideBySideArePrunedAndOnlyTheBestIsTested(SparkSession spark) throws Exception {
+        SweepSpec s = sweep("", """
+                strategy: random
+                trials: 6
+                parallel_trials: 2
+                seed: 3
+                metric: accuracy
+                space:
+                  training.lr: {loguniform: [1.0e-5, 1.0e-2]}
+                  model.layers[0].units: {choice: [16, 32, 64]}
+                scheduler: {type: asha, min_epochs: 2, reduction_factor: 2}
+                """);
+        Path dir = tmp.resolve("out");
+        Overlap overlap = new Overlap();
+        spark.sparkContext().addSparkListener(overlap);
+        Ran r;
+        try {
+            r = run(spark, s, dir);
+        } finally {
+            spark.sparkContext().removeSparkListener(overlap);
+        }
+        assertEquals("COMPLETED", r.summary().get("status").asText(), r.out());
+        assertEquals(2, overlap.most, "two trials' Spark jobs ran at once, each from its own FAIR pool");
+
+        DeltaResultStore store = new DeltaResultStore(spark, dir.toString());
+        List<Map<String, Object>> trials = store.trials();
+        assertEquals(6, trials.size(), "one row per trial");
+        assertEquals(6, trials.stream().map(t -> t.get("trial_id")).distinct().count());
+        assertTrue(trials.stream().anyMatch(t -> t.get("status").equals("PRUNED")), "ASHA pruned some trial: " + r.out());
+        for (Map<String, Object> t : trials) {
+            long rows = store.epochs().stream().filter(e -> e.get("trial_id").equals(t.get("trial_id"))).count();
+            assertEquals(((Number) t.get("epochs_run")).longValue(), rows, "one epochs row per epoch run of " + t);
+            if (t.get("status").equals("PRUNED")) {
+                assertTrue(((Number) t.get("epochs_run")).intValue() < 8, t.toString());
+            }
+        }
+
+        // the test split is touched once: by the best trial, chosen on validation
+        List<Map<String, Object>> tested = trials.stream().filter(t -> t.get("test_accuracy") != null).toList();
+        assertEquals(1, tested.size(), "only the chosen trial has test metrics");
+        Map<String, Object> chosen = tested.get(0);
+        double bestVal = trials.stream().mapToDouble(t -> ((Number) t.get("best_val")).doubleValue()).max().orElseThrow();
+        assertEquals(bestVal, ((Number) chosen.get("best_val")).doubleValue(), 0.0, "the best by val_accuracy");
+        JsonNode best = new ObjectMapper().readTree(dir.resolve("best/summary.json").toFile());
+        assertEquals(chosen.get("trial_id"), best.get("trial_id").asText());
+        assertEquals(((Number) chosen.get("test_accuracy")).doubleValue(), best.at("/test/accuracy").asDouble(), 1e-12);
+        assertEquals(chosen.get("trial_id"), r.summary().at("/best/trial_id").asText());
+        assertTrue(best.at("/test/accuracy").asDouble() > 0.8, best.toString());
+        assertTrue(Files.size(dir.resolve("best/model.zip")) > 1000);
+        assertTrue(r.out().contains("best: " + chosen.get("trial_id")), r.out());
+    }
+
+    @Test
+    void failingAndDivergingTrialsDoNotStopTheSweep(SparkSession spark) throws Exception {
+        Path missing = tmp.resolve("missing.csv");
+        SweepSpec s = sweep("  optimizer: sgd", """
+                strategy: grid
+                parallel_trials: 2
+                metric: accuracy
+                space:
+                  training.lr: {choice: [0.05, 1.0e+12]}
+                  data.path: {choice: ["%s", "%s"]}
+                """.formatted(digits(), missing));
+        Path dir = tmp.resolve("bad");
+        Ran r = run(spark, s, dir);
+        List<Map<String, Object>> trials = new DeltaResultStore(spark, dir.toString()).trials();
+        Map<String, Long> statuses = trials.stream().collect(Collectors.groupingBy(t -> (String) t.get("status"),
+                Collectors.counting()));
+        assertEquals(Map.of("COMPLETED", 1L, "DIVERGED", 1L, "FAILED", 2L), statuses, r.out());
+        Set<String> diagnoses = trials.stream().filter(t -> !t.get("status").equals("COMPLETED"))
+                .map(t -> (String) t.get("diagnosis")).collect(Collectors.toSet());
+        assertTrue(diagnoses.stream().anyMatch(d -> d.contains("divide it by 10")), diagnoses.toString());
+        assertTrue(diagnoses.stream().anyMatch(d -> d.contains("missing.csv")), diagnoses.toString());
+        assertEquals("COMPLETED", r.summary().get("status").asText());
+        assertEquals(0.05, r.summary().at("/best/config/training.lr").asDouble(), 0.0, r.summary().toString());
+    }
+
+    @Test
+    void aSweepWhoseEveryTrialFailsEndsFailedWithAClearMessage(SparkSession spark) throws Exception {
+        SweepSpec s = sweep("  optimizer: sgd", """
+                strategy: grid
+                metric: accuracy
+                space:
+                  training.lr: {choice: [1.0e+12, 1.0e+13]}
+                """);
+        Path dir = tmp.resolve("none");
+        Ran r = run(spark, s, dir);
+        assertEquals("FAILED", r.summary().get("status").asText());
+        assertTrue(r.out().contains("no trial finished with a finite val_accuracy"), r.out());
+        assertFalse(Files.exists(dir.resolve("best")), "no best model without a finished trial");
+        assertNull(r.summary().get("best"));
+        assertNotNull(r.summary().get("diagnosis"));
+    }
+}
