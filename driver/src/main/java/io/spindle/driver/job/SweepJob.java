@@ -114,6 +114,7 @@ public final class SweepJob {
         double value = Double.NaN;
         int epochs;
         int bestEpoch;
+        String diagnosis = "";
 
         Trial(String id, Config config) {
             this.id = id;
@@ -199,6 +200,7 @@ public final class SweepJob {
                         trial.value = t.get("value").isNumber() ? t.get("value").asDouble() : Double.NaN;
                         trial.epochs = t.get("epochs").asInt();
                         trial.bestEpoch = t.get("best_epoch").asInt();
+                        trial.diagnosis = t.path("diagnosis").asText("");
                         trials.put(trial.id, trial);
                     }
                     prior = state.path("seconds").asDouble();
@@ -253,8 +255,9 @@ public final class SweepJob {
             int running = 0;
             synchronized (this) {
                 for (Trial t : trials.values()) {
-                    if (!t.finished()) {
-                        out.println(t.id + " resumes");
+                    if (t.finished()) {
+                        rewriteRows(t);
+                    } else {
                         submit(done, t, true);
                         running++;
                     }
@@ -324,6 +327,9 @@ public final class SweepJob {
             Optional<Checkpoint> checkpoint = resume ? TrainJob.readCheckpoint(tdir) : Optional.empty();
             JobSpec trialSpec = spec;
             if (resume) {
+                out.println(t.id + " resumes " + checkpoint.map(c -> "from its checkpoint after epoch " + c.epochsDone())
+                        .orElse("from its first epoch (no checkpoint yet)") + ": " + describe(t.config));
+                out.flush();
                 // epoch rows written after the last checkpoint belong to epochs that will run again
                 tables.replaceEpochs(sweepId, t.id, checkpoint.map(c -> c.history().stream()
                         .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
@@ -379,6 +385,26 @@ public final class SweepJob {
     }
 
     /**
+     * Writes a finished trial's rows again from its checkpoint: a killed driver loses the rows its
+     * table writer had not committed yet, and a resumed sweep does not run the trial again.
+     */
+    private void rewriteRows(Trial t) {
+        JobSpec spec;
+        try {
+            spec = trialSpec(t.config);
+        } catch (RuntimeException e) {
+            spec = sweep.base(); // a trial whose values the spec refused: it failed with that message
+        }
+        Optional<Checkpoint> c = TrainJob.readCheckpoint(dir.child(TRIALS + "/" + t.id));
+        tables.replaceEpochs(sweepId, t.id, c.map(x -> x.history().stream()
+                .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
+        ResultRows.Outcome o = c.map(TrainJob::outcome).orElse(new ResultRows.Outcome(t.status, t.epochs, 0,
+                Optional.empty(), Optional.empty(), t.diagnosis, 0, 0, ""));
+        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(t.status, o.epochsRun(), o.bestEpoch(),
+                o.bestValidation(), Optional.empty(), t.diagnosis, o.wallSeconds(), o.samplesPerSecond(), "")));
+    }
+
+    /**
      * A trial's spec: the base with the trial's values, its workers, the scheduler's epochs, and
      * the sweep metric as the metric that picks its best epoch.
      */
@@ -420,6 +446,7 @@ public final class SweepJob {
         t.value = value;
         t.epochs = epochs;
         t.bestEpoch = bestEpoch;
+        t.diagnosis = diagnosis;
         Outcome.Status s = switch (status) {
             case "PRUNED" -> Outcome.Status.PRUNED;
             case "DIVERGED" -> Outcome.Status.DIVERGED;
@@ -486,6 +513,7 @@ public final class SweepJob {
             }
             n.put("epochs", t.epochs);
             n.put("best_epoch", t.bestEpoch);
+            n.put("diagnosis", t.diagnosis);
         }
         dir.write(STATE, o -> SpecTrees.MAPPER.writeValue(o, s));
     }

@@ -1,0 +1,53 @@
+package io.spindle.bench;
+
+import java.util.List;
+
+/**
+ * One sweep that {@code spindle bench sweep} runs: the benchmark's sweep file with these
+ * {@code --set} overrides, into its own sub-folder of the output folder.
+ *
+ * @param experiment the comparison it belongs to, e.g. {@value #PARALLEL_VS_SEQUENTIAL}
+ * @param variant its side of the comparison, e.g. {@value #SEQUENTIAL}
+ * @param seed the search seed ({@code sweep.seed})
+ * @param overrides {@code key=value} assignments over the sweep file, in order
+ */
+public record SweepCase(String experiment, String variant, long seed, List<String> overrides) {
+
+    /** Experiment 1: trial-parallel against sequential trials. */
+    public static final String PARALLEL_VS_SEQUENTIAL = "parallel-vs-sequential";
+    /** Experiment 2: ASHA against the unpruned parallel run of experiment 1. */
+    public static final String ASHA_VS_UNPRUNED = "asha-vs-unpruned";
+    /** Experiment 3: TPE against random search at equal trial budget, over several seeds. */
+    public static final String TPE_VS_RANDOM = "tpe-vs-random";
+    /** The warm-up sweep, run first and left out of the results. */
+    public static final String WARM_UP = "warm-up";
+
+    /** Two trials at once, no pruning (also experiment 2's unpruned side). */
+    public static final String PARALLEL = "parallel";
+    /** One trial at a time, no pruning. */
+    public static final String SEQUENTIAL = "sequential";
+    /** Two trials at once, ASHA pruning. */
+    public static final String ASHA = "asha";
+    /** Random search. */
+    public static final String RANDOM = "random";
+    /** Tree-structured Parzen estimator search. */
+    public static final String TPE = "tpe";
+
+    public SweepCase {
+        overrides = List.copyOf(overrides);
+        if (!experiment.matches("[a-z0-9-]+") || !variant.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("experiment and variant must be lower-case words joined by '-' (they "
+                    + "name a folder), got '" + experiment + "' / '" + variant + "'");
+        }
+    }
+
+    /** @return the sub-folder of the output folder the sweep writes into, e.g. {@code sweep-tpe-seed3} */
+    public String folder() {
+        return "sweep-" + variant + "-seed" + seed;
+    }
+
+    /** @return how it appears in progress lines, e.g. {@code tpe-vs-random / tpe, seed 3} */
+    public String title() {
+        return experiment + " / " + variant + ", seed " + seed;
+    }
+}

@@ -1,0 +1,56 @@
+package io.spindle.bench;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * What one sweep of {@code spindle bench sweep} did: one row of {@code bench-sweep.csv}.
+ *
+ * @param experiment the comparison it belongs to
+ * @param variant its side of the comparison
+ * @param seed the search seed
+ * @param strategy grid, random or tpe
+ * @param scheduler none, asha, hyperband or median
+ * @param parallelTrials trials it ran at once
+ * @param trials trials it started
+ * @param epochsTrained epochs trained over all its trials
+ * @param wallSeconds the whole {@code SweepJob.run} call: data loading, training, the best
+ *     trial's test evaluation and the last table commit
+ * @param sweepSeconds the sweep's own clock ({@code summary.json}'s {@code seconds}), up to its
+ *     last trial's end
+ * @param trialSeconds the trials' wall times added up (the trials table's {@code wall_seconds})
+ * @param bestValAccuracy validation accuracy of the best trial at its best epoch; empty when no
+ *     trial finished
+ * @param bestTestAccuracy that trial's test accuracy; empty when no trial finished
+ * @param bestTrial that trial's id; empty when no trial finished
+ * @param statuses trials per final status ({@code COMPLETED}, {@code PRUNED}, ...)
+ * @param note how it was run, in words, for the markdown report
+ */
+public record SweepRun(String experiment, String variant, long seed, String strategy, String scheduler,
+                       int parallelTrials, int trials, int epochsTrained, double wallSeconds, double sweepSeconds,
+                       double trialSeconds, OptionalDouble bestValAccuracy, OptionalDouble bestTestAccuracy,
+                       Optional<String> bestTrial, Map<String, Integer> statuses, String note) {
+
+    /** The column names of {@code bench-sweep.csv}, in order. */
+    public static final String HEADER = "experiment,variant,seed,strategy,scheduler,parallel_trials,trials,"
+            + "epochs_trained,wall_seconds,sweep_seconds,trial_seconds,best_val_accuracy,best_test_accuracy,best_trial,"
+            + "completed,pruned,diverged,failed";
+
+    public SweepRun {
+        statuses = java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
+        if (trials < 0 || epochsTrained < 0 || parallelTrials < 1) {
+            throw new IllegalArgumentException(experiment + "/" + variant + ": trials " + trials + ", epochs "
+                    + epochsTrained + " and parallel trials " + parallelTrials + " must not be negative or zero");
+        }
+    }
+
+    /**
+     * @param status a trial status, e.g. {@code PRUNED}
+     * @return how many trials ended with it
+     */
+    public int count(String status) {
+        return statuses.getOrDefault(status, 0);
+    }
+}

@@ -1,0 +1,274 @@
+package io.spindle.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.driver.SharedSpark;
+import io.spindle.driver.job.SweepJob;
+import io.spindle.driver.job.TrainJob;
+import io.spindle.driver.sweep.Limited;
+import io.spindle.driver.sweep.Proposal;
+import io.spindle.driver.sweep.SweepParser;
+import io.spindle.driver.train.Checkpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code spindle sweep --resume}: a sweep whose driver process is killed (SIGKILL) with trials
+ * finished and trials running continues in its folder: finished trials are not run again, running
+ * ones restart from their last checkpoint, the search strategy carries on with the trials it would
+ * have proposed, and the tables end with one row per trial and per epoch. Bad sweep input and
+ * folders that cannot be resumed are refused with one line, writing nothing.
+ */
+class SweepResumeTest {
+
+    @TempDir
+    static Path tmp;
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final int TRIALS = 6;
+
+    @BeforeAll
+    static void spark() {
+        SharedSpark.session();
+    }
+
+    static Path sweepFile(String name) throws IOException {
+        Path p = tmp.resolve(name + ".yaml");
+        Files.writeString(p, """
+                name: resume-sweep
+                data:
+                  path: %s
+                  label: digit
+                  task: multiclass
+                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
+                model:
+                  layers:
+                    - {type: dense, units: 32}
+                    - {type: output}
+                training:
+                  batch_size: 32
+                  epochs: 12
+                  early_stopping: {patience: 1000}
+                sweep:
+                  strategy: random
+                  trials: %d
+                  parallel_trials: 2
+                  seed: 5
+                  metric: accuracy
+                  space:
+                    training.lr: {loguniform: [1.0e-4, 1.0e-2]}
+                    model.layers[0].units: {choice: [16, 32, 64]}
+                """.formatted(ROOT.resolve("conf/datasets/digits.csv"), TRIALS));
+        return p;
+    }
+
+    @Test
+    void killedSweepResumesWithoutRerunningFinishedTrials() throws Exception {
+        Path file = sweepFile("kill");
+        Path dir = tmp.resolve("killed");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "sweep", file.toString(), "--output", dir.toString(), "--master", "local[2]"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        try {
+            waitForFinishedAndRunning(dir, p);
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
+            p.waitFor();
+        }
+        assertFalse(Files.exists(dir.resolve("summary.json")), "the killed sweep never finished");
+        JsonNode state = new ObjectMapper().readTree(dir.resolve(SweepJob.STATE).toFile());
+        List<String> finished = new ArrayList<>();
+        Map<String, Integer> running = new LinkedHashMap<>();
+        for (JsonNode t : state.get("trials")) {
+            String id = t.get("id").asText();
+            if (t.get("status").asText().equals("RUNNING")) {
+                Path c = dir.resolve(SweepJob.TRIALS).resolve(id).resolve(TrainJob.CHECKPOINT);
+                running.put(id, Files.exists(c) ? read(c).epochsDone() : 0);
+            } else {
+                finished.add(id);
+            }
+        }
+        assertTrue(finished.size() >= 2 && !running.isEmpty(), "killed with trials done and running: " + state);
+        assertTrue(running.values().stream().anyMatch(e -> e > 0), "a running trial had a checkpoint: " + running);
+
+        CliTest.Run resumed = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+        for (String id : finished) {
+            assertFalse(resumed.out().contains(id + " starts") || resumed.out().contains(id + " resumes"),
+                    id + " finished before the kill and must not run again:\n" + resumed.out());
+        }
+        running.forEach((id, epochs) -> assertTrue(resumed.out().contains(id + " resumes " + (epochs > 0
+                ? "from its checkpoint after epoch " + epochs : "from its first epoch")), id + " after epoch " + epochs
+                + ":\n" + resumed.out()));
+
+        // the strategy's state was restored: the sweep holds exactly the trials an uninterrupted one proposes
+        Limited fresh = SweepParser.parse(file, List.of()).newStrategy();
+        Map<String, JsonNode> expected = new TreeMap<>();
+        for (int i = 0; i < TRIALS; i++) {
+            Proposal pr = fresh.ask().orElseThrow();
+            expected.put(pr.trialId(), pr.config().toJson());
+            fresh.tell(pr.trialId(), io.spindle.driver.sweep.Outcome.completed(0.5));
+        }
+        Map<String, JsonNode> actual = new TreeMap<>();
+        JsonNode end = new ObjectMapper().readTree(dir.resolve(SweepJob.STATE).toFile());
+        end.get("trials").forEach(t -> actual.put(t.get("id").asText(), t.get("config")));
+        assertEquals(expected, actual);
+        end.get("trials").forEach(t -> assertFalse(t.get("status").asText().equals("RUNNING"), t.toString()));
+
+        CliTest.Run rows = CliTest.cli("sql", dir.toString(), "SELECT (SELECT count(*) FROM trials) AS trials,"
+                + " (SELECT count(DISTINCT trial_id) FROM trials) AS ids,"
+                + " (SELECT sum(epochs_run) FROM trials) AS epochs_run,"
+                + " count(*) AS epoch_rows, count(DISTINCT trial_id, epoch) AS distinct_epochs FROM epochs",
+                "--format", "csv");
+        assertEquals(0, rows.code(), rows.err());
+        String[] v = rows.out().strip().split("\n")[1].split(",");
+        assertEquals(String.valueOf(TRIALS), v[0], "one row per trial: " + rows.out());
+        assertEquals(String.valueOf(TRIALS), v[1]);
+        assertEquals(v[2], v[3], "one epochs row per epoch run: " + rows.out());
+        assertEquals(v[3], v[4], "no epoch twice: " + rows.out());
+        assertTrue(Files.exists(dir.resolve("best/model.zip")));
+        assertTrue(Files.exists(dir.resolve("summary.json")));
+
+        CliTest.Run again = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("has already finished; nothing to resume"), again.out());
+    }
+
+    /** Waits until the sweep has two finished trials and a running one with a checkpoint. */
+    private static void waitForFinishedAndRunning(Path dir, Process p) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+        ObjectMapper json = new ObjectMapper();
+        while (Instant.now().isBefore(deadline)) {
+            if (!p.isAlive()) {
+                throw new AssertionError("the sweep process ended early; its output: "
+                        + Files.readString(tmp.resolve("killed.log")));
+            }
+            Path f = dir.resolve(SweepJob.STATE);
+            if (Files.exists(f)) {
+                try {
+                    JsonNode state = json.readTree(f.toFile());
+                    int done = 0;
+                    boolean checkpointed = false;
+                    for (JsonNode t : state.get("trials")) {
+                        if (!t.get("status").asText().equals("RUNNING")) {
+                            done++;
+                        } else if (Files.exists(dir.resolve(SweepJob.TRIALS).resolve(t.get("id").asText())
+                                .resolve(TrainJob.CHECKPOINT))) {
+                            checkpointed = true;
+                        }
+                    }
+                    if (done >= 2 && checkpointed) {
+                        return;
+                    }
+                } catch (IOException | NullPointerException e) {
+                    // replaced while we read it: look again
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no two finished trials and a checkpointed running one within 4 minutes");
+    }
+
+    private static Checkpoint read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Checkpoint.read(in, file.toString());
+        }
+    }
+
+    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        if (!Files.exists(dir)) {
+            return m;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Iterator<Path> it = files.filter(Files::isRegularFile).iterator(); it.hasNext(); ) {
+                Path f = it.next();
+                m.put(dir.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        return m;
+    }
+
+    private static void assertRefused(CliTest.Run r, String... expected) {
+        assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, () -> "one line expected: " + r.err());
+        for (String e : expected) {
+            assertTrue(lines[0].contains(e), () -> "expected '" + e + "' in: " + lines[0]);
+        }
+    }
+
+    @Test
+    void foldersThatCannotBeResumedAreRefusedAndLeftAsTheyAre() throws Exception {
+        Path file = sweepFile("small");
+        Path dir = tmp.resolve("small");
+        CliTest.Run r = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+                "--set", "training.epochs=2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        Files.delete(dir.resolve("summary.json")); // as if killed at the very end
+        Map<String, byte[]> before = snapshot(dir);
+
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=3",
+                "--set", "training.epochs=2", "--resume"), "different sweep spec", "sweep.trials is 2 there and 3 here");
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+                "--set", "training.epochs=3", "--resume"), "different sweep spec", "training.epochs");
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+                "--set", "training.epochs=2", "--resume", "--overwrite"), "pass one of them");
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+                "--set", "training.epochs=2"), "already exists");
+        assertEquals(before.keySet(), snapshot(dir).keySet());
+        snapshot(dir).forEach((k, v) -> assertTrue(java.util.Arrays.equals(before.get(k), v), k + " changed"));
+
+        Path run = tmp.resolve("a-train-run");
+        assertEquals(0, CliTest.cli("train", ROOT.resolve("conf/jobs/iris.yaml").toString(), "--output", run.toString(),
+                "--set", "data.path=" + ROOT.resolve("conf/datasets/iris.csv"), "--set", "training.epochs=1").code());
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", run.toString(), "--resume"),
+                "holds no sweep.json");
+        assertRefused(CliTest.cli("sweep", file.toString(), "--output", tmp.resolve("nowhere").toString(), "--resume"),
+                "nowhere");
+    }
+
+    @Test
+    void badSweepFilesAreOneLineAndWriteNothing() throws Exception {
+        String job = Files.readString(sweepFile("base")).replaceAll("(?s)sweep:.*", "");
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("sweep: {space: {}}", "space");
+        bad.put("sweep: {space: {training.lrr: {uniform: [0.001, 0.01]}}}", "sweep.space key 'training.lrr'");
+        bad.put("sweep: {space: {training.lr: {uniform: [0.1, 0.01]}}}", "training.lr");
+        bad.put("sweep: {space: {training.lr: {loguniform: [0, 0.01]}}}", "training.lr");
+        bad.put("sweep: {space: {'model.layers[0].units': {choice: []}}}", "model.layers[0].units");
+        bad.put("sweep: {parallel_trials: 0, space: {training.lr: {uniform: [0.001, 0.01]}}}",
+                "sweep.parallel_trials must be an integer >= 1, got 0");
+        bad.put("sweep: {metric: rmse, space: {training.lr: {uniform: [0.001, 0.01]}}}", "sweep.metric 'rmse'");
+        int i = 0;
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Path f = tmp.resolve("bad" + i++ + ".yaml");
+            Files.writeString(f, job + e.getKey() + "\n");
+            Path out = tmp.resolve("bad-out" + i);
+            assertRefused(CliTest.cli("sweep", f.toString(), "--output", out.toString()), e.getValue());
+            assertFalse(Files.exists(out), "nothing written for " + e.getKey());
+        }
+    }
+}
