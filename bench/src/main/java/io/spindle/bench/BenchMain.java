@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
  * 0 ok, 1 a benchmark failed, 2 bad usage.
  */
 @Command(name = "spindle bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
-        description = "Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib.",
-        subcommands = {BenchMain.Training.class, CommandLine.HelpCommand.class})
+        description = {"Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib "
+                + "(training); Spindle's hyperparameter sweeps (sweep)."},
+        subcommands = {BenchMain.Training.class, BenchMain.Sweep.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     /** Exit code of a benchmark that failed. */
@@ -159,6 +160,44 @@ public final class BenchMain implements Callable<Integer> {
                 Threads.configureSingleJvm(singleJvmThreads);
             }
             TrainingBenchmark.Outcome outcome = TrainingBenchmark.run(options, spec.commandLine().getOut());
+            return outcome.failures().isEmpty() ? 0 : FAILED;
+        }
+    }
+
+    /** {@code spindle bench sweep}. */
+    @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+            description = {"Runs digits MLP sweeps with spindle sweep's runner on local[2] (one worker per trial) and "
+                    + "writes bench-sweep.csv and bench-sweep.md (replacing earlier ones), each sweep in its own "
+                    + "sweep-* folder: 1. the same random-search trials two at a time vs one at a time (target: "
+                    + ">= 1.8x faster); 2. those trials under ASHA vs unpruned (target: best val accuracy within 0.5 "
+                    + "points using <= 1/3 of the epochs); 3. TPE vs random search at equal trial budget, mean best "
+                    + "val accuracy over 5 seeds.",
+                    "The full run takes about 15 minutes on 2 cores; --quick about 2."})
+    static final class Sweep implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "a few trials of a few epochs, 2 seeds (about 2 minutes)")
+        boolean quick;
+
+        @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
+                description = "folder for the report files and the sweeps (default: ${DEFAULT-VALUE})")
+        Path output;
+
+        @Option(names = "--data", paramLabel = "FILE",
+                description = "the digits CSV (default: conf/datasets/digits.csv of the Spindle checkout)")
+        Path data;
+
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dataset = data != null ? data
+                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "digits.csv");
+            SweepBenchmark.Outcome outcome = SweepBenchmark.run(new SweepBenchmark.Options(quick, output, dataset),
+                    spec.commandLine().getOut());
             return outcome.failures().isEmpty() ? 0 : FAILED;
         }
     }

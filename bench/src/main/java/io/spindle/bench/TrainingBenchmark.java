@@ -95,7 +95,7 @@ public final class TrainingBenchmark {
         List<BenchCase> cases = BenchCase.defaults(options.quick()).stream()
                 .filter(c -> options.cases().isEmpty() || options.cases().contains(c.name())).toList();
         Files.createDirectories(options.output());
-        SparkSession spark = session();
+        SparkSession spark = LocalSpark.start("spindle-bench", Map.of());
         try {
             return run(options, cases, spark, out);
         } finally {
@@ -235,14 +235,5 @@ public final class TrainingBenchmark {
                 String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
                         + "report was written, each system's at its start in its note below; the benchmark itself adds "
                         + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
-    }
-
-    private static SparkSession session() {
-        SparkSession.Builder b = SparkSession.builder().appName("spindle-bench").master("local[" + CaseSpec.WORKERS + "]")
-                .config("spark.ui.enabled", "false");
-        if (System.getenv("SPARK_LOCAL_IP") == null && System.getProperty("spark.driver.host") == null) {
-            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-        }
-        return b.getOrCreate();
     }
 }

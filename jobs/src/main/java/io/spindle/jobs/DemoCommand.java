@@ -1,20 +1,23 @@
 package io.spindle.jobs;
 
-import io.spindle.driver.job.TrainJob;
-import io.spindle.driver.spec.JobSpec;
-import io.spindle.driver.spec.SpecParser;
+import io.spindle.driver.job.SweepJob;
+import io.spindle.driver.report.ReportJob;
+import io.spindle.driver.sweep.SweepParser;
+import io.spindle.driver.sweep.SweepSpec;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code spindle demo}: the showcase job on bundled data with an embedded Spark. */
+/** {@code spindle demo}: a small sweep on bundled data with an embedded Spark, its leaderboard and its report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train the showcase job (conf/jobs/digits.yaml: an MLP on handwritten digits) on an embedded"
-                + " local Spark and print the result.")
+        description = "Run the showcase sweep (conf/sweeps/demo.yaml: MLPs on handwritten digits, TPE search, ASHA"
+                + " pruning) on an embedded local Spark, print the leaderboard and write the HTML report.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: spindle-out/demo)")
@@ -29,19 +32,25 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path home = Path.of(System.getProperty("spindle.home", "."));
-        Path specFile = home.resolve("conf/jobs/digits.yaml");
-        if (!Files.exists(specFile)) {
-            throw new io.spindle.driver.spec.SpecException("demo spec " + specFile + " not found: run the demo from the"
+        Path sweepFile = home.resolve("conf/sweeps/demo.yaml");
+        if (!Files.exists(sweepFile)) {
+            throw new io.spindle.driver.spec.SpecException("demo sweep " + sweepFile + " not found: run the demo from the"
                     + " Spindle folder (./spindle demo)");
         }
-        JobSpec job = SpecParser.parse(specFile, List.of("data.path=" + home.resolve("conf/datasets/digits.csv")));
-        spec.commandLine().getOut().println("Spindle demo: " + job.name() + " (" + specFile + "), an MLP on 1,797 handwritten 8x8 digits,"
-                + " on Spark local[*]");
+        SweepSpec sweep = SweepParser.parse(sweepFile, List.of("data.path=" + home.resolve("conf/datasets/digits.csv")));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Spindle demo: " + sweep.trials() + " trials of an MLP on 1,797 handwritten 8x8 digits ("
+                + sweepFile + "), " + sweep.parallelTrials() + " at once on Spark local[*]");
         Sessions.Handle spark = Sessions.open(null);
         try {
-            TrainJob.run(spark.session(), job, output, true, spec.commandLine().getOut());
-            spec.commandLine().getOut().println("next: ./spindle results " + output + "   ./spindle report " + output);
-            return 0;
+            var summary = SweepJob.run(spark.session(), sweep, output, new SweepJob.Options(true, false, Duration.ZERO), out);
+            out.println();
+            out.println("leaderboard (best first):");
+            ResultsCommand.print(spark.session(), List.of(output), null, null, 5, "table", out);
+            out.println("wrote " + ReportJob.run(spark.session(), output));
+            out.println("next: ./spindle results " + output + "   ./spindle sql " + output
+                    + " \"SELECT trial_id, max(val_accuracy) FROM epochs GROUP BY trial_id\"");
+            return summary.path("status").asText().equals("COMPLETED") ? 0 : Main.FAILED;
         } finally {
             spark.close();
         }

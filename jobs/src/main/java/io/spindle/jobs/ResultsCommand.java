@@ -56,58 +56,75 @@ final class ResultsCommand implements Callable<Integer> {
         }
         Sessions.Handle spark = master.open();
         try {
-            ResultViews.register(spark.session(), dirs);
-            List<String> columns = Arrays.asList(spark.session().table("trials").columns());
-            StringBuilder sql = new StringBuilder("SELECT * FROM trials");
-            if (where != null) {
-                sql.append(" WHERE ").append(where);
-            }
-            if (sort != null) {
-                boolean desc = sort.startsWith("-");
-                String col = desc ? sort.substring(1) : sort;
-                if (!columns.contains(col)) {
-                    throw new ResultViews.ResultsException("--sort: no column '" + col + "' in the trials table;"
-                            + " columns: " + String.join(", ", columns));
-                }
-                sql.append(" ORDER BY `").append(col).append(desc ? "` DESC" : "` ASC").append(" NULLS LAST");
-            } else {
-                // best first: the selected metric's direction (errors and losses ascending)
-                sql.append(" ORDER BY CASE WHEN select_metric IN ('rmse', 'mae', 'mse', 'loss') THEN best_val"
-                        + " ELSE -best_val END ASC NULLS LAST, trial_id");
-            }
-            if (top != null) {
-                sql.append(" LIMIT ").append(top);
-            }
-            Dataset<Row> df;
-            try {
-                df = ResultViews.query(spark.session(), sql.toString());
-            } catch (ResultViews.ResultsException e) {
-                throw new ResultViews.ResultsException((where != null ? "--where '" + where + "': " : "")
-                        + e.getMessage().replaceFirst("^bad query: ", ""), e);
-            }
-            if (format.equals("table")) {
-                List<String> keep = new ArrayList<>();
-                List<String> varying = varying(df, columns);
-                for (String c : columns) {
-                    if (TABLE_COLUMNS.contains(c) || c.startsWith("test_") || c.equals("wall_seconds")) {
-                        keep.add(c);
-                    }
-                    if (c.equals("status")) {
-                        keep.addAll(varying); // a sweep's hyperparameters, next to each trial's status
-                    }
-                }
-                df = df.selectExpr(keep.stream().map(c -> "`" + c + "`").toArray(String[]::new));
-            }
-            ResultFormat.print(df, format, spec.commandLine().getOut());
+            print(spark.session(), dirs, where, sort, top, format, spec.commandLine().getOut());
             return 0;
         } finally {
             spark.close();
         }
     }
 
+    /**
+     * Prints the trials of run folders, best first unless {@code sort} says otherwise.
+     *
+     * @param session the session
+     * @param dirs run folders
+     * @param where a Spark SQL condition, or null
+     * @param sort a column ({@code -COL}: descending), or null for best first
+     * @param top the most rows, or null
+     * @param format table, csv or json
+     * @param out where the rows go
+     * @throws ResultViews.ResultsException for folders without tables, an unknown column or a bad condition
+     */
+    static void print(org.apache.spark.sql.SparkSession session, List<String> dirs, String where, String sort,
+                      Integer top, String format, java.io.PrintWriter out) {
+        ResultViews.register(session, dirs);
+        List<String> columns = Arrays.asList(session.table("trials").columns());
+        StringBuilder sql = new StringBuilder("SELECT * FROM trials");
+        if (where != null) {
+            sql.append(" WHERE ").append(where);
+        }
+        if (sort != null) {
+            boolean desc = sort.startsWith("-");
+            String col = desc ? sort.substring(1) : sort;
+            if (!columns.contains(col)) {
+                throw new ResultViews.ResultsException("--sort: no column '" + col + "' in the trials table;"
+                        + " columns: " + String.join(", ", columns));
+            }
+            sql.append(" ORDER BY `").append(col).append(desc ? "` DESC" : "` ASC").append(" NULLS LAST");
+        } else {
+            // best first: the selected metric's direction (errors and losses ascending)
+            sql.append(" ORDER BY CASE WHEN select_metric IN ('rmse', 'mae', 'mse', 'loss') THEN best_val"
+                    + " ELSE -best_val END ASC NULLS LAST, trial_id");
+        }
+        if (top != null) {
+            sql.append(" LIMIT ").append(top);
+        }
+        Dataset<Row> df;
+        try {
+            df = ResultViews.query(session, sql.toString());
+        } catch (ResultViews.ResultsException e) {
+            throw new ResultViews.ResultsException((where != null ? "--where '" + where + "': " : "")
+                    + e.getMessage().replaceFirst("^bad query: ", ""), e);
+        }
+        if (format.equals("table")) {
+            List<String> keep = new ArrayList<>();
+            List<String> varying = varying(session.table("trials"), columns);
+            for (String c : columns) {
+                if (TABLE_COLUMNS.contains(c) || c.startsWith("test_") || c.equals("wall_seconds")) {
+                    keep.add(c);
+                }
+                if (c.equals("status")) {
+                    keep.addAll(varying); // a sweep's hyperparameters, next to each trial's status
+                }
+            }
+            df = df.selectExpr(keep.stream().map(c -> "`" + c + "`").toArray(String[]::new));
+        }
+        ResultFormat.print(df, format, out);
+    }
+
     /** @return the hyperparameter columns ({@code model_*}, {@code training_*}, {@code cluster_*}) whose value differs between trials */
     static List<String> varying(Dataset<Row> df, List<String> columns) {
-        List<String> hyper = columns.stream().filter(c -> c.startsWith("model_") || c.startsWith("training_")
+        List<String> hyper = columns.stream().filter(c -> (c.startsWith("model_") && !c.equals("model_path")) || c.startsWith("training_")
                 || c.startsWith("cluster_")).toList();
         if (hyper.isEmpty()) {
             return List.of();

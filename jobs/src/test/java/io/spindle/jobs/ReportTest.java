@@ -125,6 +125,24 @@ class ReportTest {
     }
 
     @Test
+    void aSweepReportShowsEachHyperparameterAgainstTheMetric() throws Exception {
+        Path sweep = tmp.resolve("sweep");
+        CliTest.Run r = CliTest.cli("sweep", ROOT.resolve("conf/sweeps/demo.yaml").toString(), "--set",
+                "data.path=" + ROOT.resolve("conf/datasets/digits.csv"), "--set", "training.epochs=4", "--set",
+                "sweep.trials=4", "--output", sweep.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        CliTest.Run rep = CliTest.cli("report", sweep.toString());
+        assertEquals(0, rep.code(), rep.err());
+        String dom = browse(chromium(), "--dump-dom", sweep.resolve("report.html").toUri().toString());
+        assertTrue(dom.contains("id=\"importance\""), "hyperparameter sensitivity ranking");
+        for (String param : List.of("training_lr", "model_layers_0_units", "model_layers_1_units")) {
+            assertTrue(dom.contains("aria-label=\"" + param + "\""), "chart of " + param + " against the metric");
+        }
+        assertTrue(dom.contains("aria-label=\"rows: actual, columns: predicted\""), "the best trial's confusion matrix");
+        assertTrue(dom.contains("<th class=\"l\">training_lr</th>"), "the leaderboard shows the sweep's hyperparameters");
+    }
+
+    @Test
     void aFolderWithoutTablesIsRefused() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         ResultsCliTest.assertBadInput(CliTest.cli("report", empty.toString()), "holds no result tables");

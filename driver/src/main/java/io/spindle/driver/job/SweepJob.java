@@ -463,9 +463,19 @@ public final class SweepJob {
         long now = System.nanoTime();
         if (lastStatus == Long.MIN_VALUE || now - lastStatus >= options.progressEvery().toNanos()) {
             lastStatus = now;
-            out.println(status());
+            printStatus();
         }
         out.flush();
+    }
+
+    private String lastLine = "";
+
+    private synchronized void printStatus() {
+        String line = status();
+        if (!line.equals(lastLine)) {
+            out.println(line);
+            lastLine = line;
+        }
     }
 
     /** The sweep's status line: trials done, running, pruned, failed, and the best so far. */
@@ -520,7 +530,7 @@ public final class SweepJob {
 
     /** Evaluates the best trial once on test, writes {@code best/} and {@code summary.json}. */
     private ObjectNode finish() {
-        out.println(status());
+        printStatus();
         Optional<Trial> best = best();
         ObjectNode summary = SpecTrees.MAPPER.createObjectNode();
         summary.put("sweep_id", sweepId);

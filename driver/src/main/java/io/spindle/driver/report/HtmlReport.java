@@ -55,7 +55,8 @@ public final class HtmlReport {
         h.append("<h1>Spindle report</h1>\n<p>").append(esc(title)).append(": ").append(trials.size())
                 .append(trials.size() == 1 ? " trial" : " trials").append(", ").append(epochs.size())
                 .append(" epoch rows.</p>\n");
-        h.append("<h2>Leaderboard</h2>\n").append(leaderboard(ranked));
+        List<String> varying = varyingHyperparameters(trials);
+        h.append("<h2>Leaderboard</h2>\n").append(leaderboard(ranked, varying));
 
         h.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
         List<Map<String, Object>> best = ranked.subList(0, Math.min(CURVES, ranked.size()));
@@ -75,7 +76,6 @@ public final class HtmlReport {
                     .append(chart(predictedVsActual(predictions))).append("</div>\n");
         }
 
-        List<String> varying = varyingHyperparameters(trials);
         if (trials.size() > 1 && !varying.isEmpty()) {
             h.append("<h2>Hyperparameters</h2>\n").append(importance(trials, varying, select));
             h.append("<div class=\"charts\">\n");
@@ -96,9 +96,10 @@ public final class HtmlReport {
         return LOWER_IS_BETTER.contains(String.valueOf(t.get("select_metric"))) ? n.doubleValue() : -n.doubleValue();
     }
 
-    private static String leaderboard(List<Map<String, Object>> ranked) {
-        List<String> cols = new ArrayList<>(List.of("trial_id", "status", "epochs_run", "best_epoch", "select_metric",
-                "best_val"));
+    private static String leaderboard(List<Map<String, Object>> ranked, List<String> varying) {
+        List<String> cols = new ArrayList<>(List.of("trial_id", "status"));
+        cols.addAll(varying); // a sweep's hyperparameters, next to each trial's status
+        cols.addAll(List.of("epochs_run", "best_epoch", "select_metric", "best_val"));
         Set<String> tests = new TreeSet<>();
         ranked.forEach(t -> t.keySet().stream().filter(k -> k.startsWith("test_")).forEach(tests::add));
         cols.addAll(tests);

@@ -1,0 +1,255 @@
+package io.spindle.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.job.SparkSettings;
+import io.spindle.driver.job.SweepJob;
+import io.spindle.driver.results.DeltaResultStore;
+import io.spindle.driver.sweep.SweepParser;
+import io.spindle.driver.sweep.SweepSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs {@code spindle bench sweep}: the sweeps of a {@link SweepPlan}, one after another through
+ * {@link SweepJob#run} (what {@code spindle sweep} runs) on one {@code local[2]} session with
+ * Spindle's Spark settings ({@link SparkSettings}: FAIR pools for concurrent trials, Delta result
+ * tables), each into its own sub-folder of the output folder, then writes {@code bench-sweep.csv}
+ * and {@code bench-sweep.md}. A warm-up sweep runs first and is left out. The sweeps' own output
+ * goes to {@code bench-sweep.log}; standard output gets a line as each sweep starts and ends.
+ */
+public final class SweepBenchmark {
+
+    /** The bundled sweep file, a resource next to this class. */
+    static final String RESOURCE = "bench-sweep.yaml";
+
+    /**
+     * What to run.
+     *
+     * @param quick small sizes (~2 minutes) instead of the full run (~15 minutes)
+     * @param output folder for the report files and the sweeps' sub-folders (created; its report
+     *     files and {@code sweep-*} sub-folders are replaced)
+     * @param dataset the digits CSV
+     */
+    public record Options(boolean quick, Path output, Path dataset) {
+        public Options {
+            Objects.requireNonNull(output, "output");
+            if (!Files.isRegularFile(dataset)) {
+                throw new IllegalArgumentException("--data: no file " + dataset.toAbsolutePath()
+                        + "; point it at conf/datasets/digits.csv of the Spindle checkout");
+            }
+        }
+    }
+
+    /**
+     * What a benchmark run produced.
+     *
+     * @param runs the rows written
+     * @param failures one line per sweep that failed (its title and error); the others still ran
+     */
+    public record Outcome(List<SweepRun> runs, List<String> failures) {
+        public Outcome {
+            runs = List.copyOf(runs);
+            failures = List.copyOf(failures);
+        }
+    }
+
+    private SweepBenchmark() {
+    }
+
+    /**
+     * @param options what to run
+     * @param out progress lines
+     * @return the runs written and the sweeps that failed
+     * @throws IOException when a report file cannot be written
+     */
+    public static Outcome run(Options options, PrintWriter out) throws IOException {
+        SweepPlan plan = SweepPlan.of(options.quick());
+        Path dir = options.output();
+        Files.createDirectories(dir);
+        Path sweepFile = dir.resolve(SweepReport.SWEEP_FILE);
+        Report.write(sweepFile, bundledSweep());
+        // every sweep is resolved before anything runs: a bad one fails before Spark starts
+        Map<SweepCase, SweepSpec> specs = new LinkedHashMap<>();
+        specs.put(plan.warmUp(), parse(sweepFile, options.dataset(), plan.warmUp()));
+        for (SweepCase c : plan.cases()) {
+            specs.put(c, parse(sweepFile, options.dataset(), c));
+        }
+        SparkSession spark = LocalSpark.start("spindle-bench-sweep",
+                SparkSettings.defaults(k -> Optional.ofNullable(System.getProperty(k))));
+        try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve(SweepReport.LOG),
+                StandardCharsets.UTF_8), true)) {
+            return run(options, plan, specs, spark, log, out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static Outcome run(Options options, SweepPlan plan, Map<SweepCase, SweepSpec> specs, SparkSession spark,
+                               PrintWriter log, PrintWriter out) throws IOException {
+        Path dir = options.output();
+        List<SweepRun> runs = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        String warmUp = "not run";
+        int n = specs.size() - 1;
+        int i = 0;
+        for (Map.Entry<SweepCase, SweepSpec> e : specs.entrySet()) {
+            SweepCase c = e.getKey();
+            SweepSpec spec = e.getValue();
+            boolean isWarmUp = c.experiment().equals(SweepCase.WARM_UP);
+            out.println((isWarmUp ? "warm-up (not recorded)" : "[" + ++i + "/" + n + "] " + c.title()) + ": "
+                    + describe(spec) + "...");
+            out.flush();
+            try {
+                SweepRun run = run(spark, c, spec, dir, log);
+                if (isWarmUp) {
+                    warmUp = Report.fmt("%.1f s", run.wallSeconds());
+                    out.println("  warm-up done in " + warmUp);
+                } else {
+                    runs.add(run);
+                    out.println("  " + line(run));
+                }
+            } catch (RuntimeException ex) {
+                // one failing sweep must not cost the others' results: report it and go on
+                String line = c.title() + " failed: " + ex;
+                failures.add(line);
+                out.println("  " + line);
+                log.println(line);
+            }
+            out.flush();
+        }
+        List<String> notes = new ArrayList<>(settings(options, plan, specs.get(plan.cases().get(0)), spark, warmUp));
+        failures.forEach(f -> notes.add("FAILED: " + f));
+        Report.write(dir.resolve(SweepReport.CSV), SweepReport.csv(runs));
+        Report.write(dir.resolve(SweepReport.MD), SweepReport.markdown(notes, runs, options.quick()));
+        out.println();
+        out.print(SweepReport.targetTable(SweepReport.targets(runs), options.quick()));
+        out.println("wrote " + dir.resolve(SweepReport.CSV) + ", " + dir.resolve(SweepReport.MD) + " (the sweeps' own "
+                + "output: " + dir.resolve(SweepReport.LOG) + ")");
+        failures.forEach(f -> out.println("FAILED: " + f));
+        out.flush();
+        return new Outcome(runs, failures);
+    }
+
+    /** Runs one sweep into {@code dir/c.folder()} (replacing it) and reads back its summary and trials table. */
+    private static SweepRun run(SparkSession spark, SweepCase c, SweepSpec spec, Path dir, PrintWriter log) {
+        Path folder = dir.resolve(c.folder());
+        log.println("== " + c.title() + " -> " + folder);
+        double load = loadAverage();
+        long t0 = System.nanoTime();
+        ObjectNode summary = SweepJob.run(spark, spec, folder.toString(), new SweepJob.Options(true, false, Duration.ZERO),
+                log);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        List<Map<String, Object>> trials = new DeltaResultStore(spark, folder.toString()).trials();
+        double trialSeconds = trials.stream().map(t -> t.get("wall_seconds")).filter(Number.class::isInstance)
+                .mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        Map<String, Integer> statuses = new TreeMap<>();
+        summary.path("statuses").fields().forEachRemaining(s -> statuses.put(s.getKey(), s.getValue().asInt()));
+        JsonNode best = summary.path("best");
+        OptionalDouble val = number(best.path("val_" + spec.metric()));
+        OptionalDouble test = number(best.path("test").path("accuracy"));
+        Optional<String> bestTrial = best.path("trial_id").isTextual() ? Optional.of(best.get("trial_id").asText())
+                : Optional.empty();
+        int started = summary.path("trials").asInt();
+        String note = "folder " + c.folder() + "; --set " + String.join(" ", c.overrides()) + "; sweep "
+                + summary.path("status").asText() + (summary.has("diagnosis") ? " (" + summary.get("diagnosis").asText()
+                + ")" : "") + "; statuses " + statuses + "; trials table: " + trials.size() + " row"
+                + (trials.size() == 1 ? "" : "s") + (trials.size() == started ? "" : " for " + started + " trials started")
+                + Report.fmt("; 1-minute load average %.1f at its start", load);
+        return new SweepRun(c.experiment(), c.variant(), c.seed(), spec.strategy(), spec.scheduler().type(),
+                spec.parallelTrials(), started, summary.path("epochs_trained").asInt(), wall,
+                summary.path("seconds").asDouble(), trialSeconds, val, test, bestTrial, statuses, note);
+    }
+
+    /**
+     * @param sweepFile the benchmark's sweep file
+     * @param dataset the digits CSV
+     * @param c the sweep
+     * @return the sweep file with the data path and the case's overrides
+     */
+    static SweepSpec parse(Path sweepFile, Path dataset, SweepCase c) {
+        List<String> overrides = new ArrayList<>();
+        // quoted YAML: the value is read as YAML, and a path may hold ':' or spaces
+        overrides.add("data.path='" + dataset.toAbsolutePath().toString().replace("'", "''") + "'");
+        overrides.addAll(c.overrides());
+        return SweepParser.parse(sweepFile, overrides);
+    }
+
+    /**
+     * @return the bundled sweep file's text
+     * @throws IOException when the resource cannot be read
+     */
+    static String bundledSweep() throws IOException {
+        try (InputStream in = SweepBenchmark.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " is missing next to "
+                        + SweepBenchmark.class.getName() + "; rebuild the bench module");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static OptionalDouble number(JsonNode n) {
+        return n.isNumber() && Double.isFinite(n.asDouble()) ? OptionalDouble.of(n.asDouble()) : OptionalDouble.empty();
+    }
+
+    private static String describe(SweepSpec s) {
+        return String.format(Locale.ROOT, "%d trials x %d epochs, %d at once, %s search, %s", s.trials(),
+                s.base().training().epochs(), s.parallelTrials(), s.strategy(), s.scheduler().type().equals("none")
+                        ? "no pruning" : s.scheduler().type() + " (min_epochs " + s.scheduler().minEpochs()
+                        + ", reduction factor " + s.scheduler().reductionFactor() + ")");
+    }
+
+    private static String line(SweepRun r) {
+        return String.format(Locale.ROOT, "%s / %s, seed %d: %d trials %s, %d epochs in %.1f s; best val_accuracy %s%s",
+                r.experiment(), r.variant(), r.seed(), r.trials(), r.statuses(), r.epochsTrained(), r.wallSeconds(),
+                r.bestValAccuracy().isPresent() ? Report.fmt("%.4f", r.bestValAccuracy().getAsDouble()) : "none",
+                r.bestTrial().map(t -> " (" + t + ", test accuracy " + (r.bestTestAccuracy().isPresent()
+                        ? Report.fmt("%.4f", r.bestTestAccuracy().getAsDouble()) : "none") + ")").orElse(""));
+    }
+
+    private static List<String> settings(Options o, SweepPlan p, SweepSpec first, SparkSession spark, String warmUp) {
+        return List.of(
+                "mode: " + (o.quick() ? "--quick (few trials of few epochs; the same code paths)" : "full"),
+                "run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
+                        + " cores, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                        + " " + spark.sparkContext().master() + ", spark.scheduler.mode "
+                        + spark.sparkContext().getConf().get("spark.scheduler.mode", "FIFO") + ", ND4J CPU backend, "
+                        + Threads.current() + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS="
+                        + System.getenv("OMP_NUM_THREADS") + ")",
+                "sweep: " + SweepReport.SWEEP_FILE + " (copied into this folder) on " + o.dataset().getFileName()
+                        + "; one hidden layer, batch " + first.base().training().batchSize() + ", early stopping off, one "
+                        + "worker per trial; metric val_" + first.metric() + "; space " + first.space(),
+                String.format(Locale.ROOT, "sizes: experiments 1 and 2: %d trials x %d epochs, search seed %d, ASHA "
+                                + "min_epochs %d, reduction factor %d; experiment 3: %d trials x %d epochs per run, 2 at "
+                                + "once, seeds %s", p.trials(), p.epochs(), p.seed(), p.ashaMinEpochs(), p.reductionFactor(),
+                        p.searchTrials(), p.searchEpochs(), p.searchSeeds()),
+                "a warm-up sweep (2 trials x 1 epoch, " + warmUp + ") ran first and is left out",
+                String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the report "
+                        + "was written, each run's at its start in its note below; the benchmark itself adds up to %d): "
+                        + "treat time differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
+    }
+
+    /** @return the machine's 1-minute load average (negative where the OS does not tell) */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}
