@@ -61,4 +61,45 @@ class ExampleJobsTest {
         assertTrue(prov.at("/spec/training/seed").isNumber());
         assertTrue(r.out().contains("epoch   1/"), r.out());
     }
+
+    @ParameterizedTest(name = "conf/sweeps/{0} parses: {1} search")
+    @org.junit.jupiter.params.provider.CsvSource({"digits.yaml, tpe, asha", "breast_cancer.yaml, random, median",
+            "mnist10k.yaml, grid, hyperband", "demo.yaml, tpe, asha"})
+    void exampleSweepsParse(String file, String strategy, String scheduler) {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        io.spindle.driver.sweep.SweepSpec s = io.spindle.driver.sweep.SweepParser.parse(
+                root.resolve("conf/sweeps/" + file), java.util.List.of());
+        assertEquals(strategy, s.strategy());
+        assertEquals(scheduler, s.scheduler().type());
+        assertTrue(s.space().paths().size() >= 2, s.space().toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void demoRunsASweepPrintsTheLeaderboardAndWritesTheReport() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = tmp.resolve("demo");
+        String before = System.getProperty("spindle.home");
+        System.setProperty("spindle.home", root.toString());
+        CliTest.Run r;
+        try {
+            r = CliTest.cli("demo", "--output", out.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty("spindle.home");
+            } else {
+                System.setProperty("spindle.home", before);
+            }
+        }
+        assertEquals(0, r.code(), () -> r.out() + r.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        String best = summary.at("/best/trial_id").asText();
+        assertTrue(r.out().contains("leaderboard (best first):"), r.out());
+        String firstRow = r.out().substring(r.out().indexOf("leaderboard (best first):")).split("\n")[2];
+        assertTrue(firstRow.contains(best), "the leaderboard starts with the best trial " + best + ": " + firstRow);
+        assertTrue(Files.size(out.resolve("report.html")) > 10_000);
+        assertTrue(summary.at("/best/test/accuracy").asDouble() > 0.9, summary.toString());
+        var restored = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetworkAndNormalizer(
+                out.resolve("best/model.zip").toFile(), false);
+        assertTrue(restored.getFirst().numParams() > 0, "the best model restores with DL4J's ModelSerializer");
+    }
 }

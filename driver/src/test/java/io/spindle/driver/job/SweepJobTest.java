@@ -193,4 +193,23 @@ class SweepJobTest {
         assertNull(r.summary().get("best"));
         assertNotNull(r.summary().get("diagnosis"));
     }
+
+    @Test
+    void workersPerTrialTrainsEachTrialDataParallel(SparkSession spark) throws Exception {
+        SweepSpec s = sweep("", """
+                strategy: grid
+                parallel_trials: 1
+                workers_per_trial: 2
+                space:
+                  training.lr: {choice: [0.001, 0.003]}
+                """);
+        Path dir = tmp.resolve("dp");
+        Ran r = run(spark, s, dir);
+        assertTrue(r.out().contains("1 at once, 2 workers each"), r.out());
+        List<Map<String, Object>> trials = new DeltaResultStore(spark, dir.toString()).trials();
+        assertEquals(2, trials.size());
+        trials.forEach(t -> assertEquals(2L, ((Number) t.get("cluster_workers")).longValue(), t.toString()));
+        JsonNode best = new ObjectMapper().readTree(dir.resolve("best/summary.json").toFile());
+        assertEquals(2, best.get("workers").asInt(), "the best trial trained on two workers");
+    }
 }
