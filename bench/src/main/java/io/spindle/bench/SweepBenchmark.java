@@ -236,8 +236,9 @@ public final class SweepBenchmark {
                         + Threads.current() + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS="
                         + System.getenv("OMP_NUM_THREADS") + ")",
                 "sweep: " + SweepReport.SWEEP_FILE + " (copied into this folder) on " + o.dataset().getFileName()
-                        + "; one hidden layer, batch " + first.base().training().batchSize() + ", early stopping off, one "
-                        + "worker per trial; metric val_" + first.metric() + "; space " + first.space(),
+                        + ": its MLP, batch " + first.base().training().batchSize() + ", early stopping "
+                        + (first.base().training().earlyStopping().enabled() ? "on" : "off") + ", one worker per trial; "
+                        + "metric val_" + first.metric() + "; space " + first.space(),
                 String.format(Locale.ROOT, "sizes: experiments 1 and 2: %d trials x %d epochs, search seed %d, ASHA "
                                 + "min_epochs %d, reduction factor %d; experiment 3: %d trials x %d epochs per run, 2 at "
                                 + "once, seeds %s", p.trials(), p.epochs(), p.seed(), p.ashaMinEpochs(), p.reductionFactor(),

@@ -66,9 +66,9 @@ public final class SweepReport {
                     .append(',').append(Report.fmt("%.3f", r.trialSeconds())).append(',')
                     .append(optional(r.bestValAccuracy(), "%.4f")).append(',')
                     .append(optional(r.bestTestAccuracy(), "%.4f")).append(',')
-                    .append(Report.csvField(r.bestTrial().orElse(""))).append(',').append(r.count("COMPLETED"))
-                    .append(',').append(r.count("PRUNED")).append(',').append(r.count("DIVERGED")).append(',')
-                    .append(r.count("FAILED")).append('\n');
+                    .append(Report.csvField(r.bestTrial().orElse("")));
+            SweepRun.STATUSES.forEach(s -> sb.append(',').append(r.count(s)));
+            sb.append('\n');
         }
         return sb.toString();
     }
@@ -80,9 +80,9 @@ public final class SweepReport {
     public static String runsTable(List<SweepRun> runs) {
         StringBuilder sb = new StringBuilder("| experiment | variant | seed | strategy | scheduler | at once | trials "
                 + "| epochs trained | wall s | sweep s | trial s | best val accuracy | best test accuracy | best trial "
-                + "| completed | pruned | diverged | failed |\n"
+                + "| completed | early stopped | pruned | diverged | failed |\n"
                 + "| --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
-                + "| ---: | ---: | ---: | ---: |\n");
+                + "| ---: | ---: | ---: | ---: | ---: |\n");
         for (SweepRun r : runs) {
             sb.append("| ").append(r.experiment()).append(" | ").append(r.variant()).append(" | ").append(r.seed())
                     .append(" | ").append(r.strategy()).append(" | ").append(r.scheduler()).append(" | ")
@@ -91,9 +91,9 @@ public final class SweepReport {
                     .append(Report.fmt("%.1f", r.sweepSeconds())).append(" | ")
                     .append(Report.fmt("%.1f", r.trialSeconds())).append(" | ")
                     .append(orNone(r.bestValAccuracy(), "%.4f")).append(" | ")
-                    .append(orNone(r.bestTestAccuracy(), "%.4f")).append(" | ").append(r.bestTrial().orElse("none"))
-                    .append(" | ").append(r.count("COMPLETED")).append(" | ").append(r.count("PRUNED")).append(" | ")
-                    .append(r.count("DIVERGED")).append(" | ").append(r.count("FAILED")).append(" |\n");
+                    .append(orNone(r.bestTestAccuracy(), "%.4f")).append(" | ").append(r.bestTrial().orElse("none"));
+            SweepRun.STATUSES.forEach(s -> sb.append(" | ").append(r.count(s)));
+            sb.append(" |\n");
         }
         return sb.toString();
     }

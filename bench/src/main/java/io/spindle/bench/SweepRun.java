@@ -1,5 +1,6 @@
 package io.spindle.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,10 +34,13 @@ public record SweepRun(String experiment, String variant, long seed, String stra
                        double trialSeconds, OptionalDouble bestValAccuracy, OptionalDouble bestTestAccuracy,
                        Optional<String> bestTrial, Map<String, Integer> statuses, String note) {
 
-    /** The column names of {@code bench-sweep.csv}, in order. */
+    /** The final trial statuses that get a column of their own, in column order. */
+    public static final List<String> STATUSES = List.of("COMPLETED", "EARLY_STOPPED", "PRUNED", "DIVERGED", "FAILED");
+
+    /** The column names of {@code bench-sweep.csv}, in order (a column per status of {@link #STATUSES}). */
     public static final String HEADER = "experiment,variant,seed,strategy,scheduler,parallel_trials,trials,"
             + "epochs_trained,wall_seconds,sweep_seconds,trial_seconds,best_val_accuracy,best_test_accuracy,best_trial,"
-            + "completed,pruned,diverged,failed";
+            + "completed,early_stopped,pruned,diverged,failed";
 
     public SweepRun {
         statuses = java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));

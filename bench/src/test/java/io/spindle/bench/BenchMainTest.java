@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Command-line handling only: every case here fails or finishes before Spark starts. */
 class BenchMainTest {
@@ -37,10 +37,17 @@ class BenchMainTest {
         assertEquals(BenchMain.BAD_USAGE, run().code());
     }
 
+    @Test
+    void sweepHelpExitsZero() {
+        Outcome o = run("sweep", "--help");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("--quick") && o.out().contains("--output") && o.out().contains("--data"), o.out());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"--bogus", "--bandwidth-gbps=fast"})
-    void badOptionsAreBadUsage(String option) {
-        Outcome o = run("training", option);
+    @CsvSource({"training, --bogus", "training, --bandwidth-gbps=fast", "sweep, --bogus", "sweep, --output"})
+    void badOptionsAreBadUsage(String command, String option) {
+        Outcome o = run(command, option);
         assertEquals(BenchMain.BAD_USAGE, o.code());
         assertTrue(o.err().startsWith("error: "), o.err());
     }
@@ -56,6 +63,9 @@ class BenchMainTest {
         Outcome unknownCase = run("training", "--case=cifar", "--data=" + MNIST);
         assertEquals(BenchMain.BAD_USAGE, unknownCase.code());
         assertTrue(unknownCase.err().contains("unknown case 'cifar'"), unknownCase.err());
+        Outcome sweepData = run("sweep", "--quick", "--data=no/such/digits.csv");
+        assertEquals(BenchMain.BAD_USAGE, sweepData.code());
+        assertTrue(sweepData.err().contains("--data: no file"), sweepData.err());
     }
 
     @Test

@@ -375,12 +375,14 @@ public final class SweepJob {
                     r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(), sps,
                     "")));
             double value = r.validation() == null ? Double.NaN : metric(r.validation());
-            ended(t, r.status(), value, r.epochsRun(), r.bestEpoch(), r.diagnosis());
+            // the strategy hears a pruned trial's last value (what it reached when stopped), as its contract says
+            double told = r.status().equals("PRUNED") && !values.isEmpty() ? values.get(values.size() - 1) : value;
+            ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage()).split("\n")[0];
             tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome("FAILED", t.epochs, 0,
                     Optional.empty(), Optional.empty(), message, 0, 0, "")));
-            ended(t, "FAILED", Double.NaN, t.epochs, 0, message);
+            ended(t, "FAILED", Double.NaN, Double.NaN, t.epochs, 0, message);
         }
     }
 
@@ -441,7 +443,14 @@ public final class SweepJob {
         return scheduler.map(s -> s.decide(new TrialHistory(id, values)) == Decision.STOP).orElse(false);
     }
 
-    private synchronized void ended(Trial t, String status, double value, int epochs, int bestEpoch, String diagnosis) {
+    /**
+     * Records how a trial ended, tells the strategy, and saves the state.
+     *
+     * @param value the sweep metric at the trial's best epoch (ranks the trials)
+     * @param told the value the strategy hears (a pruned trial's last value)
+     */
+    private synchronized void ended(Trial t, String status, double value, double told, int epochs, int bestEpoch,
+                                    String diagnosis) {
         t.status = status;
         t.value = value;
         t.epochs = epochs;
@@ -453,7 +462,7 @@ public final class SweepJob {
             case "FAILED" -> Outcome.Status.FAILED;
             default -> Outcome.Status.COMPLETED;
         };
-        strategy.tell(t.id, new Outcome(value, s));
+        strategy.tell(t.id, new Outcome(told, s));
         saveState();
         Optional<Trial> best = best();
         out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.toLowerCase(Locale.ROOT), epochs,

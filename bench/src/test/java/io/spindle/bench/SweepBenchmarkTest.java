@@ -1,0 +1,82 @@
+package io.spindle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code spindle bench sweep --quick} end to end on local[2] (about a minute and a half). */
+class SweepBenchmarkTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void quickRunWritesARowPerSweepAndJudgesEveryTarget() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BenchMain.run(new String[] {"sweep", "--quick", "--output", tmp.toString(), "--data",
+                SweepPlanTest.DIGITS.toString()}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code, out + "\n" + err);
+
+        SweepPlan plan = SweepPlan.of(true);
+        List<String> lines = Files.readAllLines(tmp.resolve(SweepReport.CSV));
+        assertEquals(SweepRun.HEADER, lines.get(0));
+        List<String> expected = new ArrayList<>(List.of(SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.PARALLEL + ",1",
+                SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.SEQUENTIAL + ",1",
+                SweepCase.ASHA_VS_UNPRUNED + "," + SweepCase.ASHA + ",1"));
+        for (long seed : plan.searchSeeds()) {
+            expected.add(SweepCase.TPE_VS_RANDOM + "," + SweepCase.RANDOM + "," + seed);
+            expected.add(SweepCase.TPE_VS_RANDOM + "," + SweepCase.TPE + "," + seed);
+        }
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+        assertEquals(expected, rows.stream().map(r -> String.join(",", Arrays.asList(r).subList(0, 3))).toList(),
+                "one row per measured sweep, the warm-up left out");
+        List<String> header = List.of(SweepRun.HEADER.split(","));
+        for (String[] r : rows) {
+            int trials = Integer.parseInt(r[header.indexOf("trials")]);
+            int finished = SweepRun.STATUSES.stream().mapToInt(s -> Integer.parseInt(r[header.indexOf(
+                    s.toLowerCase(java.util.Locale.ROOT))])).sum();
+            assertEquals(trials, finished, "every trial ended with a status: " + String.join(",", r));
+            assertTrue(Double.parseDouble(r[header.indexOf("best_val_accuracy")]) > 0.5, String.join(",", r));
+            assertTrue(Double.parseDouble(r[header.indexOf("wall_seconds")]) > 0, String.join(",", r));
+        }
+        String[] parallel = rows.get(0);
+        String[] asha = rows.get(2);
+        assertEquals(plan.trials() * plan.epochs(), Integer.parseInt(parallel[header.indexOf("epochs_trained")]),
+                "no pruning and no early stopping: every trial trains every epoch");
+        assertTrue(Integer.parseInt(asha[header.indexOf("pruned")]) > 0, "ASHA pruned some trial: " + String.join(",", asha));
+
+        // the same seed gives the same configurations, one at a time or two at once
+        assertEquals(configs(tmp.resolve(plan.cases().get(0).folder())), configs(tmp.resolve(plan.cases().get(1).folder())));
+
+        String md = Files.readString(tmp.resolve(SweepReport.MD));
+        for (String target : List.of(">= 1.8x", "<= 0.5 points", "<= 1/3", "TPE mean >= random mean")) {
+            assertTrue(md.contains(target), target + " in\n" + md);
+        }
+        assertTrue(md.contains("(quick run)") && md.contains("## TPE vs random"), md);
+        assertTrue(Files.readString(tmp.resolve(SweepReport.LOG)).contains("best: trial-"), "the sweeps' own output");
+        assertTrue(Files.isRegularFile(tmp.resolve(SweepReport.SWEEP_FILE)));
+        String stdout = out.toString();
+        assertTrue(stdout.contains("[1/" + plan.cases().size() + "] " + plan.cases().get(0).title()), stdout);
+        assertTrue(stdout.contains("wrote " + tmp.resolve(SweepReport.CSV)), stdout);
+    }
+
+    /** @return the configuration of every trial of a sweep folder, in trial order */
+    private static List<String> configs(Path sweep) throws Exception {
+        JsonNode state = new ObjectMapper().readTree(sweep.resolve("sweep-state.json").toFile());
+        List<String> out = new ArrayList<>();
+        state.get("trials").forEach(t -> out.add(t.get("id").asText() + " " + t.get("config")));
+        return out;
+    }
+}
