@@ -172,7 +172,7 @@ public final class BenchMain implements Callable<Integer> {
                     + ">= 1.8x faster); 2. those trials under ASHA vs unpruned (target: best val accuracy within 0.5 "
                     + "points using <= 1/3 of the epochs); 3. TPE vs random search at equal trial budget, mean best "
                     + "val accuracy over 5 seeds.",
-                    "The full run takes about 15 minutes on 2 cores; --quick about 2."})
+                    "The full run takes about 10 to 15 minutes on 2 cores (more on a busy machine); --quick about 2."})
     static final class Sweep implements Callable<Integer> {
 
         @Option(names = "--quick", description = "a few trials of a few epochs, 2 seeds (about 2 minutes)")

@@ -43,9 +43,9 @@ public final class SweepBenchmark {
     /**
      * What to run.
      *
-     * @param quick small sizes (~2 minutes) instead of the full run (~15 minutes)
+     * @param quick small sizes (~2 minutes) instead of the full run (~10 to 15 minutes)
      * @param output folder for the report files and the sweeps' sub-folders (created; its report
-     *     files and {@code sweep-*} sub-folders are replaced)
+     *     files and the sub-folders of the sweeps it runs are replaced)
      * @param dataset the digits CSV
      */
     public record Options(boolean quick, Path output, Path dataset) {
@@ -211,8 +211,9 @@ public final class SweepBenchmark {
     }
 
     private static String describe(SweepSpec s) {
-        return String.format(Locale.ROOT, "%d trials x %d epochs, %d at once, %s search, %s", s.trials(),
-                s.base().training().epochs(), s.parallelTrials(), s.strategy(), s.scheduler().type().equals("none")
+        int epochs = s.base().training().epochs();
+        return String.format(Locale.ROOT, "%d trials x %d epoch%s, %d at once, %s search, %s", s.trials(), epochs,
+                epochs == 1 ? "" : "s", s.parallelTrials(), s.strategy(), s.scheduler().type().equals("none")
                         ? "no pruning" : s.scheduler().type() + " (min_epochs " + s.scheduler().minEpochs()
                         + ", reduction factor " + s.scheduler().reductionFactor() + ")");
     }

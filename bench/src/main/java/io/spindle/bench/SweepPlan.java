@@ -50,7 +50,7 @@ public record SweepPlan(boolean quick, int trials, int epochs, int ashaMinEpochs
     /**
      * The benchmark's sizes. Full: 24 trials of 18 epochs for experiments 1 and 2 (ASHA rungs at
      * 2 and 6 epochs), 5 seeds x 24 trials of 5 epochs for experiment 3 (TPE models 14 of them);
-     * about 15 minutes on 2 cores. Quick: 6 trials of 4 epochs (rungs at 1 and 3), 2 seeds x 12
+     * about 10 to 15 minutes on 2 cores. Quick: 6 trials of 4 epochs (rungs at 1 and 3), 2 seeds x 12
      * trials of 2 epochs; the same code paths, in under 2 minutes.
      *
      * @param quick the quick sizes

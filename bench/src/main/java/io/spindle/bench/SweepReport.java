@@ -115,8 +115,13 @@ public final class SweepReport {
         if (parallel.isPresent() && sequential.isPresent()) {
             Ratio r = Ratio.of("speedup", OptionalDouble.of(sequential.get().wallSeconds()),
                     OptionalDouble.of(parallel.get().wallSeconds()), "");
-            String detail = Report.fmt("sequential %.1f s vs %d at once %.1f s, %d trials each", sequential.get().wallSeconds(),
-                    parallel.get().parallelTrials(), parallel.get().wallSeconds(), parallel.get().trials());
+            SweepRun p = parallel.get();
+            SweepRun q = sequential.get();
+            // the same trials: how much longer each took with others beside it (2x: the cores were not free)
+            String detail = Report.fmt("sequential %.1f s vs %d at once %.1f s, %d trials each", q.wallSeconds(),
+                    p.parallelTrials(), p.wallSeconds(), p.trials())
+                    + (q.trialSeconds() > 0 ? Report.fmt("; trials' summed wall %.1f s vs %.1f s (x%.2f per trial)",
+                    q.trialSeconds(), p.trialSeconds(), p.trialSeconds() / q.trialSeconds()) : "");
             out.add(r.value().isPresent()
                     ? new Target(e1, "sequential wall / parallel wall", Report.fmt("%.2fx", r.value().getAsDouble()),
                     speedupGoal, verdict(r.value().getAsDouble() >= PARALLEL_SPEEDUP), detail)

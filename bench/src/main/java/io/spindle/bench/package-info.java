@@ -1,12 +1,15 @@
 /**
- * The training benchmark ({@code spindle bench training}): single-JVM DL4J, Spindle
+ * The benchmarks of {@code spindle bench}. {@code training}: single-JVM DL4J, Spindle
  * data-parallel, DL4J's {@code ParameterAveragingTrainingMaster} and Spark MLlib's
  * {@code MultilayerPerceptronClassifier}, run side by side on the same data, model and seed, with
  * the results written as CSV and markdown tables, Spindle's measured per-round costs and a cost
- * model of data-parallel efficiency at larger worker counts.
+ * model of data-parallel efficiency at larger worker counts. {@code sweep}: Spindle's sweep runner
+ * ({@code SweepJob}) on digits MLPs, trial-parallel against sequential, ASHA against no pruning,
+ * TPE against random search, judged against the project's targets.
  *
- * <p>Pure parts (results, tables, the cost model) have no Spark dependency and are unit tested;
- * the runners ({@code *Runner}) need a Spark context. Nothing outside this module may depend on
- * it: the application jar ({@code jobs}) must not carry dl4j-spark or MLlib.
+ * <p>Pure parts (results, tables, targets, the cost model, the sweep plan) have no Spark dependency
+ * and are unit tested; the runners ({@code *Runner}, {@code *Benchmark}) need a Spark session.
+ * Nothing outside this module may depend on it: the application jar ({@code jobs}) must not carry
+ * dl4j-spark or MLlib.
  */
 package io.spindle.bench;

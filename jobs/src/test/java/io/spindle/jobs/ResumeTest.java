@@ -143,7 +143,7 @@ class ResumeTest {
         throw new AssertionError("no checkpoint after " + epochs + " epochs within 3 minutes");
     }
 
-    private static Checkpoint read(Path file) throws IOException {
+    static Checkpoint read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return Checkpoint.read(in, file.toString());
         }
@@ -167,7 +167,7 @@ class ResumeTest {
         return out;
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> m = new java.util.TreeMap<>();
         try (var files = Files.walk(dir)) {
             for (Iterator<Path> it = files.filter(Files::isRegularFile).iterator(); it.hasNext(); ) {
@@ -178,7 +178,7 @@ class ResumeTest {
         return m;
     }
 
-    private static void assertRefused(CliTest.Run r, String... expected) {
+    static void assertRefused(CliTest.Run r, String... expected) {
         assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, () -> "one line expected: " + r.err());
@@ -225,7 +225,7 @@ class ResumeTest {
                 "pass one of them");
     }
 
-    private static void assertEqualsSnapshot(Map<String, byte[]> before, Map<String, byte[]> after) {
+    static void assertEqualsSnapshot(Map<String, byte[]> before, Map<String, byte[]> after) {
         assertEquals(before.keySet(), after.keySet(), "same files");
         before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k + " unchanged"));
     }

@@ -12,16 +12,13 @@ import io.spindle.driver.job.TrainJob;
 import io.spindle.driver.sweep.Limited;
 import io.spindle.driver.sweep.Proposal;
 import io.spindle.driver.sweep.SweepParser;
-import io.spindle.driver.train.Checkpoint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +102,7 @@ class SweepResumeTest {
             String id = t.get("id").asText();
             if (t.get("status").asText().equals("RUNNING")) {
                 Path c = dir.resolve(SweepJob.TRIALS).resolve(id).resolve(TrainJob.CHECKPOINT);
-                running.put(id, Files.exists(c) ? read(c).epochsDone() : 0);
+                running.put(id, Files.exists(c) ? ResumeTest.read(c).epochsDone() : 0);
             } else {
                 finished.add(id);
             }
@@ -146,7 +143,11 @@ class SweepResumeTest {
         String[] v = rows.out().strip().split("\n")[1].split(",");
         assertEquals(String.valueOf(TRIALS), v[0], "one row per trial: " + rows.out());
         assertEquals(String.valueOf(TRIALS), v[1]);
-        assertEquals(v[2], v[3], "one epochs row per epoch run: " + rows.out());
+        CliTest.Run perTrial = CliTest.cli("sql", dir.toString(), "SELECT t.trial_id, t.status, t.epochs_run,"
+                + " (SELECT count(*) FROM epochs e WHERE e.trial_id = t.trial_id) AS epoch_rows FROM trials t"
+                + " ORDER BY t.trial_id", "--format", "csv");
+        assertEquals(v[2], v[3], () -> "one epochs row per epoch run: " + rows.out() + "\n" + perTrial.out()
+                + "\nresumed:\n" + resumed.out() + "\nkilled:\n" + log());
         assertEquals(v[3], v[4], "no epoch twice: " + rows.out());
         assertTrue(Files.exists(dir.resolve("best/model.zip")));
         assertTrue(Files.exists(dir.resolve("summary.json")));
@@ -154,6 +155,14 @@ class SweepResumeTest {
         CliTest.Run again = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--resume");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("has already finished; nothing to resume"), again.out());
+    }
+
+    private static String log() {
+        try {
+            return Files.readString(tmp.resolve("killed.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** Waits until the sweep has two finished trials and a running one with a checkpoint. */
@@ -191,35 +200,6 @@ class SweepResumeTest {
         throw new AssertionError("no two finished trials and a checkpointed running one within 4 minutes");
     }
 
-    private static Checkpoint read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Checkpoint.read(in, file.toString());
-        }
-    }
-
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
-        Map<String, byte[]> m = new TreeMap<>();
-        if (!Files.exists(dir)) {
-            return m;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Iterator<Path> it = files.filter(Files::isRegularFile).iterator(); it.hasNext(); ) {
-                Path f = it.next();
-                m.put(dir.relativize(f).toString(), Files.readAllBytes(f));
-            }
-        }
-        return m;
-    }
-
-    private static void assertRefused(CliTest.Run r, String... expected) {
-        assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, () -> "one line expected: " + r.err());
-        for (String e : expected) {
-            assertTrue(lines[0].contains(e), () -> "expected '" + e + "' in: " + lines[0]);
-        }
-    }
-
     @Test
     void foldersThatCannotBeResumedAreRefusedAndLeftAsTheyAre() throws Exception {
         Path file = sweepFile("small");
@@ -228,25 +208,24 @@ class SweepResumeTest {
                 "--set", "training.epochs=2");
         assertEquals(0, r.code(), r.err() + r.out());
         Files.delete(dir.resolve("summary.json")); // as if killed at the very end
-        Map<String, byte[]> before = snapshot(dir);
+        Map<String, byte[]> before = ResumeTest.snapshot(dir);
 
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=3",
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=3",
                 "--set", "training.epochs=2", "--resume"), "different sweep spec", "sweep.trials is 2 there and 3 here");
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
                 "--set", "training.epochs=3", "--resume"), "different sweep spec", "training.epochs");
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
                 "--set", "training.epochs=2", "--resume", "--overwrite"), "pass one of them");
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--set", "sweep.trials=2",
                 "--set", "training.epochs=2"), "already exists");
-        assertEquals(before.keySet(), snapshot(dir).keySet());
-        snapshot(dir).forEach((k, v) -> assertTrue(java.util.Arrays.equals(before.get(k), v), k + " changed"));
+        ResumeTest.assertEqualsSnapshot(before, ResumeTest.snapshot(dir));
 
         Path run = tmp.resolve("a-train-run");
         assertEquals(0, CliTest.cli("train", ROOT.resolve("conf/jobs/iris.yaml").toString(), "--output", run.toString(),
                 "--set", "data.path=" + ROOT.resolve("conf/datasets/iris.csv"), "--set", "training.epochs=1").code());
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", run.toString(), "--resume"),
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", run.toString(), "--resume"),
                 "holds no sweep.json");
-        assertRefused(CliTest.cli("sweep", file.toString(), "--output", tmp.resolve("nowhere").toString(), "--resume"),
+        ResumeTest.assertRefused(CliTest.cli("sweep", file.toString(), "--output", tmp.resolve("nowhere").toString(), "--resume"),
                 "nowhere");
     }
 
@@ -267,7 +246,7 @@ class SweepResumeTest {
             Path f = tmp.resolve("bad" + i++ + ".yaml");
             Files.writeString(f, job + e.getKey() + "\n");
             Path out = tmp.resolve("bad-out" + i);
-            assertRefused(CliTest.cli("sweep", f.toString(), "--output", out.toString()), e.getValue());
+            ResumeTest.assertRefused(CliTest.cli("sweep", f.toString(), "--output", out.toString()), e.getValue());
             assertFalse(Files.exists(out), "nothing written for " + e.getKey());
         }
     }

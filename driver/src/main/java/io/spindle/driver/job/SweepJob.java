@@ -304,7 +304,16 @@ public final class SweepJob {
         } finally {
             pool.shutdownNow();
         }
-        return finish();
+        try {
+            return finish();
+        } finally {
+            synchronized (this) {
+                data.values().forEach(d -> {
+                    d.data().train().unpersist(false);
+                    d.data().validation().unpersist(false);
+                });
+            }
+        }
     }
 
     private void submit(ExecutorCompletionService<String> done, Trial t, boolean resume) {
@@ -426,6 +435,9 @@ public final class SweepJob {
     private synchronized Prepared prepared(JobSpec spec) {
         return data.computeIfAbsent(spec.resolved().get("data").toString(), k -> {
             PreparedData p = DataLoader.load(spark, spec.data());
+            // every trial reads these: decoded once, kept until the sweep ends
+            p.train().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            p.validation().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
             return new Prepared(p, TrainJob.classCounts(spec, p));
         });
     }

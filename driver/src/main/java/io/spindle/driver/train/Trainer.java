@@ -153,14 +153,18 @@ public final class Trainer {
         int outputs = outputs(spec, data);
 
         boolean across = cluster.reshuffleAcross();
-        JavaRDD<Block> base = across ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
+        // RDDs the caller persisted (a sweep shares them between concurrent trials) stay as they are
+        boolean ownBase = across && data.train().getStorageLevel().equals(StorageLevel.NONE());
+        boolean ownValidation = data.validation().getStorageLevel().equals(StorageLevel.NONE());
+        JavaRDD<Block> base = ownBase ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
         int firstEpoch = resume.map(Checkpoint::epochsDone).orElse(0);
         // the shards of the current epoch: built once, or once per epoch when rows are re-dealt
         List<JavaRDD<Block>> shards = new ArrayList<>(List.of(shard(base, workers,
                 across ? OptionalLong.of(Batches.mix(t.seed(), firstEpoch, -1)) : OptionalLong.empty())
                 .persist(StorageLevel.MEMORY_AND_DISK())));
         int[] shardsEpoch = {firstEpoch};
-        JavaRDD<Block> validation = data.validation().persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> validation = ownValidation ? data.validation().persist(StorageLevel.MEMORY_AND_DISK())
+                : data.validation();
         try {
             long[] rows = rowsPerPartition(shards.get(0));
             if (Arrays.stream(rows).sum() == 0) {
@@ -300,10 +304,12 @@ public final class Trainer {
                     tested.predictions());
         } finally {
             shards.get(0).unpersist(false);
-            if (across) {
+            if (ownBase) {
                 base.unpersist(false);
             }
-            validation.unpersist(false);
+            if (ownValidation) {
+                validation.unpersist(false);
+            }
             String id = trialId;
             sc.parallelize(List.of(0, 1), Math.max(2, workers)).foreachPartition(it -> TrainingKernel.release(id));
         }
