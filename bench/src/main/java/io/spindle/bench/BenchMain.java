@@ -168,14 +168,17 @@ public final class BenchMain implements Callable<Integer> {
     @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
             description = {"Runs digits MLP sweeps with spindle sweep's runner on local[2] (one worker per trial) and "
                     + "writes bench-sweep.csv and bench-sweep.md (replacing earlier ones), each sweep in its own "
-                    + "sweep-* folder: 1. the same random-search trials two at a time vs one at a time (target: "
-                    + ">= 1.8x faster); 2. those trials under ASHA vs unpruned (target: best val accuracy within 0.5 "
-                    + "points using <= 1/3 of the epochs); 3. TPE vs random search at equal trial budget, mean best "
-                    + "val accuracy over 5 seeds.",
-                    "The full run takes about 10 to 15 minutes on 2 cores (more on a busy machine); --quick about 2."})
+                    + "sweep-* folder, after a warm-up sweep as long as experiment 1's parallel one: 1. the same "
+                    + "random-search trials two at a time vs one at a time, 2 runs a side in ABBA order (target: "
+                    + "median >= 1.8x faster); 2. those trials under ASHA vs unpruned for 3 seeds (target: mean best "
+                    + "val accuracy within 0.5 points using <= 1/3 of the epochs); 3. TPE vs random search at equal "
+                    + "trial budget, mean best val accuracy over 5 seeds.",
+                    "The full run takes about 5 to 7 minutes on 2 quiet cores (more on a busy machine); --quick "
+                    + "about 2."})
     static final class Sweep implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "a few trials of a few epochs, 2 seeds (about 2 minutes)")
+        @Option(names = "--quick", description = "a few trials of a few epochs, one run a side, 1 ASHA seed and 2 "
+                + "search seeds, a tiny warm-up (about 2 minutes)")
         boolean quick;
 
         @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",

@@ -32,7 +32,9 @@ import org.apache.spark.sql.SparkSession;
  * {@link SweepJob#run} (what {@code spindle sweep} runs) on one {@code local[2]} session with
  * Spindle's Spark settings ({@link SparkSettings}: FAIR pools for concurrent trials, Delta result
  * tables), each into its own sub-folder of the output folder, then writes {@code bench-sweep.csv}
- * and {@code bench-sweep.md}. A warm-up sweep runs first and is left out. The sweeps' own output
+ * and {@code bench-sweep.md}. A warm-up sweep runs first and is left out (in the full run one as
+ * long as experiment 1's parallel sweep, so that the JIT compilers have settled before anything
+ * is measured; see {@link SweepPlan#warmUp()}). The sweeps' own output
  * goes to {@code bench-sweep.log}; standard output gets a line as each sweep starts and ends.
  */
 public final class SweepBenchmark {
@@ -43,7 +45,7 @@ public final class SweepBenchmark {
     /**
      * What to run.
      *
-     * @param quick small sizes (~2 minutes) instead of the full run (~10 to 15 minutes)
+     * @param quick small sizes (~2 minutes) instead of the full run (~5 to 7 minutes on 2 quiet cores)
      * @param output folder for the report files and the sweeps' sub-folders (created; its report
      *     files and the sub-folders of the sweeps it runs are replaced)
      * @param dataset the digits CSV
@@ -107,7 +109,7 @@ public final class SweepBenchmark {
         Path dir = options.output();
         List<SweepRun> runs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        String warmUp = "not run";
+        String warmUp = "failed";
         int n = specs.size() - 1;
         int i = 0;
         for (Map.Entry<SweepCase, SweepSpec> e : specs.entrySet()) {
@@ -135,7 +137,8 @@ public final class SweepBenchmark {
             }
             out.flush();
         }
-        List<String> notes = new ArrayList<>(settings(options, plan, specs.get(plan.cases().get(0)), spark, warmUp));
+        List<String> notes = new ArrayList<>(settings(options, plan, specs.get(plan.cases().get(0)),
+                describe(specs.get(plan.warmUp())), spark, warmUp));
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(SweepReport.CSV), SweepReport.csv(runs));
         Report.write(dir.resolve(SweepReport.MD), SweepReport.markdown(notes, runs, options.quick()));
@@ -173,7 +176,7 @@ public final class SweepBenchmark {
                 + ")" : "") + "; statuses " + statuses + "; trials table: " + trials.size() + " row"
                 + (trials.size() == 1 ? "" : "s") + (trials.size() == started ? "" : " for " + started + " trials started")
                 + Report.fmt("; 1-minute load average %.1f at its start", load);
-        return new SweepRun(c.experiment(), c.variant(), c.seed(), spec.strategy(), spec.scheduler().type(),
+        return new SweepRun(c.experiment(), c.variant(), c.seed(), c.repeat(), spec.strategy(), spec.scheduler().type(),
                 spec.parallelTrials(), started, summary.path("epochs_trained").asInt(), wall,
                 summary.path("seconds").asDouble(), trialSeconds, val, test, bestTrial, statuses, note);
     }
@@ -219,14 +222,15 @@ public final class SweepBenchmark {
     }
 
     private static String line(SweepRun r) {
-        return String.format(Locale.ROOT, "%s / %s, seed %d: %d trials %s, %d epochs in %.1f s; best val_accuracy %s%s",
-                r.experiment(), r.variant(), r.seed(), r.trials(), r.statuses(), r.epochsTrained(), r.wallSeconds(),
+        return String.format(Locale.ROOT, "%s: %d trials %s, %d epochs in %.1f s; best val_accuracy %s%s",
+                r.title(), r.trials(), r.statuses(), r.epochsTrained(), r.wallSeconds(),
                 r.bestValAccuracy().isPresent() ? Report.fmt("%.4f", r.bestValAccuracy().getAsDouble()) : "none",
                 r.bestTrial().map(t -> " (" + t + ", test accuracy " + (r.bestTestAccuracy().isPresent()
                         ? Report.fmt("%.4f", r.bestTestAccuracy().getAsDouble()) : "none") + ")").orElse(""));
     }
 
-    private static List<String> settings(Options o, SweepPlan p, SweepSpec first, SparkSession spark, String warmUp) {
+    private static List<String> settings(Options o, SweepPlan p, SweepSpec first, String warmUpSizes, SparkSession spark,
+                                         String warmUp) {
         return List.of(
                 "mode: " + (o.quick() ? "--quick (few trials of few epochs; the same code paths)" : "full"),
                 "run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
@@ -240,14 +244,20 @@ public final class SweepBenchmark {
                         + ": its MLP, batch " + first.base().training().batchSize() + ", early stopping "
                         + (first.base().training().earlyStopping().enabled() ? "on" : "off") + ", one worker per trial; "
                         + "metric val_" + first.metric() + "; space " + first.space(),
-                String.format(Locale.ROOT, "sizes: experiments 1 and 2: %d trials x %d epochs, search seed %d, ASHA "
-                                + "min_epochs %d, reduction factor %d; experiment 3: %d trials x %d epochs per run, 2 at "
-                                + "once, seeds %s", p.trials(), p.epochs(), p.seed(), p.ashaMinEpochs(), p.reductionFactor(),
+                String.format(Locale.ROOT, "sizes: experiments 1 and 2: %d trials x %d epochs; experiment 1: search "
+                                + "seed %d, %d run%s a side%s; experiment 2: ASHA min_epochs %d, reduction factor %d, "
+                                + "seeds %s; experiment 3: %d trials x %d epochs per run, 2 at once, seeds %s",
+                        p.trials(), p.epochs(), p.seed(), p.repeats(), p.repeats() == 1 ? "" : "s",
+                        p.repeats() == 1 ? "" : " in ABBA order", p.ashaMinEpochs(), p.reductionFactor(), p.ashaSeeds(),
                         p.searchTrials(), p.searchEpochs(), p.searchSeeds()),
-                "a warm-up sweep (2 trials x 1 epoch, " + warmUp + ") ran first and is left out",
-                String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the report "
-                        + "was written, each run's at its start in its note below; the benchmark itself adds up to %d): "
-                        + "treat time differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
+                "a warm-up sweep (" + warmUpSizes + ", search seed " + SweepPlan.WARM_UP_SEED + ": " + warmUp + ") ran "
+                        + "first and is left out" + (o.quick() ? "" : "; it is as long as experiment 1's parallel sweep "
+                        + "so that the JIT compilers, which take about a core for the JVM's first ~30 s, have settled"),
+                String.format(Locale.ROOT, "a shared machine (1-minute load average %.1f when the report was written, "
+                        + "each run's at its start in its note below; the benchmark itself adds up to %d): experiment 1 "
+                        + "compares medians of %d run%s a side and experiment 2 means over %d seed%s, but treat time "
+                        + "differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS, p.repeats(),
+                        p.repeats() == 1 ? "" : "s", p.ashaSeeds().size(), p.ashaSeeds().size() == 1 ? "" : "s"));
     }
 
     /** @return the machine's 1-minute load average (negative where the OS does not tell) */

@@ -9,21 +9,25 @@ import java.util.List;
  * @param experiment the comparison it belongs to, e.g. {@value #PARALLEL_VS_SEQUENTIAL}
  * @param variant its side of the comparison, e.g. {@value #SEQUENTIAL}
  * @param seed the search seed ({@code sweep.seed})
+ * @param repeat which run of the same sweep this is, from 1 (experiment 1 runs each side more
+ *     than once; every other sweep runs once)
  * @param overrides {@code key=value} assignments over the sweep file, in order
  */
-public record SweepCase(String experiment, String variant, long seed, List<String> overrides) {
+public record SweepCase(String experiment, String variant, long seed, int repeat, List<String> overrides) {
 
     /** Experiment 1: trial-parallel against sequential trials. */
     public static final String PARALLEL_VS_SEQUENTIAL = "parallel-vs-sequential";
-    /** Experiment 2: ASHA against the unpruned parallel run of experiment 1. */
+    /** Experiment 2: ASHA against the same trials unpruned, over several seeds. */
     public static final String ASHA_VS_UNPRUNED = "asha-vs-unpruned";
     /** Experiment 3: TPE against random search at equal trial budget, over several seeds. */
     public static final String TPE_VS_RANDOM = "tpe-vs-random";
     /** The warm-up sweep, run first and left out of the results. */
     public static final String WARM_UP = "warm-up";
 
-    /** Two trials at once, no pruning (also experiment 2's unpruned side). */
+    /** Two trials at once, no pruning (also experiment 2's unpruned side for experiment 1's seed). */
     public static final String PARALLEL = "parallel";
+    /** Two trials at once, no pruning: experiment 2's unpruned side for a seed experiment 1 does not run. */
+    public static final String UNPRUNED = "unpruned";
     /** One trial at a time, no pruning. */
     public static final String SEQUENTIAL = "sequential";
     /** Two trials at once, ASHA pruning. */
@@ -39,15 +43,36 @@ public record SweepCase(String experiment, String variant, long seed, List<Strin
             throw new IllegalArgumentException("experiment and variant must be lower-case words joined by '-' (they "
                     + "name a folder), got '" + experiment + "' / '" + variant + "'");
         }
+        if (repeat < 1) {
+            throw new IllegalArgumentException(title(experiment, variant, seed, 1) + ": repeat must be >= 1, got "
+                    + repeat);
+        }
     }
 
-    /** @return the sub-folder of the output folder the sweep writes into, e.g. {@code sweep-tpe-seed3} */
+    /**
+     * @return the sub-folder of the output folder the sweep writes into, e.g.
+     *     {@code sweep-tpe-seed3}, or {@code sweep-parallel-seed1-repeat2} for a second run
+     */
     public String folder() {
-        return "sweep-" + variant + "-seed" + seed;
+        return "sweep-" + variant + "-seed" + seed + (repeat == 1 ? "" : "-repeat" + repeat);
     }
 
-    /** @return how it appears in progress lines, e.g. {@code tpe-vs-random / tpe, seed 3} */
+    /**
+     * @return how it appears in progress lines, e.g. {@code tpe-vs-random / tpe, seed 3}, or
+     *     {@code parallel-vs-sequential / parallel, seed 1, repeat 2} for a second run
+     */
     public String title() {
-        return experiment + " / " + variant + ", seed " + seed;
+        return title(experiment, variant, seed, repeat);
+    }
+
+    /**
+     * @param experiment the comparison
+     * @param variant its side
+     * @param seed the search seed
+     * @param repeat which run of the same sweep, from 1
+     * @return the title of {@link #title()}
+     */
+    static String title(String experiment, String variant, long seed, int repeat) {
+        return experiment + " / " + variant + ", seed " + seed + (repeat == 1 ? "" : ", repeat " + repeat);
     }
 }

@@ -1,14 +1,17 @@
 package io.spindle.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Turns the sweeps of {@code spindle bench sweep} into {@code bench-sweep.csv} and
- * {@code bench-sweep.md}: the runs, the targets with their verdicts, and experiment 3's per-seed
- * values. Pure: no Spark.
+ * {@code bench-sweep.md}: the runs, the targets with their verdicts, and experiments 2's and 3's
+ * per-seed values. Experiment 1's ratio is of the median wall times of each side's runs;
+ * experiment 2's targets are judged on means over its seeds. Pure: no Spark.
  */
 public final class SweepReport {
 
@@ -21,11 +24,14 @@ public final class SweepReport {
     /** File name of the sweep file the runs were made from (a copy of the bundled one). */
     public static final String SWEEP_FILE = "bench-sweep.yaml";
 
-    /** Experiment 1's target: sequential wall time / trial-parallel wall time. */
+    /** Experiment 1's target: median sequential wall time / median trial-parallel wall time. */
     public static final double PARALLEL_SPEEDUP = 1.8;
-    /** Experiment 2's target: ASHA's best validation accuracy at most this far below the unpruned one. */
+    /**
+     * Experiment 2's target: ASHA's best validation accuracy at most this far below the unpruned
+     * one, on the mean over seeds.
+     */
     public static final double ASHA_ACCURACY_TOLERANCE = 0.005;
-    /** Experiment 2's target: ASHA trains at most this fraction of the unpruned run's epochs. */
+    /** Experiment 2's target: ASHA trains at most this fraction of the unpruned run's epochs, on the mean over seeds. */
     public static final double ASHA_EPOCH_FRACTION = 1.0 / 3;
 
     /** Verdict of a target that was met. */
@@ -47,6 +53,34 @@ public final class SweepReport {
      */
     public record Target(String experiment, String measure, String value, String goal, String verdict, String detail) { }
 
+    /**
+     * Experiment 2 for one seed: the ASHA run and the unpruned run of the same seed.
+     *
+     * @param seed the search seed
+     * @param unpruned the unpruned two-at-a-time run: the seed's own {@value SweepCase#UNPRUNED}
+     *     run, else experiment 1's first parallel run of that seed; empty when neither is there
+     * @param asha the ASHA run; empty when missing
+     */
+    record AshaSeed(long seed, Optional<SweepRun> unpruned, Optional<SweepRun> asha) {
+
+        /** @return whether both runs are there and both finished a trial */
+        boolean complete() {
+            return unpruned.isPresent() && asha.isPresent() && unpruned.get().bestValAccuracy().isPresent()
+                    && asha.get().bestValAccuracy().isPresent() && unpruned.get().epochsTrained() > 0;
+        }
+
+        /** @return unpruned best - ASHA best validation accuracy; only when {@link #complete()} */
+        double gap() {
+            return unpruned.orElseThrow().bestValAccuracy().getAsDouble()
+                    - asha.orElseThrow().bestValAccuracy().getAsDouble();
+        }
+
+        /** @return ASHA's epochs trained / the unpruned run's; only when {@link #complete()} */
+        double epochRatio() {
+            return (double) asha.orElseThrow().epochsTrained() / unpruned.orElseThrow().epochsTrained();
+        }
+    }
+
     private SweepReport() {
     }
 
@@ -59,7 +93,8 @@ public final class SweepReport {
         StringBuilder sb = new StringBuilder(SweepRun.HEADER).append('\n');
         for (SweepRun r : runs) {
             sb.append(Report.csvField(r.experiment())).append(',').append(Report.csvField(r.variant())).append(',')
-                    .append(r.seed()).append(',').append(Report.csvField(r.strategy())).append(',')
+                    .append(r.seed()).append(',').append(r.repeat()).append(',')
+                    .append(Report.csvField(r.strategy())).append(',')
                     .append(Report.csvField(r.scheduler())).append(',').append(r.parallelTrials()).append(',')
                     .append(r.trials()).append(',').append(r.epochsTrained()).append(',')
                     .append(Report.fmt("%.3f", r.wallSeconds())).append(',').append(Report.fmt("%.3f", r.sweepSeconds()))
@@ -78,14 +113,15 @@ public final class SweepReport {
      * @return them as a markdown table with the CSV's columns
      */
     public static String runsTable(List<SweepRun> runs) {
-        StringBuilder sb = new StringBuilder("| experiment | variant | seed | strategy | scheduler | at once | trials "
-                + "| epochs trained | wall s | sweep s | trial s | best val accuracy | best test accuracy | best trial "
-                + "| completed | early stopped | pruned | diverged | failed |\n"
-                + "| --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+        StringBuilder sb = new StringBuilder("| experiment | variant | seed | repeat | strategy | scheduler | at once "
+                + "| trials | epochs trained | wall s | sweep s | trial s | best val accuracy | best test accuracy "
+                + "| best trial | completed | early stopped | pruned | diverged | failed |\n"
+                + "| --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
                 + "| ---: | ---: | ---: | ---: | ---: |\n");
         for (SweepRun r : runs) {
             sb.append("| ").append(r.experiment()).append(" | ").append(r.variant()).append(" | ").append(r.seed())
-                    .append(" | ").append(r.strategy()).append(" | ").append(r.scheduler()).append(" | ")
+                    .append(" | ").append(r.repeat()).append(" | ").append(r.strategy()).append(" | ")
+                    .append(r.scheduler()).append(" | ")
                     .append(r.parallelTrials()).append(" | ").append(r.trials()).append(" | ").append(r.epochsTrained())
                     .append(" | ").append(Report.fmt("%.1f", r.wallSeconds())).append(" | ")
                     .append(Report.fmt("%.1f", r.sweepSeconds())).append(" | ")
@@ -99,69 +135,77 @@ public final class SweepReport {
     }
 
     /**
-     * The targets, in a fixed order: experiment 1's speedup, experiment 2's accuracy gap and
-     * epoch fraction, experiment 3's mean difference. A target whose runs are missing (or found
-     * no finished trial) is {@value #NOT_AVAILABLE}, with the reason in its detail.
+     * The targets, in a fixed order: experiment 1's speedup (of the median wall times of each
+     * side), experiment 2's accuracy gap and epoch fraction (means over the seeds with both runs),
+     * experiment 3's mean difference. A target whose runs are missing (or found no finished
+     * trial) is {@value #NOT_AVAILABLE}, with the reason in its detail.
      *
      * @param runs every run
      * @return the targets
      */
     public static List<Target> targets(List<SweepRun> runs) {
         List<Target> out = new ArrayList<>();
-        Optional<SweepRun> parallel = find(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL);
-        Optional<SweepRun> sequential = find(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL);
+        List<SweepRun> parallel = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL);
+        List<SweepRun> sequential = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL);
         String e1 = "1 " + SweepCase.PARALLEL_VS_SEQUENTIAL;
+        String speedupMeasure = "median wall, sequential / parallel";
         String speedupGoal = ">= " + Report.number(PARALLEL_SPEEDUP) + "x";
-        if (parallel.isPresent() && sequential.isPresent()) {
-            Ratio r = Ratio.of("speedup", OptionalDouble.of(sequential.get().wallSeconds()),
-                    OptionalDouble.of(parallel.get().wallSeconds()), "");
-            SweepRun p = parallel.get();
-            SweepRun q = sequential.get();
+        if (!parallel.isEmpty() && !sequential.isEmpty()) {
+            double p = median(parallel, SweepRun::wallSeconds);
+            double q = median(sequential, SweepRun::wallSeconds);
+            Ratio r = Ratio.of("speedup", OptionalDouble.of(q), OptionalDouble.of(p), "");
+            double pTrials = median(parallel, SweepRun::trialSeconds);
+            double qTrials = median(sequential, SweepRun::trialSeconds);
             // the same trials: how much longer each took with others beside it (2x: the cores were not free)
-            String detail = Report.fmt("sequential %.1f s vs %d at once %.1f s, %d trials each", q.wallSeconds(),
-                    p.parallelTrials(), p.wallSeconds(), p.trials())
-                    + (q.trialSeconds() > 0 ? Report.fmt("; trials' summed wall %.1f s vs %.1f s (x%.2f per trial)",
-                    q.trialSeconds(), p.trialSeconds(), p.trialSeconds() / q.trialSeconds()) : "");
+            String detail = "sequential " + walls(sequential) + " vs " + parallel.get(0).parallelTrials() + " at once "
+                    + walls(parallel) + ", " + parallel.get(0).trials() + " trials each"
+                    + (qTrials > 0 ? Report.fmt("; trials' summed wall%s %.1f s vs %.1f s (x%.2f per trial)",
+                    parallel.size() + sequential.size() > 2 ? " (medians)" : "", qTrials, pTrials, pTrials / qTrials) : "");
             out.add(r.value().isPresent()
-                    ? new Target(e1, "sequential wall / parallel wall", Report.fmt("%.2fx", r.value().getAsDouble()),
-                    speedupGoal, verdict(r.value().getAsDouble() >= PARALLEL_SPEEDUP), detail)
-                    : new Target(e1, "sequential wall / parallel wall", NOT_AVAILABLE, speedupGoal, NOT_AVAILABLE,
+                    ? new Target(e1, speedupMeasure, Report.fmt("%.2fx", r.value().getAsDouble()), speedupGoal,
+                    verdict(r.value().getAsDouble() >= PARALLEL_SPEEDUP), detail)
+                    : new Target(e1, speedupMeasure, NOT_AVAILABLE, speedupGoal, NOT_AVAILABLE,
                     detail + ": no positive wall time"));
         } else {
-            out.add(new Target(e1, "sequential wall / parallel wall", NOT_AVAILABLE, speedupGoal, NOT_AVAILABLE,
-                    missing(parallel, sequential, SweepCase.PARALLEL, SweepCase.SEQUENTIAL)));
+            out.add(new Target(e1, speedupMeasure, NOT_AVAILABLE, speedupGoal, NOT_AVAILABLE,
+                    missing(parallel.isEmpty(), sequential.isEmpty(), SweepCase.PARALLEL, SweepCase.SEQUENTIAL)));
         }
 
-        Optional<SweepRun> asha = find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA);
         String e2 = "2 " + SweepCase.ASHA_VS_UNPRUNED;
-        String gapMeasure = "best val accuracy, unpruned - ASHA";
+        String gapMeasure = "mean best val accuracy over seeds, unpruned - ASHA";
         String gapGoal = Report.fmt("<= %s points (%s)", Report.number(ASHA_ACCURACY_TOLERANCE * 100),
                 Report.number(ASHA_ACCURACY_TOLERANCE));
-        String epochMeasure = "epochs trained, ASHA / unpruned";
+        String epochMeasure = "mean epochs trained over seeds, ASHA / unpruned";
         String epochGoal = "<= 1/3";
-        if (parallel.isPresent() && asha.isPresent()) {
-            SweepRun u = parallel.get();
-            SweepRun a = asha.get();
-            if (u.bestValAccuracy().isPresent() && a.bestValAccuracy().isPresent()) {
-                double gap = u.bestValAccuracy().getAsDouble() - a.bestValAccuracy().getAsDouble();
-                out.add(new Target(e2, gapMeasure, Report.fmt("%+.2f points", gap * 100), gapGoal,
-                        verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), Report.fmt("unpruned %.4f (%s), ASHA %.4f (%s)",
-                        u.bestValAccuracy().getAsDouble(), u.bestTrial().orElse("?"), a.bestValAccuracy().getAsDouble(),
-                        a.bestTrial().orElse("?"))));
-            } else {
-                out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE,
-                        (u.bestValAccuracy().isEmpty() ? "the unpruned" : "the ASHA") + " run finished no trial"));
-            }
-            String detail = Report.fmt("ASHA %d epochs vs unpruned %d, %d trials each (%d pruned)", a.epochsTrained(),
-                    u.epochsTrained(), a.trials(), a.count("PRUNED"));
-            out.add(u.epochsTrained() > 0
-                    ? new Target(e2, epochMeasure, Report.fmt("%.2f", (double) a.epochsTrained() / u.epochsTrained()),
-                    epochGoal, verdict(a.epochsTrained() * 3 <= u.epochsTrained()), detail)
-                    : new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, detail));
-        } else {
-            String why = missing(parallel, asha, "unpruned (" + SweepCase.PARALLEL + ")", SweepCase.ASHA);
+        List<AshaSeed> seeds = ashaSeeds(runs);
+        List<AshaSeed> complete = seeds.stream().filter(AshaSeed::complete).toList();
+        if (complete.isEmpty()) {
+            String why = seeds.stream().noneMatch(a -> a.asha().isPresent())
+                    ? "the asha runs are missing (failed or not run)"
+                    : seeds.stream().noneMatch(a -> a.asha().isPresent() && a.unpruned().isPresent())
+                    ? "no asha run has an unpruned run of its seed (failed or not run)"
+                    : "no seed has both an unpruned and an asha run that finished a trial";
             out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE, why));
             out.add(new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, why));
+        } else {
+            double gap = complete.stream().mapToDouble(AshaSeed::gap).average().orElseThrow();
+            double ratio = complete.stream().mapToDouble(AshaSeed::epochRatio).average().orElseThrow();
+            String over = Report.fmt("over %d seed%s %s", complete.size(), complete.size() == 1 ? "" : "s",
+                    complete.stream().map(a -> Long.toString(a.seed())).toList());
+            long within = complete.stream().filter(a -> a.gap() <= ASHA_ACCURACY_TOLERANCE + 1e-12).count();
+            out.add(new Target(e2, gapMeasure, Report.fmt("%+.2f points", gap * 100), gapGoal,
+                    verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), Report.fmt("unpruned %.4f, ASHA %.4f, means %s "
+                            + "(ASHA within %s points on %d of %d); per seed below",
+                    mean(complete, a -> a.unpruned().orElseThrow().bestValAccuracy().getAsDouble()),
+                    mean(complete, a -> a.asha().orElseThrow().bestValAccuracy().getAsDouble()), over,
+                    Report.number(ASHA_ACCURACY_TOLERANCE * 100), within, complete.size())));
+            out.add(new Target(e2, epochMeasure, Report.fmt("%.2f", ratio), epochGoal,
+                    verdict(ratio <= ASHA_EPOCH_FRACTION + 1e-12), Report.fmt("ASHA %.0f epochs vs unpruned %.0f, "
+                            + "%d trials each, %.1f pruned, means %s; per seed below",
+                    mean(complete, a -> a.asha().orElseThrow().epochsTrained()),
+                    mean(complete, a -> a.unpruned().orElseThrow().epochsTrained()),
+                    complete.get(0).asha().orElseThrow().trials(),
+                    mean(complete, a -> a.asha().orElseThrow().count("PRUNED")), over)));
         }
 
         String e3 = "3 " + SweepCase.TPE_VS_RANDOM;
@@ -195,6 +239,43 @@ public final class SweepReport {
                     .append(" | ").append(t.goal()).append(" | ").append(t.verdict())
                     .append(quick && !t.verdict().equals(NOT_AVAILABLE) ? " (quick run)" : "").append(" | ")
                     .append(t.detail()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param runs every run
+     * @return experiment 2 per seed: where the unpruned run comes from, both runs' best validation
+     *     accuracy and epochs trained, with the means over the seeds that have both runs with a
+     *     finished trial (the means the targets are judged on; a markdown table)
+     */
+    public static String ashaTable(List<SweepRun> runs) {
+        StringBuilder sb = new StringBuilder("| seed | unpruned run | unpruned best | asha best | unpruned - asha "
+                + "(points) | unpruned epochs | asha epochs | asha / unpruned epochs |\n"
+                + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        List<AshaSeed> seeds = ashaSeeds(runs);
+        for (AshaSeed a : seeds) {
+            sb.append("| ").append(a.seed()).append(" | ").append(a.unpruned().map(u -> u.experiment()
+                            .equals(SweepCase.PARALLEL_VS_SEQUENTIAL) ? "experiment 1's " + u.variant() + ", repeat "
+                            + u.repeat() : "its own").orElse("none")).append(" | ")
+                    .append(a.unpruned().map(u -> orNone(u.bestValAccuracy(), "%.4f")).orElse("none")).append(" | ")
+                    .append(a.asha().map(u -> orNone(u.bestValAccuracy(), "%.4f")).orElse("none")).append(" | ")
+                    .append(a.complete() ? Report.fmt("%+.2f", a.gap() * 100) : "n/a").append(" | ")
+                    .append(a.unpruned().map(u -> Integer.toString(u.epochsTrained())).orElse("none")).append(" | ")
+                    .append(a.asha().map(u -> Integer.toString(u.epochsTrained())).orElse("none")).append(" | ")
+                    .append(a.complete() ? Report.fmt("%.2f", a.epochRatio()) : "n/a").append(" |\n");
+        }
+        List<AshaSeed> complete = seeds.stream().filter(AshaSeed::complete).toList();
+        if (!complete.isEmpty()) {
+            sb.append("| mean of ").append(complete.size()).append(" |  | ")
+                    .append(Report.fmt("%.4f", mean(complete, a -> a.unpruned().orElseThrow().bestValAccuracy()
+                            .getAsDouble()))).append(" | ")
+                    .append(Report.fmt("%.4f", mean(complete, a -> a.asha().orElseThrow().bestValAccuracy()
+                            .getAsDouble()))).append(" | ")
+                    .append(Report.fmt("%+.2f", mean(complete, AshaSeed::gap) * 100)).append(" | ")
+                    .append(Report.fmt("%.1f", mean(complete, a -> a.unpruned().orElseThrow().epochsTrained())))
+                    .append(" | ").append(Report.fmt("%.1f", mean(complete, a -> a.asha().orElseThrow().epochsTrained())))
+                    .append(" | ").append(Report.fmt("%.2f", mean(complete, AshaSeed::epochRatio))).append(" |\n");
         }
         return sb.toString();
     }
@@ -243,23 +324,49 @@ public final class SweepReport {
                     + "verdicts only show that the benchmark works. Run without --quick for figures that count.\n\n");
         }
         sb.append(targetTable(targets(runs), quick));
-        sb.append("\n1: the same ").append(runs.stream().filter(r -> r.variant().equals(SweepCase.PARALLEL)).findFirst()
-                        .map(r -> r.trials() + " ").orElse(""))
-                .append("random-search trials (same seed, hence the same configurations, each trained on one worker), "
-                        + "two at a time on local[2] against one at a time, no pruning. 2: the same trials again, two at "
-                        + "a time under ASHA, against the unpruned run of experiment 1. 3: random against TPE search with "
-                        + "the same trial budget and epochs, for each seed; the best validation accuracy of each run, "
-                        + "averaged over the seeds.\n");
+        sb.append("\n").append(experimentsText(runs));
         sb.append("\n## Runs\n\n").append(runsTable(runs));
-        sb.append("\nwall s: the whole sweep call (data loading, training, the best trial's one test evaluation, the "
-                + "last result-table commit), the time the ratio of experiment 1 uses. sweep s: the sweep's own clock, up "
-                + "to the end of its last trial. trial s: the trials' wall times added up (trial-parallel runs overlap "
-                + "them). best val accuracy: the best trial at its best epoch, on the validation split; best test "
-                + "accuracy: that trial, evaluated once on the test split.\n");
+        sb.append("\nrepeat: which run of the same sweep (experiment 1 runs each side more than once in the full "
+                + "run). wall s: the whole sweep call (data loading, training, the best trial's one test evaluation, "
+                + "the last result-table commit), whose medians experiment 1's ratio uses. sweep s: the sweep's own "
+                + "clock, up to the end of its last trial. trial s: the trials' wall times added up (trial-parallel "
+                + "runs overlap them). best val accuracy: the best trial at its best epoch, on the validation split; "
+                + "best test accuracy: that trial, evaluated once on the test split.\n");
+        sb.append("\n## ASHA vs unpruned, per seed\n\n").append(ashaTable(runs));
         sb.append("\n## TPE vs random, best val accuracy per seed\n\n").append(searchTable(runs));
         sb.append("\n## How each run ran\n\n");
-        runs.forEach(r -> sb.append("- ").append(r.experiment()).append(" / ").append(r.variant()).append(", seed ")
-                .append(r.seed()).append(": ").append(r.note()).append('\n'));
+        runs.forEach(r -> sb.append("- ").append(r.title()).append(": ").append(r.note()).append('\n'));
+        return sb.toString();
+    }
+
+    /** @return how the experiments ran, in words, from the runs there are */
+    private static String experimentsText(List<SweepRun> runs) {
+        List<SweepRun> first = runs.stream().filter(r -> r.experiment().equals(SweepCase.PARALLEL_VS_SEQUENTIAL))
+                .toList();
+        long perSide = Math.max(all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL).size(),
+                all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL).size());
+        String order = String.join(", ", first.stream().map(SweepRun::variant).toList());
+        StringBuilder sb = new StringBuilder("1: the same ")
+                .append(first.stream().findFirst().map(r -> r.trials() + " ").orElse(""))
+                .append("random-search trials (same seed, hence the same configurations, each trained on one worker), "
+                        + "two at a time on local[2] against one at a time, no pruning; ");
+        if (perSide > 1) {
+            sb.append(first.size()).append(" runs in the order ").append(order).append(" (ABBA, so that a drift in "
+                    + "machine load or JIT state weighs on both sides alike); the ratio is of each side's median wall "
+                    + "time (with two runs a side, their mean).");
+        } else {
+            sb.append("one run a side").append(first.isEmpty() ? "" : ", in the order " + order)
+                    .append("; the ratio is of their wall times.");
+        }
+        List<AshaSeed> seeds = ashaSeeds(runs);
+        sb.append(" 2: the same trials two at a time under ASHA, for ").append(seeds.size()).append(" search seed")
+                .append(seeds.size() == 1 ? " " : "s ").append(seeds.stream().map(a -> Long.toString(a.seed())).toList())
+                .append(", against the same seed's unpruned two-at-a-time run (for experiment 1's seed its first "
+                        + "parallel run, for the others a run of their own); the targets are judged on the means over "
+                        + "the seeds of unpruned best - ASHA best and of ASHA / unpruned epochs trained (per-seed values "
+                        + "below). "
+                        + "3: random against TPE search with the same trial budget and epochs, for each seed; the best "
+                        + "validation accuracy of each run, averaged over the seeds.\n");
         return sb.toString();
     }
 
@@ -267,16 +374,51 @@ public final class SweepReport {
         return reached ? REACHED : NOT_REACHED;
     }
 
-    private static String missing(Optional<SweepRun> a, Optional<SweepRun> b, String aName, String bName) {
+    private static String missing(boolean aMissing, boolean bMissing, String aName, String bName) {
         List<String> names = new ArrayList<>();
-        if (a.isEmpty()) {
+        if (aMissing) {
             names.add(aName);
         }
-        if (b.isEmpty()) {
+        if (bMissing) {
             names.add(bName);
         }
-        return "the " + String.join(" and the ", names) + " run" + (names.size() == 1 ? " is" : "s are")
-                + " missing (failed or not run)";
+        return "the " + String.join(" and the ", names) + " runs are missing (failed or not run)";
+    }
+
+    /**
+     * @return experiment 2 for every seed with an ASHA or an own unpruned run, ascending; a seed's
+     *     unpruned side is its own {@value SweepCase#UNPRUNED} run, else experiment 1's parallel
+     *     run of that seed with the lowest repeat
+     */
+    static List<AshaSeed> ashaSeeds(List<SweepRun> runs) {
+        return runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).map(SweepRun::seed)
+                .distinct().sorted().map(s -> {
+                    Optional<SweepRun> own = find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, s);
+                    Optional<SweepRun> unpruned = own.isPresent() ? own
+                            : all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL).stream()
+                            .filter(r -> r.seed() == s).min(Comparator.comparingInt(SweepRun::repeat));
+                    return new AshaSeed(s, unpruned, find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, s));
+                }).toList();
+    }
+
+    /** @return the median of {@code f} over the runs (the mean of the middle two for an even count) */
+    static double median(List<SweepRun> runs, ToDoubleFunction<SweepRun> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        if (v.length == 0) {
+            throw new IllegalArgumentException("the median of no runs");
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** @return e.g. {@code 34.8 s}, or {@code median 34.8 s of 2 runs (34.1, 35.5 s)} */
+    private static String walls(List<SweepRun> runs) {
+        return runs.size() == 1 ? Report.fmt("%.1f s", runs.get(0).wallSeconds())
+                : Report.fmt("median %.1f s of %d runs (", median(runs, SweepRun::wallSeconds), runs.size())
+                + String.join(", ", runs.stream().map(r -> Report.fmt("%.1f", r.wallSeconds())).toList()) + " s)";
+    }
+
+    private static double mean(List<AshaSeed> seeds, ToDoubleFunction<AshaSeed> f) {
+        return seeds.stream().mapToDouble(f).average().orElseThrow();
     }
 
     /** @return the seeds of experiment 3 with both a random and a TPE run that finished a trial, ascending */
@@ -299,8 +441,14 @@ public final class SweepReport {
                 && r.seed() == seed).findFirst().map(SweepRun::bestValAccuracy).orElse(OptionalDouble.empty());
     }
 
-    private static Optional<SweepRun> find(List<SweepRun> runs, String experiment, String variant) {
-        return runs.stream().filter(r -> r.experiment().equals(experiment) && r.variant().equals(variant)).findFirst();
+    private static Optional<SweepRun> find(List<SweepRun> runs, String experiment, String variant, long seed) {
+        return runs.stream().filter(r -> r.experiment().equals(experiment) && r.variant().equals(variant)
+                && r.seed() == seed).findFirst();
+    }
+
+    /** @return the runs of one side of an experiment, in run order */
+    private static List<SweepRun> all(List<SweepRun> runs, String experiment, String variant) {
+        return runs.stream().filter(r -> r.experiment().equals(experiment) && r.variant().equals(variant)).toList();
     }
 
     private static String optional(OptionalDouble v, String format) {

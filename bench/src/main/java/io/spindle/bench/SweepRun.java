@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * @param experiment the comparison it belongs to
  * @param variant its side of the comparison
  * @param seed the search seed
+ * @param repeat which run of the same sweep it was, from 1 (see {@link SweepCase#repeat()})
  * @param strategy grid, random or tpe
  * @param scheduler none, asha, hyperband or median
  * @param parallelTrials trials it ran at once
@@ -29,7 +30,7 @@ import java.util.TreeMap;
  * @param statuses trials per final status ({@code COMPLETED}, {@code PRUNED}, ...)
  * @param note how it was run, in words, for the markdown report
  */
-public record SweepRun(String experiment, String variant, long seed, String strategy, String scheduler,
+public record SweepRun(String experiment, String variant, long seed, int repeat, String strategy, String scheduler,
                        int parallelTrials, int trials, int epochsTrained, double wallSeconds, double sweepSeconds,
                        double trialSeconds, OptionalDouble bestValAccuracy, OptionalDouble bestTestAccuracy,
                        Optional<String> bestTrial, Map<String, Integer> statuses, String note) {
@@ -38,16 +39,22 @@ public record SweepRun(String experiment, String variant, long seed, String stra
     public static final List<String> STATUSES = List.of("COMPLETED", "EARLY_STOPPED", "PRUNED", "DIVERGED", "FAILED");
 
     /** The column names of {@code bench-sweep.csv}, in order (a column per status of {@link #STATUSES}). */
-    public static final String HEADER = "experiment,variant,seed,strategy,scheduler,parallel_trials,trials,"
+    public static final String HEADER = "experiment,variant,seed,repeat,strategy,scheduler,parallel_trials,trials,"
             + "epochs_trained,wall_seconds,sweep_seconds,trial_seconds,best_val_accuracy,best_test_accuracy,best_trial,"
             + "completed,early_stopped,pruned,diverged,failed";
 
     public SweepRun {
         statuses = java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
-        if (trials < 0 || epochsTrained < 0 || parallelTrials < 1) {
-            throw new IllegalArgumentException(experiment + "/" + variant + ": trials " + trials + ", epochs "
-                    + epochsTrained + " and parallel trials " + parallelTrials + " must not be negative or zero");
+        if (trials < 0 || epochsTrained < 0 || parallelTrials < 1 || repeat < 1) {
+            throw new IllegalArgumentException(experiment + "/" + variant + ": trials and epochs must be >= 0, parallel "
+                    + "trials and repeat >= 1, got trials " + trials + ", epochs " + epochsTrained + ", parallel trials "
+                    + parallelTrials + ", repeat " + repeat);
         }
+    }
+
+    /** @return how it appears in reports, e.g. {@code parallel-vs-sequential / parallel, seed 1, repeat 2} */
+    public String title() {
+        return SweepCase.title(experiment, variant, seed, repeat);
     }
 
     /**

@@ -32,15 +32,12 @@ class SweepBenchmarkTest {
         SweepPlan plan = SweepPlan.of(true);
         List<String> lines = Files.readAllLines(tmp.resolve(SweepReport.CSV));
         assertEquals(SweepRun.HEADER, lines.get(0));
-        List<String> expected = new ArrayList<>(List.of(SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.PARALLEL + ",1",
-                SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.SEQUENTIAL + ",1",
-                SweepCase.ASHA_VS_UNPRUNED + "," + SweepCase.ASHA + ",1"));
-        for (long seed : plan.searchSeeds()) {
-            expected.add(SweepCase.TPE_VS_RANDOM + "," + SweepCase.RANDOM + "," + seed);
-            expected.add(SweepCase.TPE_VS_RANDOM + "," + SweepCase.TPE + "," + seed);
-        }
+        // experiment, variant, seed, repeat of every measured sweep in run order (SweepPlanTest checks the plan)
+        List<String> expected = plan.cases().stream().map(c -> c.experiment() + "," + c.variant() + "," + c.seed() + ","
+                + c.repeat()).toList();
+        assertEquals(SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.PARALLEL + ",1,1", expected.get(0));
         List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
-        assertEquals(expected, rows.stream().map(r -> String.join(",", Arrays.asList(r).subList(0, 3))).toList(),
+        assertEquals(expected, rows.stream().map(r -> String.join(",", Arrays.asList(r).subList(0, 4))).toList(),
                 "one row per measured sweep, the warm-up left out");
         List<String> header = List.of(SweepRun.HEADER.split(","));
         for (String[] r : rows) {
@@ -51,8 +48,9 @@ class SweepBenchmarkTest {
             assertTrue(Double.parseDouble(r[header.indexOf("best_val_accuracy")]) > 0.5, String.join(",", r));
             assertTrue(Double.parseDouble(r[header.indexOf("wall_seconds")]) > 0, String.join(",", r));
         }
-        String[] parallel = rows.get(0);
-        String[] asha = rows.get(2);
+        String[] parallel = rows.get(expected.indexOf(SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.PARALLEL
+                + ",1,1"));
+        String[] asha = rows.get(expected.indexOf(SweepCase.ASHA_VS_UNPRUNED + "," + SweepCase.ASHA + ",1,1"));
         assertEquals(plan.trials() * plan.epochs(), Integer.parseInt(parallel[header.indexOf("epochs_trained")]),
                 "no pruning and no early stopping: every trial trains every epoch");
         assertTrue(Integer.parseInt(asha[header.indexOf("pruned")]) > 0, "ASHA pruned some trial: " + String.join(",", asha));
@@ -65,6 +63,10 @@ class SweepBenchmarkTest {
             assertTrue(md.contains(target), target + " in\n" + md);
         }
         assertTrue(md.contains("(quick run)") && md.contains("## TPE vs random"), md);
+        assertTrue(md.contains("## ASHA vs unpruned, per seed") && md.contains("| 1 | experiment 1's parallel, repeat 1 |"),
+                md);
+        assertTrue(md.contains("- a warm-up sweep (2 trials x 1 epoch, 2 at once, random search, no pruning, search seed "
+                + SweepPlan.WARM_UP_SEED + ": "), md);
         assertTrue(Files.readString(tmp.resolve(SweepReport.LOG)).contains("best: trial-"), "the sweeps' own output");
         assertTrue(Files.isRegularFile(tmp.resolve(SweepReport.SWEEP_FILE)));
         String stdout = out.toString();

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 
 class SweepReportTest {
 
-    private static SweepRun run(String experiment, String variant, long seed, int parallel, int epochs, double wall,
-                                double bestVal) {
+    private static SweepRun run(String experiment, String variant, long seed, int repeat, int parallel, int epochs,
+                                double wall, double bestVal) {
         OptionalDouble val = Double.isNaN(bestVal) ? OptionalDouble.empty() : OptionalDouble.of(bestVal);
-        return new SweepRun(experiment, variant, seed, variant.equals(SweepCase.TPE) ? "tpe" : "random",
+        return new SweepRun(experiment, variant, seed, repeat, variant.equals(SweepCase.TPE) ? "tpe" : "random",
                 variant.equals(SweepCase.ASHA) ? "asha" : "none", parallel, 24, epochs, wall, wall - 3, wall * parallel,
                 val, val.isPresent() ? OptionalDouble.of(bestVal - 0.01) : OptionalDouble.empty(),
                 val.isPresent() ? Optional.of("trial-0003") : Optional.empty(),
@@ -29,15 +29,35 @@ class SweepReportTest {
                 variant + " note");
     }
 
-    private static List<SweepRun> runs(double parallelWall, double sequentialWall, double unprunedBest, double ashaBest,
-                                       int ashaEpochs, double[] random, double[] tpe) {
+    /**
+     * The runs of a full benchmark in run order: experiment 1 with a run a side per wall time, in
+     * ABBA order; experiment 2 for seeds 1, 2, ... (seed 1's unpruned side is experiment 1's first
+     * parallel run; later parallel repeats get a best of 0.5, so a report that used them would
+     * fail); experiment 3 for seeds 1, 2, ...
+     */
+    private static List<SweepRun> runs(double[] parallelWalls, double[] sequentialWalls, double[] unprunedBest,
+                                       double[] ashaBest, int[] ashaEpochs, double[] random, double[] tpe) {
         List<SweepRun> runs = new ArrayList<>();
-        runs.add(run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 2, 432, parallelWall, unprunedBest));
-        runs.add(run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL, 1, 1, 432, sequentialWall, unprunedBest));
-        runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 2, ashaEpochs, 40, ashaBest));
+        for (int r = 1; r <= Math.max(parallelWalls.length, sequentialWalls.length); r++) {
+            SweepRun p = r > parallelWalls.length ? null : run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1,
+                    r, 2, 432, parallelWalls[r - 1], r == 1 ? unprunedBest[0] : 0.5);
+            SweepRun q = r > sequentialWalls.length ? null : run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL,
+                    1, r, 1, 432, sequentialWalls[r - 1], unprunedBest[0]);
+            for (SweepRun x : r % 2 == 1 ? new SweepRun[] {p, q} : new SweepRun[] {q, p}) {
+                if (x != null) {
+                    runs.add(x);
+                }
+            }
+        }
+        for (int i = 0; i < ashaBest.length; i++) {
+            if (i > 0) {
+                runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, i + 1, 1, 2, 432, 35, unprunedBest[i]));
+            }
+            runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, i + 1, 1, 2, ashaEpochs[i], 12, ashaBest[i]));
+        }
         for (int i = 0; i < random.length; i++) {
-            runs.add(run(SweepCase.TPE_VS_RANDOM, SweepCase.RANDOM, i + 1, 2, 120, 30, random[i]));
-            runs.add(run(SweepCase.TPE_VS_RANDOM, SweepCase.TPE, i + 1, 2, 120, 30, tpe[i]));
+            runs.add(run(SweepCase.TPE_VS_RANDOM, SweepCase.RANDOM, i + 1, 1, 2, 120, 30, random[i]));
+            runs.add(run(SweepCase.TPE_VS_RANDOM, SweepCase.TPE, i + 1, 1, 2, 120, 30, tpe[i]));
         }
         return runs;
     }
@@ -45,12 +65,19 @@ class SweepReportTest {
     @Test
     void csvHasTheColumnsAndEmptyCellsForASweepThatFinishedNoTrial() {
         String csv = SweepReport.csv(List.of(
-                run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 2, 130, 41.23456, 0.97123),
-                run(SweepCase.TPE_VS_RANDOM, SweepCase.TPE, 5, 2, 120, 30, Double.NaN)));
+                run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 2, 2, 432, 30.5, 0.98),
+                run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 1, 2, 130, 41.23456, 0.97123),
+                run(SweepCase.TPE_VS_RANDOM, SweepCase.TPE, 5, 1, 2, 120, 30, Double.NaN)));
         assertEquals(SweepRun.HEADER + "\n"
-                + "asha-vs-unpruned,asha,1,random,asha,2,24,130,41.235,38.235,82.469,0.9712,0.9612,trial-0003,8,0,16,0,0\n"
-                + "tpe-vs-random,tpe,5,tpe,none,2,24,120,30.000,27.000,60.000,,,,24,0,0,0,0\n", csv);
-        assertEquals(SweepRun.HEADER.split(",").length, csv.split("\n")[1].split(",", -1).length);
+                + "parallel-vs-sequential,parallel,1,2,random,none,2,24,432,30.500,27.500,61.000,0.9800,0.9700,trial-0003,"
+                + "24,0,0,0,0\n"
+                + "asha-vs-unpruned,asha,1,1,random,asha,2,24,130,41.235,38.235,82.469,0.9712,0.9612,trial-0003,"
+                + "8,0,16,0,0\n"
+                + "tpe-vs-random,tpe,5,1,tpe,none,2,24,120,30.000,27.000,60.000,,,,24,0,0,0,0\n", csv);
+        assertEquals("repeat", SweepRun.HEADER.split(",")[3]);
+        for (String line : csv.split("\n")) {
+            assertEquals(SweepRun.HEADER.split(",").length, line.split(",", -1).length, line);
+        }
     }
 
     /** Runs on either side of each target's line, and the verdicts they must get. */
@@ -60,32 +87,103 @@ class SweepReportTest {
             String yes = SweepReport.REACHED;
             String no = SweepReport.NOT_REACHED;
             return Stream.of(
-                    // parallel wall, sequential wall, unpruned best, ASHA best, ASHA epochs, random, tpe -> verdicts
-                    Arguments.of(100.0, 180.0, 0.9750, 0.9700, 144, new double[] {0.95, 0.96}, new double[] {0.95, 0.96},
-                            List.of(yes, yes, yes, yes), "1.80x"),
-                    Arguments.of(100.0, 179.0, 0.9750, 0.9699, 145, new double[] {0.95, 0.96}, new double[] {0.96, 0.94},
-                            List.of(no, no, no, no), "1.79x"),
-                    // ASHA better than unpruned is within the tolerance
-                    Arguments.of(50.0, 200.0, 0.9700, 0.9800, 100, new double[] {0.90}, new double[] {0.91},
-                            List.of(yes, yes, yes, yes), "4.00x"));
+                    // parallel walls, sequential walls, unpruned best, ASHA best, ASHA epochs per seed, random, tpe
+                    // -> verdicts, speedup, mean gap, mean epoch ratio
+                    Arguments.of(new double[] {100, 110}, new double[] {180, 200}, new double[] {0.975, 0.970, 0.980},
+                            new double[] {0.970, 0.968, 0.972}, new int[] {144, 144, 144}, new double[] {0.95, 0.96},
+                            new double[] {0.95, 0.96}, List.of(yes, yes, yes, yes), "1.81x", "+0.50 points", "0.33"),
+                    Arguments.of(new double[] {100, 100}, new double[] {179, 179}, new double[] {0.975, 0.975, 0.975},
+                            new double[] {0.9699, 0.970, 0.970}, new int[] {145, 144, 144}, new double[] {0.95, 0.96},
+                            new double[] {0.96, 0.94}, List.of(no, no, no, no), "1.79x", "+0.50 points", "0.33"),
+                    // the medians (here means of two) decide, not the first run of each side
+                    Arguments.of(new double[] {100, 120}, new double[] {200, 196}, new double[] {0.975},
+                            new double[] {0.975}, new int[] {144}, new double[] {0.95}, new double[] {0.95},
+                            List.of(yes, yes, yes, yes), "1.80x", "+0.00 points", "0.33"),
+                    // the means over seeds decide: seed 1 alone misses both of experiment 2's targets
+                    Arguments.of(new double[] {100, 100}, new double[] {150, 150}, new double[] {0.980, 0.970, 0.975},
+                            new double[] {0.970, 0.975, 0.975}, new int[] {180, 100, 120}, new double[] {0.95},
+                            new double[] {0.95}, List.of(no, yes, yes, yes), "1.50x", "+0.17 points", "0.31"),
+                    // and the other way round: one bad seed pulls the means over the lines
+                    Arguments.of(new double[] {100, 100}, new double[] {180, 180}, new double[] {0.975, 0.975, 0.990},
+                            new double[] {0.975, 0.975, 0.970}, new int[] {100, 100, 300}, new double[] {0.95},
+                            new double[] {0.95}, List.of(yes, no, no, yes), "1.80x", "+0.67 points", "0.39"),
+                    // one run a side and one seed (--quick); ASHA better than unpruned is within the tolerance
+                    Arguments.of(new double[] {50}, new double[] {200}, new double[] {0.970}, new double[] {0.980},
+                            new int[] {100}, new double[] {0.90}, new double[] {0.91}, List.of(yes, yes, yes, yes),
+                            "4.00x", "-1.00 points", "0.23"));
         }
     }
 
     @ParameterizedTest
     @ArgumentsSource(Verdicts.class)
-    void targetsAreJudgedAtTheirStatedLines(double parallelWall, double sequentialWall, double unprunedBest,
-                                            double ashaBest, int ashaEpochs, double[] random, double[] tpe,
-                                            List<String> verdicts, String speedup) {
-        List<SweepReport.Target> t = SweepReport.targets(runs(parallelWall, sequentialWall, unprunedBest, ashaBest,
+    void targetsAreJudgedAtTheirStatedLines(double[] parallelWalls, double[] sequentialWalls, double[] unprunedBest,
+                                            double[] ashaBest, int[] ashaEpochs, double[] random, double[] tpe,
+                                            List<String> verdicts, String speedup, String gap, String epochRatio) {
+        List<SweepReport.Target> t = SweepReport.targets(runs(parallelWalls, sequentialWalls, unprunedBest, ashaBest,
                 ashaEpochs, random, tpe));
         assertEquals(verdicts, t.stream().map(SweepReport.Target::verdict).toList(), t.toString());
         assertEquals(speedup, t.get(0).value());
+        assertEquals(gap, t.get(1).value());
+        assertEquals(epochRatio, t.get(2).value());
+    }
+
+    @Test
+    void experimentOneSaysWhichRunsItsMediansComeFrom() {
+        List<SweepRun> runs = runs(new double[] {100, 110}, new double[] {190, 180}, new double[] {0.97},
+                new double[] {0.97}, new int[] {144}, new double[] {0.95}, new double[] {0.95});
+        assertEquals(List.of("parallel 1", "sequential 1", "sequential 2", "parallel 2"),
+                runs.subList(0, 4).stream().map(r -> r.variant() + " " + r.repeat()).toList(), "ABBA");
+        SweepReport.Target speedup = SweepReport.targets(runs).get(0);
+        assertEquals("1.76x", speedup.value());
+        assertTrue(speedup.detail().startsWith("sequential median 185.0 s of 2 runs (190.0, 180.0 s) vs 2 at once "
+                + "median 105.0 s of 2 runs (100.0, 110.0 s), 24 trials each; trials' summed wall (medians)"),
+                speedup.detail());
+        assertEquals(185.0, SweepReport.median(runs.subList(1, 3), SweepRun::wallSeconds));
+        assertEquals(180.0, SweepReport.median(runs.subList(0, 3), SweepRun::wallSeconds), "odd count: the middle one");
+    }
+
+    @Test
+    void experimentTwoTakesSeedOnesUnprunedSideFromExperimentOnesFirstParallelRunAndAveragesOverSeeds() {
+        List<SweepRun> runs = runs(new double[] {100, 100}, new double[] {180, 180}, new double[] {0.980, 0.970, 0.975},
+                new double[] {0.970, 0.975, 0.975}, new int[] {180, 100, 120}, new double[] {0.95}, new double[] {0.95});
+        List<SweepReport.AshaSeed> seeds = SweepReport.ashaSeeds(runs);
+        assertEquals(List.of(1L, 2L, 3L), seeds.stream().map(SweepReport.AshaSeed::seed).toList());
+        SweepRun first = seeds.get(0).unpruned().orElseThrow();
+        assertEquals(SweepCase.PARALLEL_VS_SEQUENTIAL + " " + SweepCase.PARALLEL + " 1",
+                first.experiment() + " " + first.variant() + " " + first.repeat());
+        assertEquals(SweepCase.UNPRUNED, seeds.get(1).unpruned().orElseThrow().variant());
+
+        List<SweepReport.Target> t = SweepReport.targets(runs);
+        assertTrue(t.get(1).detail().contains("unpruned 0.9750, ASHA 0.9733, means over 3 seeds [1, 2, 3] (ASHA "
+                + "within 0.5 points on 2 of 3)"), t.get(1).detail());
+        assertTrue(t.get(2).detail().contains("ASHA 133 epochs vs unpruned 432, 24 trials each, 16.0 pruned, means "
+                + "over 3 seeds"), t.get(2).detail());
+        String table = SweepReport.ashaTable(runs);
+        assertTrue(table.contains("| 1 | experiment 1's parallel, repeat 1 | 0.9800 | 0.9700 | +1.00 | 432 | 180 | 0.42 |"),
+                table);
+        assertTrue(table.contains("| 2 | its own | 0.9700 | 0.9750 | -0.50 | 432 | 100 | 0.23 |"), table);
+        assertTrue(table.contains("| 3 | its own | 0.9750 | 0.9750 | +0.00 | 432 | 120 | 0.28 |"), table);
+        assertTrue(table.contains("| mean of 3 |  | 0.9750 | 0.9733 | +0.17 | 432.0 | 133.3 | 0.31 |"), table);
+    }
+
+    @Test
+    void experimentTwoLeavesOutASeedWithoutItsUnprunedRun() {
+        List<SweepRun> runs = new ArrayList<>(runs(new double[] {100}, new double[] {180}, new double[] {0.98, 0.97},
+                new double[] {0.975, 0.90}, new int[] {144, 100}, new double[] {0.95}, new double[] {0.95}));
+        // seed 2's unpruned run failed
+        runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED));
+        List<SweepReport.Target> t = SweepReport.targets(runs);
+        assertEquals("+0.50 points", t.get(1).value());
+        assertTrue(t.get(1).detail().contains("over 1 seed [1]"), t.get(1).detail());
+        String table = SweepReport.ashaTable(runs);
+        assertTrue(table.contains("| 2 | none | none | 0.9000 | n/a | none | 100 | n/a |"), table);
+        assertTrue(table.contains("| mean of 1 |"), table);
     }
 
     @Test
     void experimentThreeAveragesOverTheSeedsWithBothRuns() {
-        List<SweepRun> runs = runs(100, 190, 0.97, 0.968, 120, new double[] {0.950, 0.960, 0.940},
-                new double[] {0.956, 0.958, Double.NaN});
+        List<SweepRun> runs = runs(new double[] {100}, new double[] {190}, new double[] {0.97}, new double[] {0.968},
+                new int[] {120}, new double[] {0.950, 0.960, 0.940}, new double[] {0.956, 0.958, Double.NaN});
         SweepReport.Target search = SweepReport.targets(runs).get(3);
         // seed 3's TPE run finished no trial: the means are over seeds 1 and 2
         assertEquals("+0.20 points", search.value());
@@ -99,17 +197,23 @@ class SweepReportTest {
     @Test
     void missingRunsMakeTheirTargetsNotAvailableAndSayWhy() {
         List<SweepReport.Target> t = SweepReport.targets(List.of(
-                run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 2, 432, 100, 0.97)));
+                run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 1, 2, 432, 100, 0.97)));
         assertEquals(4, t.size());
         t.forEach(x -> assertEquals(SweepReport.NOT_AVAILABLE, x.verdict(), x.toString()));
-        assertTrue(t.get(0).detail().contains("the sequential run is missing"), t.get(0).detail());
-        assertTrue(t.get(1).detail().contains("the asha run is missing"), t.get(1).detail());
+        assertTrue(t.get(0).detail().contains("the sequential runs are missing"), t.get(0).detail());
+        assertTrue(t.get(1).detail().contains("the asha runs are missing"), t.get(1).detail());
         assertTrue(t.get(3).detail().contains("no seed has both"), t.get(3).detail());
+
+        List<SweepReport.Target> noUnpruned = SweepReport.targets(List.of(
+                run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 2, 1, 2, 144, 12, 0.97)));
+        assertTrue(noUnpruned.get(2).detail().contains("no asha run has an unpruned run of its seed"),
+                noUnpruned.get(2).detail());
     }
 
     @Test
-    void markdownStatesEveryTargetAndMarksQuickVerdicts() {
-        List<SweepRun> runs = runs(100, 190, 0.97, 0.968, 120, new double[] {0.95}, new double[] {0.96});
+    void markdownStatesEveryTargetHowTheRunsRanAndMarksQuickVerdicts() {
+        List<SweepRun> runs = runs(new double[] {100, 104}, new double[] {190, 192}, new double[] {0.97, 0.975},
+                new double[] {0.968, 0.97}, new int[] {120, 130}, new double[] {0.95}, new double[] {0.96});
         String md = SweepReport.markdown(List.of("mode: --quick"), runs, true);
         for (String target : List.of(">= 1.8x", "<= 0.5 points (0.005)", "<= 1/3", "TPE mean >= random mean")) {
             assertTrue(md.contains(target), target + " in\n" + md);
@@ -117,7 +221,22 @@ class SweepReportTest {
         assertTrue(md.contains("| reached (quick run) |"), md);
         assertTrue(md.contains("**Quick run**"), md);
         assertTrue(md.contains("- mode: --quick\n"), md);
-        assertTrue(md.contains("- asha-vs-unpruned / asha, seed 1: asha note"), md);
+        assertTrue(md.contains("4 runs in the order parallel, sequential, sequential, parallel (ABBA"), md);
+        assertTrue(md.contains("the ratio is of each side's median wall time"), md);
+        assertTrue(md.contains("for 2 search seeds [1, 2]"), md);
+        assertTrue(md.contains("judged on the means over the seeds"), md);
+        assertTrue(md.contains("| experiment | variant | seed | repeat | strategy |"), md);
+        assertTrue(md.contains("| parallel-vs-sequential | parallel | 1 | 2 | random |"), md);
+        assertTrue(md.contains("## ASHA vs unpruned, per seed"), md);
+        assertTrue(md.contains("| mean of 2 |  |"), md);
+        assertTrue(md.contains("- parallel-vs-sequential / parallel, seed 1, repeat 2: parallel note"), md);
+        assertTrue(md.contains("- asha-vs-unpruned / unpruned, seed 2: unpruned note"), md);
         assertTrue(!SweepReport.markdown(List.of(), runs, false).contains("quick run"));
+
+        String once = SweepReport.markdown(List.of(), runs(new double[] {100}, new double[] {190}, new double[] {0.97},
+                new double[] {0.968}, new int[] {120}, new double[] {0.95}, new double[] {0.96}), true);
+        assertTrue(once.contains("one run a side, in the order parallel, sequential; the ratio is of their wall times"),
+                once);
+        assertTrue(once.contains("for 1 search seed [1]"), once);
     }
 }

@@ -86,7 +86,8 @@ public final class Main implements Callable<Integer> {
     static Throwable userError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException
-                    || c instanceof io.spindle.driver.results.ResultViews.ResultsException) {
+                    || c instanceof io.spindle.driver.results.ResultViews.ResultsException
+                    || c instanceof Sessions.ClusterException) {
                 return c;
             }
         }
@@ -105,7 +106,10 @@ public final class Main implements Callable<Integer> {
         Level level = verbose ? Level.INFO : Level.WARN;
         Configurator.setRootLevel(level);
         if (!verbose) {
-            Configurator.setLevel("org.apache.spark", Level.ERROR);
+            // Spark's own errors arrive as the command's one-line message; its log lines and stack traces
+            // (e.g. every failed connection to a master that refuses the secret) only with --verbose
+            Configurator.setLevel("org.apache.spark", Level.OFF);
+            Configurator.setLevel("io.netty", Level.OFF);
             Configurator.setLevel("org.apache.hadoop", Level.ERROR);
             Configurator.setLevel("org.sparkproject", Level.ERROR);
             Configurator.setLevel("org.nd4j", Level.ERROR);

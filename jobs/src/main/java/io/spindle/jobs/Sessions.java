@@ -46,8 +46,93 @@ final class Sessions {
         b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
         // spark-submit and --conf arrive as system properties; fill in only what they leave unset
         SparkSettings.defaults(k -> java.util.Optional.ofNullable(System.getProperty(k))).forEach(b::config);
+        String url = master != null ? master : configured;
+        if (url != null && url.startsWith("spark://")) {
+            reachable(url);
+        }
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel(org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString());
+        if (url != null && url.startsWith("spark://")) {
+            // standalone masters start executors at once (YARN and Kubernetes may scale from zero)
+            try {
+                awaitExecutors(s, url);
+            } catch (RuntimeException e) {
+                s.stop();
+                throw e;
+            }
+        }
         return new Handle(s, true);
+    }
+
+    /** How long to wait for a cluster's first executor (seconds), unless spark.spindle.executorWaitSeconds says. */
+    static final int EXECUTOR_WAIT_SECONDS = 90;
+    /** How long to wait for a standalone master's port to answer (milliseconds). */
+    static final int CONNECT_MILLIS = 5000;
+
+    /** Fails fast, with one line, when no standalone master answers at any address of the URL. */
+    static void reachable(String url) {
+        String hosts = url.substring("spark://".length());
+        String last = "";
+        for (String hp : hosts.split(",")) {
+            int colon = hp.lastIndexOf(':');
+            String host = colon < 0 ? hp : hp.substring(0, colon);
+            int port;
+            try {
+                port = colon < 0 ? 7077 : Integer.parseInt(hp.substring(colon + 1).replaceAll("/.*", ""));
+            } catch (NumberFormatException e) {
+                throw new ClusterException("--master " + url + ": '" + hp + "' is not host:port");
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), CONNECT_MILLIS);
+                return;
+            } catch (java.io.IOException e) {
+                last = e.getMessage();
+            }
+        }
+        throw new ClusterException("cannot reach the Spark master at " + url + " (" + last + ") within "
+                + CONNECT_MILLIS / 1000 + " s: check the URL and that the master is running"
+                + " (deploy/standalone.sh status)");
+    }
+
+    /**
+     * Waits until the cluster gives the application an executor: a wrong authentication secret,
+     * or workers without the cores or memory asked for, would otherwise leave every job waiting.
+     */
+    static void awaitExecutors(SparkSession s, String url) {
+        int seconds = Integer.parseInt(s.sparkContext().getConf().get("spark.spindle.executorWaitSeconds",
+                String.valueOf(EXECUTOR_WAIT_SECONDS)));
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            if (s.sparkContext().isStopped()) {
+                // Spark gives up after three 20 s registration attempts; a refused secret looks the same
+                throw new ClusterException("the Spark master at " + url + " did not accept the application (Spark"
+                        + " stopped it): check that spark.authenticate is on and spark.authenticate.secret matches"
+                        + " the cluster's (deploy/standalone.sh submit passes the cluster's)");
+            }
+            if (s.sparkContext().statusTracker().getExecutorInfos().length >= 2) { // the driver counts as one
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ClusterException("no executor of " + url + " joined within " + seconds + " s: check that"
+                        + " spark.authenticate.secret matches the cluster's and that the workers have the cores"
+                        + " and memory asked for (spark.executor.cores, spark.executor.memory); wait longer with"
+                        + " --conf spark.spindle.executorWaitSeconds=N");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException("interrupted while waiting for executors of " + url);
+            }
+        }
+    }
+
+    /** A cluster that cannot run the application: one line, exit code 2. */
+    static final class ClusterException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        ClusterException(String message) {
+            super(message);
+        }
     }
 }
