@@ -114,6 +114,8 @@ public final class BenchMain implements Callable<Integer> {
                     + "Spindle (2 workers), DL4J's ParameterAveragingTrainingMaster (2 workers, averaging every 5 and "
                     + "20 minibatches) and Spark MLlib's MultilayerPerceptronClassifier, all on local[2], and writes "
                     + "bench-training.csv, bench-training.md and bench-rounds.csv (replacing earlier ones).",
+                    "With --cluster, " + Systems.MNIST + "'s Spindle case also runs on a 2-worker standalone cluster "
+                    + "(target: >= 0.8x its local[2] samples/s); its files go to DIR/standalone.",
                     "The full run takes about 10 minutes on 2 cores (time budgets cap it near 20); --quick about 2."})
     static final class Training implements Callable<Integer> {
 
@@ -144,6 +146,11 @@ public final class BenchMain implements Callable<Integer> {
                 description = "Spindle's cluster.averaging_period in minibatches (default: the trainer's default)")
         Integer averagingPeriod;
 
+        @Option(names = "--cluster", description = "also train " + Systems.MNIST + "'s Spindle case on a 2-worker "
+                + "standalone cluster (deploy/standalone.sh: separate executor JVMs) and compare with local[2]; "
+                + "needs the application jar (mvn -pl jobs,deploy -am package -DskipTests), ~1-2 minutes more")
+        boolean cluster;
+
         @Option(names = "--verbose", description = "log more, and print stack traces of errors")
         boolean verbose;
 
@@ -152,10 +159,10 @@ public final class BenchMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path dataset = data != null ? data
-                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "mnist10k.csv.gz");
+            Path home = Path.of(System.getProperty("spindle.home", "."));
+            Path dataset = data != null ? data : home.resolve("conf/datasets/mnist10k.csv.gz");
             TrainingBenchmark.Options options = new TrainingBenchmark.Options(quick, output, bandwidthGbps, dataset, cases,
-                    averagingPeriod == null ? OptionalInt.empty() : OptionalInt.of(averagingPeriod));
+                    averagingPeriod == null ? OptionalInt.empty() : OptionalInt.of(averagingPeriod), cluster, home);
             if (singleJvmThreads != null) {
                 Threads.configureSingleJvm(singleJvmThreads);
             }

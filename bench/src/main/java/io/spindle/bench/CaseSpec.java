@@ -4,6 +4,7 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.spec.SpecTrees;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
@@ -36,8 +37,6 @@ public final class CaseSpec {
      * @return the spec as YAML
      */
     public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
-        String layers = c.hidden().stream().map(u -> "    - {type: dense, units: " + u + ", activation: relu}\n")
-                .collect(Collectors.joining());
         return String.format(Locale.ROOT, """
                 name: bench-%s
                 data:
@@ -46,6 +45,50 @@ public final class CaseSpec {
                   task: multiclass
                   normalize: none
                   split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
+                """, c.name(), quoted(dataset), SPLIT_SEED) + training(c, epochs, averagingPeriod, lrScaling);
+    }
+
+    /**
+     * The spec of a case as a job for {@code spindle train} on a cluster, with the data the
+     * benchmark trained on written out as files: the train rows as {@code data.path}, the test rows
+     * as both {@code data.validation_path} and {@code data.test_path} (so the trainer evaluates
+     * the same rows after every epoch as in {@link BenchData}), pixels already divided by 255
+     * ({@code normalize: none}), the classes declared in the local run's output order. Model,
+     * training and cluster sections are those of {@link #yaml}.
+     *
+     * @param c the case
+     * @param train CSV of the train rows (column {@code digit} and the pixel columns)
+     * @param test CSV of the test rows, same columns
+     * @param classes the class labels in output-index order
+     * @param epochs {@code training.epochs}
+     * @param averagingPeriod {@code cluster.averaging_period}
+     * @param lrScaling {@code cluster.lr_scaling}
+     * @return the spec as YAML; paths are written absolute, since the job runs from another folder
+     */
+    public static String clusterYaml(BenchCase c, Path train, Path test, List<String> classes, int epochs,
+                                     int averagingPeriod, String lrScaling) {
+        String declared = classes.stream().map(k -> "'" + k.replace("'", "''") + "'")
+                .collect(Collectors.joining(", ", "[", "]"));
+        return String.format(Locale.ROOT, """
+                name: bench-%s-cluster
+                data:
+                  path: '%s'
+                  validation_path: '%s'
+                  test_path: '%s'
+                  label: digit
+                  task: multiclass
+                  classes: %s
+                  normalize: none
+                  split: {train: 1.0, validation: 0, test: 0, seed: %d}
+                """, c.name(), quoted(train), quoted(test), quoted(test), declared, SPLIT_SEED)
+                + training(c, epochs, OptionalInt.of(averagingPeriod), lrScaling);
+    }
+
+    /** The model, training and cluster sections shared by every benchmark spec. */
+    private static String training(BenchCase c, int epochs, OptionalInt averagingPeriod, String lrScaling) {
+        String layers = c.hidden().stream().map(u -> "    - {type: dense, units: " + u + ", activation: relu}\n")
+                .collect(Collectors.joining());
+        return String.format(Locale.ROOT, """
                 model:
                   preset: classification
                   layers:
@@ -59,9 +102,13 @@ public final class CaseSpec {
                   dropout: 0
                   early_stopping: {enabled: false}
                 cluster: {workers: %d, lr_scaling: %s%s}
-                """, c.name(), dataset.toAbsolutePath().toString().replace("'", "''"), SPLIT_SEED, layers,
-                c.batchSize(), epochs, SEED, WORKERS, lrScaling,
+                """, layers, c.batchSize(), epochs, SEED, WORKERS, lrScaling,
                 averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
+    }
+
+    /** @return the absolute path as the inside of a single-quoted YAML string */
+    private static String quoted(Path p) {
+        return p.toAbsolutePath().toString().replace("'", "''");
     }
 
     /**
@@ -74,8 +121,17 @@ public final class CaseSpec {
      * @throws io.spindle.driver.spec.SpecException when the spec is invalid (e.g. a period &lt; 1)
      */
     public static JobSpec spec(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
-        return SpecParser.resolve(SpecTrees.parse(yaml(c, dataset, epochs, averagingPeriod, lrScaling),
-                        "benchmark spec of " + c.name()),
-                "bench-" + c.name(), Path.of("").toAbsolutePath());
+        return parse(yaml(c, dataset, epochs, averagingPeriod, lrScaling), c.name());
+    }
+
+    /**
+     * @param yaml a benchmark spec, e.g. from {@link #clusterYaml}
+     * @param caseName the case it belongs to (for messages)
+     * @return the resolved spec
+     * @throws io.spindle.driver.spec.SpecException when the spec is invalid
+     */
+    static JobSpec parse(String yaml, String caseName) {
+        return SpecParser.resolve(SpecTrees.parse(yaml, "benchmark spec of " + caseName), "bench-" + caseName,
+                Path.of("").toAbsolutePath());
     }
 }

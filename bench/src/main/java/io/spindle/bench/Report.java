@@ -26,6 +26,8 @@ public final class Report {
     public static final String ROUNDS_CSV = "bench-rounds.csv";
     /** Worker counts the cost model predicts for. */
     public static final int[] MODEL_WORKERS = {2, 8, 32, 128};
+    /** Target: Spindle's samples/s on the standalone cluster at least this fraction of its local[2] samples/s. */
+    public static final double STANDALONE_TARGET = 0.8;
 
     private Report() {
     }
@@ -182,7 +184,62 @@ public final class Report {
         out.add(Ratio.of(Systems.LARGE + ": Spindle 2 workers / single JVM, samples/s", sps(largeSpindle),
                 sps(largeSingle), describe(largeSpindle, "samples/s", sps(largeSpindle)) + " vs "
                         + describe(largeSingle, "samples/s", sps(largeSingle))));
+        standaloneRatio(runs).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * Spindle on the 2-worker standalone cluster against Spindle on {@code local[2]}, both on
+     * {@code mnist-mlp} and both in samples/s over every epoch (the same measure as every row).
+     *
+     * @param runs every run
+     * @return the ratio, or empty when the standalone cluster was not run (no {@code --cluster})
+     */
+    public static Optional<Ratio> standaloneRatio(List<SystemRun> runs) {
+        Optional<SystemRun> cluster = find(runs, Systems.MNIST, Systems.SPINDLE_STANDALONE);
+        if (cluster.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE);
+        return Optional.of(Ratio.of(Systems.MNIST + ": Spindle standalone 2 workers / Spindle local[2], samples/s",
+                sps(cluster), sps(local), describe(cluster, "samples/s", sps(cluster)) + " vs "
+                        + describe(local, "samples/s", sps(local))));
+    }
+
+    /**
+     * @param ratio the {@link #standaloneRatio}
+     * @return the target line, e.g. {@code mnist-mlp: standalone 2 workers >= 0.8x local[2] (samples/s): reached (0.93x)}
+     */
+    public static String standaloneTarget(Ratio ratio) {
+        String head = Systems.MNIST + ": standalone 2 workers >= " + fmt("%.1fx", STANDALONE_TARGET)
+                + " local[2] (samples/s): ";
+        if (ratio.value().isEmpty()) {
+            return head + "not measured (" + ratio.detail() + ")";
+        }
+        double v = ratio.value().getAsDouble();
+        return head + (v >= STANDALONE_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+    }
+
+    /**
+     * The same comparison with the first epoch of both runs left out: the cluster's executors
+     * start cold (JIT, ND4J), while {@code local[2]} runs in the benchmark's warm JVM.
+     *
+     * @param runs every run
+     * @return a sentence with both throughputs and their ratio, or empty without a standalone run
+     */
+    public static Optional<String> standaloneAfterFirstEpoch(List<SystemRun> runs) {
+        Optional<SystemRun> cluster = find(runs, Systems.MNIST, Systems.SPINDLE_STANDALONE);
+        if (cluster.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE);
+        OptionalDouble c = cluster.get().samplesPerSecondAfter(1);
+        OptionalDouble l = local.map(r -> r.samplesPerSecondAfter(1)).orElse(OptionalDouble.empty());
+        Ratio r = Ratio.of("", c, l, "");
+        return Optional.of("epoch 1 left out of both (for information; the target uses every epoch, like every "
+                + "row): standalone " + (c.isPresent() ? fmt("%,.0f samples/s", c.getAsDouble()) : "n/a") + ", local[2] "
+                + (l.isPresent() ? fmt("%,.0f samples/s", l.getAsDouble()) : "n/a") + ", ratio "
+                + (r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a (fewer than 2 epochs)"));
     }
 
     /**
@@ -211,6 +268,19 @@ public final class Report {
                 .append(fmt("%.2f", target)).append(" (MLlib: the seconds of the first fit that reached it). epochs: MLlib "
                         + "reports L-BFGS iterations of its last fit.\n");
         sb.append("\n## Target ratios\n\n").append(ratioTable(ratios(runs, target)));
+        Optional<Ratio> standalone = standaloneRatio(runs);
+        if (standalone.isPresent()) {
+            sb.append("\n## Standalone cluster\n\n- ").append(standaloneTarget(standalone.get())).append('\n');
+            standaloneAfterFirstEpoch(runs).ifPresent(line -> sb.append("- ").append(line).append('\n'));
+            sb.append("\n").append(Systems.SPINDLE_STANDALONE).append(" is the ").append(Systems.SPINDLE)
+                    .append(" spec (same rows, pixels / 255, model, batch, lr, seed, epochs and averaging period) "
+                            + "submitted with deploy/standalone.sh to a master and 2 workers of 1 core each on this "
+                            + "machine: every executor is its own JVM, so parameters and results are serialized and "
+                            + "cross process boundaries, where local[2] hands them over in memory. Its samples/s "
+                            + "come from the run's summary.json: train rows x epochs / the sum of the epochs' training "
+                            + "seconds (train rows / history[].samples_per_s), i.e. the trainer's round wall times, "
+                            + "evaluation excluded, as for ").append(Systems.SPINDLE).append(".\n");
+        }
         sb.append("\n## Spindle per-round costs (medians)\n\n").append(roundsTable(rounds));
         sb.append("\nbroadcast: driver publishes parameters + updater state; fetch: slowest worker obtains and loads them; "
                 + "compute: slowest worker's training steps; aggregate: the rest of the round (scheduling, result "

@@ -22,7 +22,12 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 final class SpindleRunner {
 
     /** The per-round costs and the run. */
-    record Result(SystemRun run, List<RoundStats> rounds) { }
+    record Result(SystemRun run, List<RoundStats> rounds) {
+        /** @return minibatches per worker per round the trainer used (its first round has the full period) */
+        int averagingPeriod() {
+            return rounds.get(0).minibatches();
+        }
+    }
 
     /** Thrown from the listener to end training when the time budget is spent. */
     private static final class BudgetSpent extends RuntimeException {

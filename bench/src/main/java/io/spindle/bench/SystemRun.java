@@ -32,6 +32,27 @@ public record SystemRun(String caseName, String system, List<EpochPoint> points,
         return p.trainSeconds() > 0 ? p.samples() / p.trainSeconds() : 0;
     }
 
+    /**
+     * Throughput with the first epochs left out, for epoch-based systems whose points carry
+     * cumulative seconds and samples (not MLlib's independent fits).
+     *
+     * @param warmUpEpochs evaluation points to leave out, at least 1
+     * @return training rows per training second after the first {@code warmUpEpochs} points, or
+     *     empty when no point is left after them or no time was measured
+     */
+    public OptionalDouble samplesPerSecondAfter(int warmUpEpochs) {
+        if (warmUpEpochs < 1) {
+            throw new IllegalArgumentException("warmUpEpochs must be >= 1, got " + warmUpEpochs);
+        }
+        if (points.size() <= warmUpEpochs) {
+            return OptionalDouble.empty();
+        }
+        EpochPoint from = points.get(warmUpEpochs - 1);
+        EpochPoint to = last();
+        double seconds = to.trainSeconds() - from.trainSeconds();
+        return seconds > 0 ? OptionalDouble.of((to.samples() - from.samples()) / seconds) : OptionalDouble.empty();
+    }
+
     /** @return test accuracy at the last point */
     public double finalAccuracy() {
         return last().accuracy();

@@ -12,6 +12,11 @@ public final class Systems {
     public static final String SINGLE_JVM = "dl4j-single-jvm";
     /** Spindle's data-parallel trainer, 2 workers on {@code local[2]}. */
     public static final String SPINDLE = "spindle-2w";
+    /**
+     * Spindle's {@code mnist-mlp} spec as a Spark application ({@code spindle train}) on a
+     * standalone cluster of 2 workers, each executor its own JVM ({@code --cluster}).
+     */
+    public static final String SPINDLE_STANDALONE = "spindle-2w-standalone";
     /** The same with {@code cluster.lr_scaling: linear} (learning rate x 2 for the 2 workers). */
     public static final String SPINDLE_LR = "spindle-2w-lr-linear";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 5 minibatches. */

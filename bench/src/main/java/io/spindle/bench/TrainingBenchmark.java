@@ -44,9 +44,13 @@ public final class TrainingBenchmark {
      * @param cases case names to run, all when empty
      * @param averagingPeriod Spindle's {@code cluster.averaging_period}, or empty for the trainer's
      *     default
+     * @param cluster also run {@code mnist-mlp}'s Spindle case on a 2-worker standalone cluster
+     *     ({@link StandaloneRunner}) right after its {@code local[2]} run
+     * @param home the Spindle checkout the cluster is started from ({@code deploy/standalone.sh},
+     *     the application jar); only used with {@code cluster}
      */
     public record Options(boolean quick, Path output, double bandwidthGbps, Path dataset, List<String> cases,
-                          OptionalInt averagingPeriod) {
+                          OptionalInt averagingPeriod, boolean cluster, Path home) {
         public Options {
             if (averagingPeriod.isPresent() && averagingPeriod.getAsInt() < 1) {
                 throw new IllegalArgumentException("--averaging-period must be >= 1 minibatch, got "
@@ -65,6 +69,13 @@ public final class TrainingBenchmark {
                 if (!known.contains(c)) {
                     throw new IllegalArgumentException("--case: unknown case '" + c + "'; choose from " + known);
                 }
+            }
+            if (cluster) {
+                if (!cases.isEmpty() && !cases.contains(Systems.MNIST)) {
+                    throw new IllegalArgumentException("--cluster compares with Spindle's " + Systems.MNIST + " run on local["
+                            + CaseSpec.WORKERS + "]: add --case " + Systems.MNIST + " (or leave --case out)");
+                }
+                StandaloneRunner.checkReady(home);
             }
         }
     }
@@ -130,6 +141,7 @@ public final class TrainingBenchmark {
                     out.flush();
                     double load = loadAverage();
                     SystemRun run;
+                    OptionalInt period = OptionalInt.empty();
                     try {
                         run = switch (system) {
                             case Systems.SINGLE_JVM -> {
@@ -148,6 +160,7 @@ public final class TrainingBenchmark {
                                 // each worker returns its parameters and updater state as floats, like the broadcast
                                 models.put(c.name(), new CostModel(costs.computeMs(), costs.overheadMs(),
                                         costs.stateBytes(), costs.stateBytes()));
+                                period = OptionalInt.of(r.averagingPeriod());
                                 yield r.run();
                             }
                             case Systems.SPINDLE_LR -> SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget).run();
@@ -172,6 +185,10 @@ public final class TrainingBenchmark {
                     runs.add(run);
                     out.println("  " + line(run));
                     out.flush();
+                    if (options.cluster() && c.name().equals(Systems.MNIST) && system.equals(Systems.SPINDLE)) {
+                        standalone(options, c, run, period.getAsInt(), data, out).ifPresentOrElse(runs::add,
+                                () -> failures.add(c.name() + " / " + Systems.SPINDLE_STANDALONE + " failed (above)"));
+                    }
                 }
             }
         } finally {
@@ -190,11 +207,41 @@ public final class TrainingBenchmark {
         out.print(Report.trainingTable(rows, TARGET));
         out.println();
         out.print(Report.ratioTable(Report.ratios(runs, TARGET)));
+        Report.standaloneRatio(runs).ifPresent(r -> out.println("target: " + Report.standaloneTarget(r)));
+        Report.standaloneAfterFirstEpoch(runs).ifPresent(line -> out.println("(" + line + ")"));
         out.println("wrote " + dir.resolve(Report.TRAINING_CSV) + ", " + dir.resolve(Report.TRAINING_MD) + ", "
                 + dir.resolve(Report.ROUNDS_CSV));
         failures.forEach(f -> out.println("FAILED: " + f));
         out.flush();
         return new Outcome(rows, failures);
+    }
+
+    /**
+     * Runs Spindle's case on the standalone cluster, as {@code local} ran it.
+     *
+     * @return the run, or empty when it failed (the error is printed)
+     */
+    private static java.util.Optional<SystemRun> standalone(Options options, BenchCase c, SystemRun local, int period,
+                                                            BenchData data, PrintWriter out) {
+        out.printf(Locale.ROOT, "%s / %s: training on a standalone cluster (%d epochs as on local[%d]; starts and stops "
+                + "the cluster, ~1-2 minutes more)...%n", c.name(), Systems.SPINDLE_STANDALONE, local.epochs(), CaseSpec.WORKERS);
+        out.flush();
+        double load = loadAverage();
+        try {
+            SystemRun run = StandaloneRunner.run(new StandaloneRunner.Request(c, local.epochs(), period,
+                    local.last().trainSeconds(), data, options.home(), options.output().resolve(StandaloneRunner.FOLDER)), out);
+            run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
+                    + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
+            out.println("  " + line(run));
+            Report.standaloneRatio(List.of(local, run)).ifPresent(r -> out.println("  " + Report.standaloneTarget(r)));
+            out.flush();
+            return java.util.Optional.of(run);
+        } catch (RuntimeException ex) {
+            // like any other system: report it and let the rest of the benchmark run
+            out.println("  " + c.name() + " / " + Systems.SPINDLE_STANDALONE + " failed: " + ex.getMessage());
+            out.flush();
+            return java.util.Optional.empty();
+        }
     }
 
     /** @return the machine's 1-minute load average (negative where the OS does not tell) */

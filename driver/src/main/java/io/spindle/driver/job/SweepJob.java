@@ -438,7 +438,11 @@ public final class SweepJob {
             // every trial reads these: decoded once, kept until the sweep ends
             p.train().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
             p.validation().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-            return new Prepared(p, TrainJob.classCounts(spec, p));
+            long[] counts = TrainJob.classCounts(spec, p); // caches the train split's blocks
+            // cached before trials start: concurrent trials computing the same block at once make
+            // Spark fetch it from a block manager that does not hold it yet
+            p.validation().count();
+            return new Prepared(p, counts);
         });
     }
 
