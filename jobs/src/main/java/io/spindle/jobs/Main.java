@@ -76,10 +76,59 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return root != null ? BAD_INPUT : FAILED;
         });
-        int code = cli.execute(args);
+        if (gpuBuild()) {
+            // load CUDA before ND4J does: ND4J prints a stack trace of its own when it cannot
+            try {
+                org.bytedeco.javacpp.Loader.load(Class.forName("org.bytedeco.cuda.global.cudart"));
+            } catch (Throwable e) {
+                err.println("error: " + backendMessage(e));
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return BAD_INPUT;
+            }
+        }
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (LinkageError e) {
+            // ND4J's backend failed to load (picocli passes errors on): the GPU build without a GPU, say
+            err.println("error: " + backendMessage(e));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            code = gpuBuild() ? BAD_INPUT : FAILED;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** @return whether this is the GPU build (ND4J's CUDA backend on the classpath) */
+    static boolean gpuBuild() {
+        try {
+            Class.forName("org.nd4j.linalg.jcublas.JCublasBackend", false, Main.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** @return what to tell about an error that stopped ND4J from loading */
+    static String backendMessage(Throwable e) {
+        String cause = "";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnsatisfiedLinkError || c.getMessage() != null && cause.isEmpty()) {
+                cause = String.valueOf(c.getMessage()).split("\n")[0].replaceFirst("^.*/[^/ ]+\\.so: ", "");
+            }
+        }
+        if (gpuBuild()) {
+            return "this is the GPU build of Spindle (ND4J on CUDA 11.6) and it found no usable NVIDIA GPU here ("
+                    + cause + "): run it where an NVIDIA GPU and the CUDA 11.6 libraries are, or build the CPU"
+                    + " version (mvn -B -DskipTests package, without -Pgpu)";
+        }
+        return "ND4J could not load its native backend (" + cause + "); run with --verbose for the details";
     }
 
     /** @return the user-input error in the cause chain (spec, data, output), or null */
