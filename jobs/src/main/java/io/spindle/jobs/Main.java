@@ -67,7 +67,15 @@ public final class Main implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((ex, c, parse) -> {
             Throwable root = userError(ex);
-            err.println("error: " + (root != null ? root.getMessage() : describe(ex)));
+            Throwable unreadable = root == null ? unreadableOnExecutor(ex) : null;
+            if (unreadable != null) {
+                root = unreadable;
+                err.println("error: an executor cannot read its input (" + unreadable.getMessage().split("\n")[0]
+                        + "): on a cluster, data.path must be a path every executor can read (hdfs://, s3a:// or a"
+                        + " shared file system), not a file on the driver's machine only");
+            } else {
+                err.println("error: " + (root != null ? root.getMessage() : describe(ex)));
+            }
             if (verbose) {
                 ex.printStackTrace(err);
             } else if (root == null) {
@@ -137,6 +145,19 @@ public final class Main implements Callable<Integer> {
             if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException
                     || c instanceof io.spindle.driver.results.ResultViews.ResultsException
                     || c instanceof Sessions.ClusterException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** @return a missing or unreadable file behind a failed Spark task, or null */
+    static Throwable unreadableOnExecutor(Throwable t) {
+        boolean spark = false;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            spark |= c instanceof org.apache.spark.SparkException;
+            if (spark && (c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.AccessDeniedException
+                    || c.getClass().getName().equals("org.apache.hadoop.security.AccessControlException"))) {
                 return c;
             }
         }
