@@ -11,12 +11,8 @@ if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; t
   echo "gpu-smoke.sh: no NVIDIA GPU on this machine (nvidia-smi finds none); the GPU build needs one" >&2
   exit 2
 fi
-OPENS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
---add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED"
+# shellcheck source=deploy/java-opens.sh
+source "$HOME_DIR/deploy/java-opens.sh"
 mkdir -p "$OUT"
 cd "$HOME_DIR"
 build() { # PROFILE NAME

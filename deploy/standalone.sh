@@ -24,12 +24,8 @@ UI_PORT="${SPINDLE_MASTER_WEBUI_PORT:-18080}"
 AUTH="${SPINDLE_AUTH:-on}"
 MASTER="spark://127.0.0.1:$PORT"
 SH="$DIR/spark-home"
-OPENS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
---add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED"
+# shellcheck source=deploy/java-opens.sh
+source "$HOME_DIR/deploy/java-opens.sh"
 export SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.12 SPARK_HOME="$SH"
 # executors train with one BLAS thread per task core
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

@@ -62,7 +62,7 @@ class DeployFilesTest {
 
     @Test
     void scriptsParseAndTheGpuDiscoveryScriptSpeaksSparksFormat() throws Exception {
-        for (String s : List.of("standalone.sh", "gpu-smoke.sh", "gpu-discovery.sh", "k8s/submit.sh", "yarn/submit.sh")) {
+        for (String s : List.of("standalone.sh", "gpu-smoke.sh", "gpu-discovery.sh", "java-opens.sh", "k8s/submit.sh", "yarn/submit.sh")) {
             Process p = new ProcessBuilder("bash", "-n", ROOT.resolve("deploy").resolve(s).toString())
                     .redirectErrorStream(true).start();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));

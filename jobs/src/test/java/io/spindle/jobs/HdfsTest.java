@@ -10,12 +10,10 @@ import io.spindle.driver.SharedSpark;
 import io.spindle.driver.job.TrainJob;
 import io.spindle.driver.train.Checkpoint;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -68,29 +66,10 @@ class HdfsTest {
     @Test
     void trainsFromHdfsCheckpointsThereAndResumesAfterAKill() throws Exception {
         Path spec = tmp.resolve("hdfs.yaml");
-        Files.writeString(spec, """
-                name: hdfs-digits
-                data:
-                  path: %s/data/digits.csv
-                  label: digit
-                  task: multiclass
-                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
-                model:
-                  layers:
-                    - {type: dense, units: 64}
-                    - {type: output}
-                training:
-                  batch_size: 32
-                  epochs: 30
-                  early_stopping: {patience: 1000}
-                cluster: {workers: 2, averaging_period: 8}
-                """.formatted(uri));
+        Files.writeString(spec, io.spindle.driver.DigitsSpec.yaml("hdfs-digits", uri + "/data/digits.csv", 64,
+                "epochs: 30\nearly_stopping: {patience: 1000}", "cluster: {workers: 2, averaging_period: 8}"));
         String out = uri + "/runs/digits";
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", spec.toString(), "--output", out, "--master", "local[2]"));
+        List<String> cmd = ResumeTest.javaMain("train", spec.toString(), "--output", out, "--master", "local[2]");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile())
                 .start();
         org.apache.hadoop.fs.Path checkpoint = new org.apache.hadoop.fs.Path(out + "/" + TrainJob.CHECKPOINT);

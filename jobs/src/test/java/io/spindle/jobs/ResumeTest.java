@@ -47,26 +47,14 @@ class ResumeTest {
     /** Digits on two workers, with dropout, a plateau schedule and early-stopping state in play. */
     static Path spec(String name, String lr) throws IOException {
         Path p = tmp.resolve(name + ".yaml");
-        Files.writeString(p, """
-                name: resume-digits
-                data:
-                  path: %s
-                  label: digit
-                  task: multiclass
-                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
-                model:
-                  layers:
-                    - {type: dense, units: 64}
-                    - {type: output}
-                training:
-                  batch_size: 32
-                  epochs: %d
-                  lr: %s
-                  dropout: 0.2
-                  early_stopping: {patience: 1000}
-                  schedule: {type: reduce_on_plateau, monitor: val_accuracy, patience: 2, factor: 0.5}
-                cluster: {workers: 2, averaging_period: 8}
-                """.formatted(ROOT.resolve("conf/datasets/digits.csv"), EPOCHS, lr));
+        Files.writeString(p, io.spindle.driver.DigitsSpec.yaml("resume-digits",
+                ROOT.resolve("conf/datasets/digits.csv").toString(), 64, """
+                epochs: %d
+                lr: %s
+                dropout: 0.2
+                early_stopping: {patience: 1000}
+                schedule: {type: reduce_on_plateau, monitor: val_accuracy, patience: 2, factor: 0.5}
+                """.formatted(EPOCHS, lr), "cluster: {workers: 2, averaging_period: 8}"));
         return p;
     }
 
@@ -74,11 +62,7 @@ class ResumeTest {
     void killedRunResumesToTheSameResultAsAnUninterruptedOne() throws Exception {
         Path spec = spec("kill", "0.001");
         Path killed = tmp.resolve("killed");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", spec.toString(), "--output", killed.toString(), "--master", "local[2]"));
+        List<String> cmd = javaMain("train", spec.toString(), "--output", killed.toString(), "--master", "local[2]");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("killed.log").toFile()).start();
         int epochsAtKill;
@@ -141,6 +125,19 @@ class ResumeTest {
             Thread.sleep(10);
         }
         throw new AssertionError("no checkpoint after " + epochs + " epochs within 3 minutes");
+    }
+
+    /**
+     * @param args the CLI's arguments
+     * @return a command that runs the CLI in a JVM of its own, with this test JVM's classpath and options
+     */
+    static List<String> javaMain(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     static Checkpoint read(Path file) throws IOException {

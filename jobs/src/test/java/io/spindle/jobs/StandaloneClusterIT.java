@@ -94,24 +94,10 @@ class StandaloneClusterIT {
 
     static Path digitsSpec(String name, int epochs) throws IOException {
         Path p = tmp.resolve(name + ".yaml");
-        Files.writeString(p, """
-                name: cluster-digits
-                data:
-                  path: %s
-                  label: digit
-                  task: multiclass
-                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
-                model:
-                  layers:
-                    - {type: dense, units: 64}
-                    - {type: output}
-                training:
-                  batch_size: 32
-                  epochs: %d
-                  dropout: 0.1
-                  early_stopping: {patience: 1000}
-                cluster: {workers: 2, averaging_period: 4}
-                """.formatted(ROOT.resolve("conf/datasets/digits.csv"), epochs));
+        Files.writeString(p, io.spindle.driver.DigitsSpec.yaml("cluster-digits",
+                ROOT.resolve("conf/datasets/digits.csv").toString(), 64,
+                "epochs: " + epochs + "\ndropout: 0.1\nearly_stopping: {patience: 1000}",
+                "cluster: {workers: 2, averaging_period: 4}"));
         return p;
     }
 

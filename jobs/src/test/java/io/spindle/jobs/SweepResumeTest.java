@@ -13,7 +13,6 @@ import io.spindle.driver.sweep.Limited;
 import io.spindle.driver.sweep.Proposal;
 import io.spindle.driver.sweep.SweepParser;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,21 +48,8 @@ class SweepResumeTest {
 
     static Path sweepFile(String name) throws IOException {
         Path p = tmp.resolve(name + ".yaml");
-        Files.writeString(p, """
-                name: resume-sweep
-                data:
-                  path: %s
-                  label: digit
-                  task: multiclass
-                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
-                model:
-                  layers:
-                    - {type: dense, units: 32}
-                    - {type: output}
-                training:
-                  batch_size: 32
-                  epochs: 12
-                  early_stopping: {patience: 1000}
+        Files.writeString(p, io.spindle.driver.DigitsSpec.yaml("resume-sweep", ROOT.resolve("conf/datasets/digits.csv")
+                .toString(), 32, "epochs: 12\nearly_stopping: {patience: 1000}", """
                 sweep:
                   strategy: random
                   trials: %d
@@ -73,7 +59,7 @@ class SweepResumeTest {
                   space:
                     training.lr: {loguniform: [1.0e-4, 1.0e-2]}
                     model.layers[0].units: {choice: [16, 32, 64]}
-                """.formatted(ROOT.resolve("conf/datasets/digits.csv"), TRIALS));
+                """.formatted(TRIALS)));
         return p;
     }
 
@@ -81,11 +67,7 @@ class SweepResumeTest {
     void killedSweepResumesWithoutRerunningFinishedTrials() throws Exception {
         Path file = sweepFile("kill");
         Path dir = tmp.resolve("killed");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "sweep", file.toString(), "--output", dir.toString(), "--master", "local[2]"));
+        List<String> cmd = ResumeTest.javaMain("sweep", file.toString(), "--output", dir.toString(), "--master", "local[2]");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("killed.log").toFile()).start();
         try {

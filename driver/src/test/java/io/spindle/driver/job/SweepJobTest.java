@@ -49,24 +49,8 @@ class SweepJobTest {
 
     SweepSpec sweep(String extraJob, String sweepSection) throws Exception {
         Path f = tmp.resolve("sweep.yaml");
-        Files.writeString(f, """
-                name: sweep-digits
-                data:
-                  path: %s
-                  label: digit
-                  task: multiclass
-                  split: {train: 0.7, validation: 0.15, test: 0.15, seed: 7}
-                model:
-                  layers:
-                    - {type: dense, units: 32}
-                    - {type: output}
-                training:
-                  batch_size: 32
-                  epochs: 8
-                %s
-                sweep:
-                %s
-                """.formatted(digits(), extraJob, sweepSection.indent(2)));
+        Files.writeString(f, io.spindle.driver.DigitsSpec.yaml("sweep-digits", digits().toString(), 32,
+                "epochs: 8\n" + extraJob.strip(), "sweep:\n" + sweepSection.indent(2)));
         return SweepParser.parse(f, List.of());
     }
 
@@ -155,7 +139,7 @@ class SweepJobTest {
     @Test
     void failingAndDivergingTrialsDoNotStopTheSweep(SparkSession spark) throws Exception {
         Path missing = tmp.resolve("missing.csv");
-        SweepSpec s = sweep("  optimizer: sgd", """
+        SweepSpec s = sweep("optimizer: sgd", """
                 strategy: grid
                 parallel_trials: 2
                 metric: accuracy
@@ -179,7 +163,7 @@ class SweepJobTest {
 
     @Test
     void aSweepWhoseEveryTrialFailsEndsFailedWithAClearMessage(SparkSession spark) throws Exception {
-        SweepSpec s = sweep("  optimizer: sgd", """
+        SweepSpec s = sweep("optimizer: sgd", """
                 strategy: grid
                 metric: accuracy
                 space:
