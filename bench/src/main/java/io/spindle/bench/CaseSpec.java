@@ -79,7 +79,8 @@ public final class CaseSpec {
                   task: multiclass
                   classes: %s
                   normalize: none
-                  split: {train: 1.0, validation: 0, test: 0, seed: %d}
+                  # validation_path and test_path replace those fractions: every row of path is a train row
+                  split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
                 """, c.name(), quoted(train), quoted(test), quoted(test), declared, SPLIT_SEED)
                 + training(c, epochs, OptionalInt.of(averagingPeriod), lrScaling);
     }

@@ -186,8 +186,16 @@ public final class TrainingBenchmark {
                     out.println("  " + line(run));
                     out.flush();
                     if (options.cluster() && c.name().equals(Systems.MNIST) && system.equals(Systems.SPINDLE)) {
-                        standalone(options, c, run, period.getAsInt(), data, out).ifPresentOrElse(runs::add,
-                                () -> failures.add(c.name() + " / " + Systems.SPINDLE_STANDALONE + " failed (above)"));
+                        try {
+                            runs.add(standalone(options, c, run, period.getAsInt(), data, out));
+                        } catch (RuntimeException ex) {
+                            // like any other system: report it (the script's output tail on the console, its
+                            // first line in the report) and let the rest of the benchmark run
+                            String line = c.name() + " / " + Systems.SPINDLE_STANDALONE + " failed: " + ex.getMessage();
+                            out.println("  " + line);
+                            out.flush();
+                            failures.add(line.lines().findFirst().orElse(line));
+                        }
                     }
                 }
             }
@@ -219,29 +227,23 @@ public final class TrainingBenchmark {
     /**
      * Runs Spindle's case on the standalone cluster, as {@code local} ran it.
      *
-     * @return the run, or empty when it failed (the error is printed)
+     * @return the run
+     * @throws RuntimeException when it failed; the cluster is stopped either way
      */
-    private static java.util.Optional<SystemRun> standalone(Options options, BenchCase c, SystemRun local, int period,
-                                                            BenchData data, PrintWriter out) {
+    private static SystemRun standalone(Options options, BenchCase c, SystemRun local, int period, BenchData data,
+                                        PrintWriter out) {
         out.printf(Locale.ROOT, "%s / %s: training on a standalone cluster (%d epochs as on local[%d]; starts and stops "
                 + "the cluster, ~1-2 minutes more)...%n", c.name(), Systems.SPINDLE_STANDALONE, local.epochs(), CaseSpec.WORKERS);
         out.flush();
         double load = loadAverage();
-        try {
-            SystemRun run = StandaloneRunner.run(new StandaloneRunner.Request(c, local.epochs(), period,
-                    local.last().trainSeconds(), data, options.home(), options.output().resolve(StandaloneRunner.FOLDER)), out);
-            run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
-                    + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
-            out.println("  " + line(run));
-            Report.standaloneRatio(List.of(local, run)).ifPresent(r -> out.println("  " + Report.standaloneTarget(r)));
-            out.flush();
-            return java.util.Optional.of(run);
-        } catch (RuntimeException ex) {
-            // like any other system: report it and let the rest of the benchmark run
-            out.println("  " + c.name() + " / " + Systems.SPINDLE_STANDALONE + " failed: " + ex.getMessage());
-            out.flush();
-            return java.util.Optional.empty();
-        }
+        SystemRun run = StandaloneRunner.run(new StandaloneRunner.Request(c, local.epochs(), period,
+                local.last().trainSeconds(), data, options.home(), options.output().resolve(StandaloneRunner.FOLDER)), out);
+        run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
+                + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
+        out.println("  " + line(run));
+        Report.standaloneRatio(List.of(local, run)).ifPresent(r -> out.println("  " + Report.standaloneTarget(r)));
+        out.flush();
+        return run;
     }
 
     /** @return the machine's 1-minute load average (negative where the OS does not tell) */

@@ -3,7 +3,9 @@
  * data-parallel, DL4J's {@code ParameterAveragingTrainingMaster} and Spark MLlib's
  * {@code MultilayerPerceptronClassifier}, run side by side on the same data, model and seed, with
  * the results written as CSV and markdown tables, Spindle's measured per-round costs and a cost
- * model of data-parallel efficiency at larger worker counts. {@code sweep}: Spindle's sweep runner
+ * model of data-parallel efficiency at larger worker counts; with {@code --cluster}, Spindle's
+ * MNIST case also on a 2-worker standalone cluster started by {@code deploy/standalone.sh}
+ * ({@code StandaloneRunner}). {@code sweep}: Spindle's sweep runner
  * ({@code SweepJob}) on digits MLPs, trial-parallel against sequential, ASHA against no pruning,
  * TPE against random search, judged against the project's targets.
  *

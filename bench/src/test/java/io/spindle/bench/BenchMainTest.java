@@ -69,6 +69,20 @@ class BenchMainTest {
     }
 
     @Test
+    void clusterNeedsTheMnistCaseAndACheckoutToStartItFrom() {
+        assertTrue(run("training", "--help").out().contains("--cluster"));
+        Outcome largeOnly = run("training", "--cluster", "--case=mnist-large-mlp", "--data=" + MNIST);
+        assertEquals(BenchMain.BAD_USAGE, largeOnly.code());
+        assertTrue(largeOnly.err().contains("--cluster compares with Spindle's mnist-mlp run on local[2]: add --case mnist-mlp"),
+                largeOnly.err());
+        // the test JVM has no spindle.home: the checkout is the working folder (bench/), which has no deploy/
+        Outcome noScript = run("training", "--quick", "--cluster", "--data=" + MNIST);
+        assertEquals(BenchMain.BAD_USAGE, noScript.code());
+        assertTrue(noScript.err().contains("--cluster: no ") && noScript.err().contains("deploy/standalone.sh"),
+                noScript.err());
+    }
+
+    @Test
     void caseSpecsParseWithTheBenchmarksSettings() {
         BenchCase large = BenchCase.defaults(false).get(1);
         var spec = CaseSpec.spec(large, MNIST, 8, OptionalInt.empty(), "none");

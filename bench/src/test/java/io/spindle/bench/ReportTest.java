@@ -1,6 +1,7 @@
 package io.spindle.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ReportTest {
 
@@ -102,6 +105,57 @@ class ReportTest {
         Path file = dir.resolve("sub").resolve(Report.TRAINING_MD);
         Report.write(file, md);
         assertEquals(md, Files.readString(file));
+    }
+
+    @ParameterizedTest(name = "standalone {0} vs local {1} samples/s -> {2}")
+    @CsvSource({"2000, 2000, 1.00x, reached", "1600, 2000, 0.80x, reached", "1598, 2000, 0.80x, not reached",
+            "1000, 2000, 0.50x, not reached", "3000, 2000, 1.50x, reached"})
+    void standaloneRatioIsClusterOverLocalSamplesPerSecondAndJudgedAgainstTheTarget(double cluster, double local,
+                                                                                     String shown, String verdict) {
+        // 3 epochs of 1000 rows: samples/s = 3000 / the last point's seconds
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 1000 / local, 0.9, 2000 / local, 0.93,
+                        3000 / local, 0.95),
+                run(Systems.MNIST, Systems.SPINDLE_STANDALONE, 1000 / cluster, 0.9, 2000 / cluster, 0.93, 3000 / cluster,
+                        0.95));
+        Ratio r = Report.standaloneRatio(runs).orElseThrow();
+        assertEquals(cluster / local, r.value().getAsDouble(), 1e-9);
+        assertEquals(Report.ratios(runs, 0.95).get(8), r, "listed after the other ratios");
+        String line = Report.standaloneTarget(r);
+        assertEquals("mnist-mlp: standalone 2 workers >= 0.8x local[2] (samples/s): " + verdict + " (" + shown + ")", line);
+    }
+
+    @Test
+    void withoutAStandaloneRunThereIsNoStandaloneRatioOrSection() {
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
+        assertTrue(Report.standaloneRatio(runs).isEmpty());
+        assertTrue(Report.standaloneAfterFirstEpoch(runs).isEmpty());
+        assertEquals(8, Report.ratios(runs, 0.95).size());
+        String md = Report.markdown(List.of(), runs.stream().map(x -> ResultRow.of(x, 0.95)).toList(), runs, List.of(),
+                Map.of(), 10, 0.95);
+        assertFalse(md.contains("## Standalone cluster"));
+    }
+
+    @Test
+    void aStandaloneRunWithoutItsLocalRunIsNotMeasured() {
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE_STANDALONE, 1, 0.96));
+        Ratio r = Report.standaloneRatio(runs).orElseThrow();
+        assertTrue(r.value().isEmpty());
+        assertTrue(Report.standaloneTarget(r).endsWith("not measured (spindle-2w-standalone 1,000 samples/s vs not run)"),
+                Report.standaloneTarget(r));
+    }
+
+    @Test
+    void markdownHasAStandaloneSectionWithTheTargetAndTheWarmUpFreeComparison() {
+        // local: 1000 rows per epoch in 0.5 s each; standalone: a slow first epoch (2 s), then 0.5 s each
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 0.5, 0.9, 1.0, 0.93, 1.5, 0.95),
+                run(Systems.MNIST, Systems.SPINDLE_STANDALONE, 2.0, 0.9, 2.5, 0.93, 3.0, 0.95));
+        List<ResultRow> rows = runs.stream().map(x -> ResultRow.of(x, 0.95)).toList();
+        String md = Report.markdown(List.of(), rows, runs, List.of(), Map.of(), 10, 0.95);
+        assertTrue(md.contains("| mnist-mlp | spindle-2w-standalone | 1,000 |"), md);
+        assertTrue(md.contains("\n## Standalone cluster\n\n- mnist-mlp: standalone 2 workers >= 0.8x local[2] "
+                + "(samples/s): not reached (0.50x)\n"), md);
+        assertTrue(md.contains("standalone 2,000 samples/s, local[2] 2,000 samples/s, ratio 1.00x"), md);
+        assertTrue(Report.trainingCsv(rows).contains("\nmnist-mlp,spindle-2w-standalone,1000.0,3.000,0.9500,3\n"));
     }
 
     @Test

@@ -30,6 +30,14 @@ class SystemRunTest {
     }
 
     @Test
+    void throughputAfterWarmUpLeavesTheFirstEpochsOut() {
+        assertEquals(300.0 / 8.0, RUN.samplesPerSecondAfter(1).getAsDouble(), 1e-12);  // epochs 2-4: 300 rows in 8 s
+        assertEquals(200.0 / 5.5, RUN.samplesPerSecondAfter(2).getAsDouble(), 1e-12);
+        assertTrue(RUN.samplesPerSecondAfter(4).isEmpty(), "nothing left after every epoch");
+        assertThrows(IllegalArgumentException.class, () -> RUN.samplesPerSecondAfter(0));
+    }
+
+    @Test
     void summaryValuesComeFromTheLastPoint() {
         assertEquals(40.0, RUN.samplesPerSecond(), 1e-12);
         assertEquals(0.97, RUN.finalAccuracy());
