@@ -50,7 +50,18 @@ final class Sessions {
         if (url != null && url.startsWith("spark://")) {
             reachable(url);
         }
-        SparkSession s = b.getOrCreate();
+        SparkSession s;
+        try {
+            s = b.getOrCreate();
+        } catch (RuntimeException e) {
+            // a standalone master that refuses the application gets the context stopped while it starts
+            for (Throwable c = e; c != null && url != null && url.startsWith("spark://"); c = c.getCause()) {
+                if (c instanceof IllegalStateException && String.valueOf(c.getMessage()).contains("stopped SparkContext")) {
+                    throw refused(url);
+                }
+            }
+            throw e;
+        }
         s.sparkContext().setLogLevel(org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString());
         if (url != null && url.startsWith("spark://")) {
             // standalone masters start executors at once (YARN and Kubernetes may scale from zero)
@@ -103,14 +114,15 @@ final class Sessions {
                 String.valueOf(EXECUTOR_WAIT_SECONDS)));
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {
-            if (s.sparkContext().isStopped()) {
-                // Spark gives up after three 20 s registration attempts; a refused secret looks the same
-                throw new ClusterException("the Spark master at " + url + " did not accept the application (Spark"
-                        + " stopped it): check that spark.authenticate is on and spark.authenticate.secret matches"
-                        + " the cluster's (deploy/standalone.sh submit passes the cluster's)");
-            }
-            if (s.sparkContext().statusTracker().getExecutorInfos().length >= 2) { // the driver counts as one
-                return;
+            try {
+                if (s.sparkContext().isStopped()) {
+                    throw refused(url);
+                }
+                if (s.sparkContext().statusTracker().getExecutorInfos().length >= 2) { // the driver counts as one
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                throw refused(url); // stopped between the two calls
             }
             if (System.nanoTime() > deadline) {
                 throw new ClusterException("no executor of " + url + " joined within " + seconds + " s: check that"
@@ -125,6 +137,13 @@ final class Sessions {
                 throw new ClusterException("interrupted while waiting for executors of " + url);
             }
         }
+    }
+
+    /** Spark gives up after three 20 s registration attempts; a refused secret looks the same. */
+    private static ClusterException refused(String url) {
+        return new ClusterException("the Spark master at " + url + " did not accept the application (Spark stopped"
+                + " it): check that spark.authenticate is on and spark.authenticate.secret matches the cluster's"
+                + " (deploy/standalone.sh submit passes the cluster's)");
     }
 
     /** A cluster that cannot run the application: one line, exit code 2. */
