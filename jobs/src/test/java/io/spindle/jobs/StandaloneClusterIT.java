@@ -50,9 +50,16 @@ class StandaloneClusterIT {
     }
 
     static Run script(Map<String, String> extraEnv, Duration limit, String... args) throws Exception {
+        return script(extraEnv, null, limit, args);
+    }
+
+    static Run script(Map<String, String> extraEnv, Path workingDir, Duration limit, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (workingDir != null) {
+            pb.directory(workingDir.toFile());
+        }
         pb.environment().putAll(env);
         pb.environment().putAll(extraEnv);
         Path log = Files.createTempFile(tmp, "run", ".log");
@@ -227,6 +234,25 @@ class StandaloneClusterIT {
                 lines[0]);
         assertTrue(Duration.between(start, Instant.now()).toSeconds() < 150, "refused within a bounded time");
         assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void dataOnlyTheDriverCanReadIsOneClearLine() throws Exception {
+        // /proc/self/cwd is each process's own working folder: the driver's holds digits.csv, the
+        // executors' (their folders under the workers' work dirs) do not
+        Path driverDir = Files.createDirectories(tmp.resolve("driver-only"));
+        Files.copy(ROOT.resolve("conf/datasets/digits.csv"), driverDir.resolve("digits.csv"));
+        Path spec = tmp.resolve("driver-only.yaml");
+        Files.writeString(spec, io.spindle.driver.DigitsSpec.yaml("driver-only", "/proc/self/cwd/digits.csv", 16,
+                "epochs: 2", "cluster: {workers: 2}"));
+        Path out = tmp.resolve("driver-only-out");
+        Run r = script(Map.of(), driverDir, Duration.ofMinutes(4), "submit", "train", spec.toString(), "--output",
+                out.toString());
+        assertEquals(2, r.code(), r.out());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, "one line: " + r.out());
+        assertTrue(lines[0].contains("an executor cannot read its input") && lines[0].contains("digits.csv")
+                && lines[0].contains("every executor can read"), lines[0]);
     }
 
     private static String read(Path p) {
