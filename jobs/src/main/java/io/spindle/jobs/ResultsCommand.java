@@ -124,8 +124,7 @@ final class ResultsCommand implements Callable<Integer> {
 
     /** @return the hyperparameter columns ({@code model_*}, {@code training_*}, {@code cluster_*}) whose value differs between trials */
     static List<String> varying(Dataset<Row> df, List<String> columns) {
-        List<String> hyper = columns.stream().filter(c -> (c.startsWith("model_") && !c.equals("model_path")) || c.startsWith("training_")
-                || c.startsWith("cluster_")).toList();
+        List<String> hyper = columns.stream().filter(io.spindle.driver.results.ResultRows::isHyperparameter).toList();
         if (hyper.isEmpty()) {
             return List.of();
         }

@@ -1,7 +1,6 @@
 package io.spindle.driver.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.driver.data.DataLoader;
@@ -30,7 +29,6 @@ import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Trainer;
 import io.spindle.kernels.eval.Metrics;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,8 +210,7 @@ public final class SweepJob {
         } else {
             dir = OutputDir.check(output, options.overwrite(), hadoop);
             dir.create();
-            sweepId = sweep.base().name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+            sweepId = TrainJob.runId(sweep.base().name());
             ObjectNode provenance = Provenance.of(sweep.base(), sweepId);
             provenance.put("sweep_id", sweepId);
             provenance.set("sweep_spec", identity);
@@ -307,7 +304,7 @@ public final class SweepJob {
         try {
             return finish();
         } finally {
-            synchronized (this) {
+            synchronized (data) {
                 data.values().forEach(d -> {
                     d.data().train().unpersist(false);
                     d.data().validation().unpersist(false);
@@ -378,11 +375,9 @@ public final class SweepJob {
             };
             TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest()
                     .train(spec, d.data(), conf, listener, checkpoint);
-            double sps = r.epochs().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
-                    .average().orElse(0);
             tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
-                    r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(), sps,
-                    "")));
+                    r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(),
+                    EpochRecord.meanSamplesPerSecond(r.epochs()), "")));
             double value = r.validation() == null ? Double.NaN : metric(r.validation());
             // the strategy hears a pruned trial's last value (what it reached when stopped), as its contract says
             double told = r.status().equals("PRUNED") && !values.isEmpty() ? values.get(values.size() - 1) : value;
@@ -432,8 +427,10 @@ public final class SweepJob {
         return sweep.base().withOverrides(o);
     }
 
-    private synchronized Prepared prepared(JobSpec spec) {
-        return data.computeIfAbsent(spec.resolved().get("data").toString(), k -> {
+    private Prepared prepared(JobSpec spec) {
+        // its own lock: loading runs Spark jobs, which must not hold up other trials' scheduler calls
+        synchronized (data) {
+            return data.computeIfAbsent(spec.resolved().get("data").toString(), k -> {
             PreparedData p = DataLoader.load(spark, spec.data());
             // every trial reads these: decoded once, kept until the sweep ends
             p.train().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -443,7 +440,8 @@ public final class SweepJob {
             // Spark fetch it from a block manager that does not hold it yet
             p.validation().count();
             return new Prepared(p, counts);
-        });
+            });
+        }
     }
 
     private double metric(EpochRecord e) {
@@ -575,8 +573,7 @@ public final class SweepJob {
             summary.put("status", "FAILED");
             summary.put("diagnosis", "no trial finished with a finite val_" + sweep.metric() + "; see the trials table"
                     + " (spindle results " + dir.path() + ") for each trial's diagnosis");
-            dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(o, summary));
+            TrainJob.writeJson(dir, "summary.json", summary);
             out.println("no trial finished with a finite val_" + sweep.metric() + "; see spindle results " + dir.path());
             out.flush();
             return summary;
@@ -596,10 +593,7 @@ public final class SweepJob {
                 TrainJob.normalizer(d.data().normalization(), spec.data().task()), o));
         bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
         if (!tested.predictions().isEmpty()) {
-            String target = d.data().layout().labelNames().get(0);
-            StringBuilder csv = new StringBuilder("# " + target + " on test rows, best model\nactual,predicted\n");
-            tested.predictions().forEach(p -> csv.append(p[0]).append(',').append(p[1]).append('\n'));
-            bdir.write(TrainJob.PREDICTIONS, o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+            TrainJob.writePredictions(bdir, d.data().layout().labelNames().get(0), tested.predictions());
         }
         TrainResult r = new TrainResult(c.status(), c.history(), c.bestEpoch(), c.bestMetrics().orElse(null),
                 tested.metrics(), c.bestParams(), c.seconds(), c.diagnosis(), c.epochsDone(), c.workers(), c.period(),
@@ -607,12 +601,11 @@ public final class SweepJob {
         ObjectNode bestSummary = TrainJob.summary(spec, d.data(), r);
         bestSummary.put("trial_id", b.id);
         bestSummary.set("config", b.config.toJson());
-        bdir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(o, bestSummary));
-        double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
-                .average().orElse(0);
-        tables.trial(ResultRows.trial(sweepId, b.id, spec, new ResultRows.Outcome(c.status(), c.epochsDone(),
-                c.bestEpoch(), c.bestMetrics(), Optional.of(tested.metrics()), c.diagnosis(), c.seconds(), sps, modelPath)));
+        TrainJob.writeJson(bdir, "summary.json", bestSummary);
+        ResultRows.Outcome o = TrainJob.outcome(c);
+        tables.trial(ResultRows.trial(sweepId, b.id, spec, new ResultRows.Outcome(o.status(), o.epochsRun(), o.bestEpoch(),
+                o.bestValidation(), Optional.of(tested.metrics()), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
+                modelPath)));
         tables.close();
         summary.put("status", "COMPLETED");
         ObjectNode bn = summary.putObject("best");
@@ -622,8 +615,7 @@ public final class SweepJob {
         bn.put("best_epoch", b.bestEpoch);
         bn.set("test", bestSummary.get("test"));
         bn.put("model", modelPath);
-        dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(o, summary));
+        TrainJob.writeJson(dir, "summary.json", summary);
         out.printf(Locale.ROOT, "best: %s (%s) val_%s %.4f at epoch %d; test %s%n", b.id, describe(b.config),
                 sweep.metric(), b.value, b.bestEpoch, TrainJob.brief(tested.metrics(), spec));
         out.println("wrote " + dir.path());

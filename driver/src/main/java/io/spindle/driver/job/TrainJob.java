@@ -116,8 +116,7 @@ public final class TrainJob {
         String runId;
         if (!resume) {
             dir.create();
-            runId = spec.name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+            runId = runId(spec.name());
             ObjectNode provenance = Provenance.of(spec, runId);
             dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
         } else {
@@ -214,20 +213,14 @@ public final class TrainJob {
             modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
         }
         if (!result.testPredictions().isEmpty()) {
-            String target = data.layout().labelNames().get(0);
-            dir.write(PREDICTIONS, o -> {
-                StringBuilder csv = new StringBuilder("actual,predicted\n");
-                result.testPredictions().forEach(p -> csv.append(p[0]).append(',').append(p[1]).append('\n'));
-                o.write(("# " + target + " on test rows, best model\n" + csv).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            });
+            writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
         }
         ObjectNode summary = summary(spec, data, result);
         tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
                 result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
                 result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
         tables.close();
-        dir.write("summary.json", o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(o, summary));
+        writeJson(dir, "summary.json", summary);
         out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
                 result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
         if (!result.diagnosis().isEmpty()) {
@@ -238,11 +231,30 @@ public final class TrainJob {
         return summary;
     }
 
+    /**
+     * @param name a spec's name
+     * @return a run or sweep id: the name and the UTC start time
+     */
+    static String runId(String name) {
+        return name + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    }
+
+    /** Writes an indented JSON file into the folder (temporary file renamed into place). */
+    static String writeJson(OutputDir dir, String name, JsonNode node) {
+        return dir.write(name, o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, node));
+    }
+
+    /** Writes a regression model's {actual, predicted} pairs on test rows as {@link #PREDICTIONS}. */
+    static void writePredictions(OutputDir dir, String target, List<double[]> predictions) {
+        StringBuilder csv = new StringBuilder("# " + target + " on test rows, best model\nactual,predicted\n");
+        predictions.forEach(p -> csv.append(p[0]).append(',').append(p[1]).append('\n'));
+        dir.write(PREDICTIONS, o -> o.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     static ResultRows.Outcome outcome(Checkpoint c) {
-        double sps = c.history().stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond)
-                .average().orElse(0);
         return new ResultRows.Outcome(c.status(), c.epochsDone(), c.bestEpoch(), c.bestMetrics(), Optional.empty(),
-                c.diagnosis(), c.seconds(), sps, "");
+                c.diagnosis(), c.seconds(), EpochRecord.meanSamplesPerSecond(c.history()), "");
     }
 
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */

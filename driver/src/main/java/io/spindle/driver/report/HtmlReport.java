@@ -180,8 +180,8 @@ public final class HtmlReport {
         Map<String, Set<Double>> values = new LinkedHashMap<>();
         for (Map<String, Object> t : trials) {
             t.forEach((k, v) -> {
-                if ((k.startsWith("training_") || k.startsWith("model_") || k.startsWith("cluster_"))
-                        && !NOT_HYPERPARAMETERS.contains(k) && v instanceof Number n) {
+                if (io.spindle.driver.results.ResultRows.isHyperparameter(k) && !NOT_HYPERPARAMETERS.contains(k)
+                        && v instanceof Number n) {
                     values.computeIfAbsent(k, x -> new TreeSet<>()).add(n.doubleValue());
                 }
             });

@@ -121,6 +121,16 @@ public final class ResultRows {
         return out;
     }
 
+    /**
+     * @param column a trials-table column
+     * @return whether it holds a setting of the spec's model, training or cluster section
+     *     ({@link #hyperparameters}), as opposed to an outcome such as {@code model_path}
+     */
+    public static boolean isHyperparameter(String column) {
+        return (column.startsWith("model_") && !column.equals("model_path")) || column.startsWith("training_")
+                || column.startsWith("cluster_");
+    }
+
     private static void flatten(String prefix, JsonNode n, Map<String, Object> out) {
         if (n == null || n.isNull()) {
             return;

@@ -21,4 +21,12 @@ public record EpochRecord(int epoch, double trainLoss, double valLoss, Map<Strin
     public EpochRecord {
         validation = Map.copyOf(validation);
     }
+
+    /**
+     * @param records validation checks of a run
+     * @return the mean training throughput over its full epochs (mid-epoch checks left out), 0 for none
+     */
+    public static double meanSamplesPerSecond(java.util.List<EpochRecord> records) {
+        return records.stream().filter(e -> !e.partial()).mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
+    }
 }

@@ -310,8 +310,7 @@ public final class Trainer {
             if (ownValidation) {
                 validation.unpersist(false);
             }
-            String id = trialId;
-            sc.parallelize(List.of(0, 1), Math.max(2, workers)).foreachPartition(it -> TrainingKernel.release(id));
+            release(trialId, workers);
         }
     }
 
@@ -348,8 +347,13 @@ public final class Trainer {
             }
             return new Tested(metrics, predictions);
         } finally {
-            sc.parallelize(List.of(0, 1), 2).foreachPartition(it -> TrainingKernel.release(id));
+            release(id, 2);
         }
+    }
+
+    /** Frees what executors cache for a trial (networks, decoded rows), in at least {@code partitions} tasks. */
+    private void release(String trialId, int partitions) {
+        sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));
     }
 
     /** Evaluates, records, and applies early stopping, reduce-on-plateau and the listener's pruning. */
