@@ -251,10 +251,9 @@ public final class SweepJob {
             out.flush();
             int running = 0;
             synchronized (this) {
+                rewriteFinishedRows();
                 for (Trial t : trials.values()) {
-                    if (t.finished()) {
-                        rewriteRows(t);
-                    } else {
+                    if (!t.finished()) {
                         submit(done, t, true);
                         running++;
                     }
@@ -337,7 +336,7 @@ public final class SweepJob {
                         .orElse("from its first epoch (no checkpoint yet)") + ": " + describe(t.config));
                 out.flush();
                 // epoch rows written after the last checkpoint belong to epochs that will run again
-                tables.replaceEpochs(sweepId, t.id, checkpoint.map(c -> c.history().stream()
+                tables.replaceEpochs(sweepId, List.of(t.id), checkpoint.map(c -> c.history().stream()
                         .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
             }
             tables.trial(ResultRows.trial(sweepId, t.id, spec, checkpoint.map(TrainJob::outcome).orElse(
@@ -391,23 +390,33 @@ public final class SweepJob {
     }
 
     /**
-     * Writes a finished trial's rows again from its checkpoint: a killed driver loses the rows its
-     * table writer had not committed yet, and a resumed sweep does not run the trial again.
+     * Writes the finished trials' rows again from their checkpoints (the epochs in one commit): a
+     * killed driver loses the rows its table writer had not committed yet, and a resumed sweep does
+     * not run those trials again.
      */
-    private void rewriteRows(Trial t) {
-        JobSpec spec;
-        try {
-            spec = trialSpec(t.config);
-        } catch (RuntimeException e) {
-            spec = sweep.base(); // a trial whose values the spec refused: it failed with that message
+    private void rewriteFinishedRows() {
+        List<String> ids = new ArrayList<>();
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (Trial t : trials.values()) {
+            if (!t.finished()) {
+                continue;
+            }
+            JobSpec spec;
+            try {
+                spec = trialSpec(t.config);
+            } catch (RuntimeException e) {
+                spec = sweep.base(); // a trial whose values the spec refused: it failed with that message
+            }
+            Optional<Checkpoint> c = TrainJob.readCheckpoint(dir.child(TRIALS + "/" + t.id));
+            ids.add(t.id);
+            c.ifPresent(x -> x.history().forEach(e -> epochs.add(ResultRows.epoch(sweepId, t.id, e))));
+            ResultRows.Outcome o = c.map(TrainJob::outcome).orElse(new ResultRows.Outcome(t.status, t.epochs, 0,
+                    Optional.empty(), Optional.empty(), t.diagnosis, 0, 0, ""));
+            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(t.status, o.epochsRun(),
+                    o.bestEpoch(), o.bestValidation(), Optional.empty(), t.diagnosis, o.wallSeconds(),
+                    o.samplesPerSecond(), "")));
         }
-        Optional<Checkpoint> c = TrainJob.readCheckpoint(dir.child(TRIALS + "/" + t.id));
-        tables.replaceEpochs(sweepId, t.id, c.map(x -> x.history().stream()
-                .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
-        ResultRows.Outcome o = c.map(TrainJob::outcome).orElse(new ResultRows.Outcome(t.status, t.epochs, 0,
-                Optional.empty(), Optional.empty(), t.diagnosis, 0, 0, ""));
-        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(t.status, o.epochsRun(), o.bestEpoch(),
-                o.bestValidation(), Optional.empty(), t.diagnosis, o.wallSeconds(), o.samplesPerSecond(), "")));
+        tables.replaceEpochs(sweepId, ids, epochs);
     }
 
     /**

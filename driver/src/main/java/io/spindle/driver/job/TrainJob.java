@@ -127,7 +127,7 @@ public final class TrainJob {
                 new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
         if (resume) {
             // rows written after the last checkpoint belong to epochs that will run again
-            tables.replaceEpochs(runId, runId, checkpoint.map(c -> c.history().stream()
+            tables.replaceEpochs(runId, List.of(runId), checkpoint.map(c -> c.history().stream()
                     .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
         }
         spec.warnings().forEach(w -> out.println("warning: " + w));

@@ -85,8 +85,12 @@ public final class DeltaResultStore implements ResultStore {
     }
 
     @Override
-    public void replaceEpochs(String sweepId, String trialId, List<Map<String, Object>> rows) {
-        String where = "sweep_id = " + literal(sweepId) + " AND trial_id = " + literal(trialId);
+    public void replaceEpochs(String sweepId, java.util.Collection<String> trialIds, List<Map<String, Object>> rows) {
+        if (trialIds.isEmpty()) {
+            return;
+        }
+        String where = "sweep_id = " + literal(sweepId) + " AND trial_id IN ("
+                + trialIds.stream().map(DeltaResultStore::literal).collect(Collectors.joining(", ")) + ")";
         if (rows.isEmpty()) {
             if (DeltaTable.isDeltaTable(spark, epochsPath)) {
                 DeltaTable.forPath(spark, epochsPath).delete(where);

@@ -29,10 +29,10 @@ public interface ResultStore {
 
     /**
      * @param sweepId the sweep
-     * @param trialId the trial
-     * @param rows every epoch row the trial has (replacing all it had), in one transaction
+     * @param trialIds the trials (resumed, or rewritten from their checkpoints)
+     * @param rows every epoch row these trials have (replacing all they had), in one transaction
      */
-    void replaceEpochs(String sweepId, String trialId, List<Map<String, Object>> rows);
+    void replaceEpochs(String sweepId, java.util.Collection<String> trialIds, List<Map<String, Object>> rows);
 
     /** @return the trials as they are now */
     List<Map<String, Object>> trials();

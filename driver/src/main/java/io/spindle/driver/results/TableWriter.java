@@ -57,19 +57,19 @@ public final class TableWriter implements AutoCloseable {
     }
 
     /**
-     * Replaces a resumed trial's epoch rows with its checkpoint's history, and returns once that is
+     * Replaces resumed trials' epoch rows with their checkpoints' histories, and returns once that is
      * committed: rows the caller adds afterwards are then always written after the replacement
      * (a commit queued earlier may otherwise carry them, and the replacement would delete them).
      *
      * @param sweepId the sweep
-     * @param trialId the trial
-     * @param rows the history's rows
+     * @param trialIds the trials
+     * @param rows their histories' rows
      */
-    public void replaceEpochs(String sweepId, String trialId, List<Map<String, Object>> rows) {
+    public void replaceEpochs(String sweepId, java.util.Collection<String> trialIds, List<Map<String, Object>> rows) {
         // not synchronized: the commits queued before this one take the lock to gather their rows
         java.util.concurrent.Future<?> done = thread.submit(() -> {
             try {
-                store.replaceEpochs(sweepId, trialId, rows);
+                store.replaceEpochs(sweepId, trialIds, rows);
             } catch (RuntimeException ex) {
                 fail(ex);
             }
@@ -78,9 +78,9 @@ public final class TableWriter implements AutoCloseable {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while replacing the epoch rows of " + trialId, e);
+            throw new IllegalStateException("interrupted while replacing the epoch rows of " + trialIds, e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("replacing the epoch rows of " + trialId + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException("replacing the epoch rows of " + trialIds + ": " + e.getCause(), e.getCause());
         }
     }
 

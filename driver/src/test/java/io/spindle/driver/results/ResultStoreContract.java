@@ -66,13 +66,19 @@ abstract class ResultStoreContract {
     void epochsAppendAndAResumedTrialReplacesItsOwn() {
         ResultStore s = store();
         s.appendEpochs(List.of(epoch("t1", 1, 0.9), epoch("t1", 2, 0.8), epoch("t1", 3, 0.7), epoch("t2", 1, 1.0)));
-        s.replaceEpochs("s1", "t1", List.of(epoch("t1", 1, 0.9), epoch("t1", 2, 0.8)));
+        s.replaceEpochs("s1", List.of("t1"), List.of(epoch("t1", 1, 0.9), epoch("t1", 2, 0.8)));
         s.appendEpochs(List.of(epoch("t1", 3, 0.65)));
         List<Map<String, Object>> t1 = s.epochs().stream().filter(r -> r.get("trial_id").equals("t1"))
                 .sorted(Comparator.comparing(r -> (Integer) r.get("epoch"))).toList();
         assertEquals(List.of(1, 2, 3), t1.stream().map(r -> r.get("epoch")).toList());
         assertEquals(0.65, t1.get(2).get("train_loss"));
         assertEquals(1, s.epochs().stream().filter(r -> r.get("trial_id").equals("t2")).count(), "other trials untouched");
+
+        // several trials in one transaction (a resumed sweep's finished trials); one of them has no rows left
+        s.replaceEpochs("s1", List.of("t1", "t2"), List.of(epoch("t2", 1, 0.5), epoch("t2", 2, 0.4)));
+        assertEquals(0, s.epochs().stream().filter(r -> r.get("trial_id").equals("t1")).count());
+        assertEquals(List.of(1, 2), s.epochs().stream().filter(r -> r.get("trial_id").equals("t2"))
+                .map(r -> r.get("epoch")).sorted().toList());
     }
 
     @Test
