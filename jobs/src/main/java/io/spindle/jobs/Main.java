@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
      * @param args command line
      */
     public static void main(String[] args) {
+        Signals.install();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -225,6 +226,22 @@ public final class Main implements Callable<Integer> {
             }
             return value;
         }
+    }
+
+    /**
+     * Ends a training command that a signal stopped: one line on standard error naming the signal,
+     * the epochs kept and the command that continues.
+     *
+     * @param err standard error
+     * @param what what stopped ("after epoch 3", "2 trials at their last checkpoint")
+     * @param resume the command line that continues
+     * @return the exit code (128 + the signal's number)
+     */
+    static int interrupted(PrintWriter err, String what, String resume) {
+        err.println("interrupted by SIG" + io.spindle.driver.job.Shutdown.signal().orElse("TERM") + " " + what
+                + "; continue with: " + resume);
+        err.flush();
+        return io.spindle.driver.job.Shutdown.exitCode();
     }
 
     /** Options every subcommand shares. */

@@ -93,7 +93,8 @@ final class ResultsCommand implements Callable<Integer> {
             sql.append(" ORDER BY `").append(col).append(desc ? "` DESC" : "` ASC").append(" NULLS LAST");
         } else {
             // best first: the selected metric's direction (errors and losses ascending)
-            sql.append(" ORDER BY CASE WHEN select_metric IN ('rmse', 'mae', 'mse', 'loss') THEN best_val"
+            sql.append(" ORDER BY CASE WHEN select_metric IN " + io.spindle.driver.spec.Metric.sqlLowerIsBetter()
+                    + " THEN best_val"
                     + " ELSE -best_val END ASC NULLS LAST, trial_id");
         }
         if (top != null) {

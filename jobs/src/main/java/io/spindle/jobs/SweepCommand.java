@@ -50,12 +50,20 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         SweepSpec sweep = SweepParser.parse(sweepFile, overrides);
         String out = output != null ? output : "spindle-out/" + sweep.base().name();
+        Signals.graceful();
         Sessions.Handle spark = master.open();
         try {
             var summary = SweepJob.run(spark.session(), sweep, out, new SweepJob.Options(overwrite, resume,
                     // a terminal gets a status line after every trial; a log file one every 10 s at most
                     System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
+            if (summary.path("status").asText().equals(io.spindle.driver.job.TrainJob.INTERRUPTED)) {
+                long n = summary.path("interrupted_trials").asLong();
+                return Main.interrupted(spec.commandLine().getErr(), "with " + summary.path("finished_trials").asLong()
+                        + " trial(s) finished and " + n + " stopped at their last checkpoint", "spindle sweep "
+                        + sweepFile + " --output " + out + overrides.stream().map(o -> " --set " + o).collect(
+                                java.util.stream.Collectors.joining()) + " --resume");
+            }
             return summary.path("status").asText().equals("COMPLETED") ? 0 : Main.FAILED;
         } finally {
             spark.close();

@@ -47,6 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec job = SpecParser.parse(specFile, overrides);
         String out = output != null ? output : "spindle-out/" + job.name();
+        Signals.graceful();
         Sessions.Handle spark = master.open();
         try {
             var summary = TrainJob.run(spark.session(), job, out,
@@ -54,7 +55,15 @@ final class TrainCommand implements Callable<Integer> {
                             // a terminal gets every epoch; a log file a line every 10 s at most
                             System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
-            return summary.get("status").asText().equals("DIVERGED") ? Main.FAILED : 0;
+            String status = summary.get("status").asText();
+            if (status.equals(TrainJob.INTERRUPTED)) {
+                int epochs = summary.path("epochs_run").asInt();
+                return Main.interrupted(spec.commandLine().getErr(), epochs == 0 ? "before its first epoch ended"
+                        : "after epoch " + epochs + " of " + job.training().epochs(), "spindle train " + specFile
+                        + " --output " + out + overrides.stream().map(o -> " --set " + o).collect(
+                                java.util.stream.Collectors.joining()) + " --resume");
+            }
+            return status.equals("DIVERGED") ? Main.FAILED : 0;
         } finally {
             spark.close();
         }

@@ -11,17 +11,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** The CLI as a user meets it: exit codes, one-line errors, nothing written on bad input. */
+/**
+ * The CLI as a user meets it: exit codes, --verbose, usage, schema, validate, an unreachable
+ * master; every bad-input refusal is a row of {@link BadInputCorpusTest}.
+ */
 class CliTest {
 
     /** Result of one CLI run. */
@@ -54,78 +51,6 @@ class CliTest {
 
     static String spec(Path data, String extra) {
         return "data:\n  path: " + data + "\n  label: y\n  task: multiclass\n" + extra;
-    }
-
-    static Stream<Arguments> badInputs() throws Exception {
-        Path good = write("good.csv", GOOD_CSV);
-        Path cols = write("cols.csv", "a,b,y\n1,2,0\n2,1,1\n3,0,2\n4\n5,6,1\n");
-        Path nonNumeric = write("nonnum.csv", "a,b,y\n1,2,0\n2,1,1\nabc,0,2\n");
-        Path noLabel = write("nolabel.csv", "a,b,y\n1,2,0\n2,1,\n3,0,2\n");
-        Path outside = write("outside.csv", "a,b,y\n1,2,0\n2,1,1\n3,0,7\n");
-        Path nan = write("nan.csv", "a,b,y\n1,2,0\n2,NaN,1\n3,0,2\n");
-        Path empty = write("empty.csv", "a,b,y\n1,2,0\n2,,1\n3,0,2\n");
-        Path file = write("afile", "x");
-        List<Arguments> a = new ArrayList<>();
-        a.add(Arguments.of("missing file", spec(tmp.resolve("nope.csv"), ""), List.of(), List.of("nope.csv")));
-        a.add(Arguments.of("column count", spec(cols, ""), List.of(), List.of("cols.csv", "line 5")));
-        a.add(Arguments.of("non-numeric", spec(nonNumeric, ""), List.of(), List.of("nonnum.csv", "line 4", "abc")));
-        a.add(Arguments.of("missing label", spec(noLabel, ""), List.of(), List.of("nolabel.csv", "line 3", "y")));
-        a.add(Arguments.of("label outside classes", spec(outside, "  classes: 3\n"), List.of(),
-                List.of("outside.csv", "line 4", "7")));
-        a.add(Arguments.of("NaN value", spec(nan, ""), List.of(), List.of("nan.csv", "line 3", "b")));
-        a.add(Arguments.of("empty value", spec(empty, ""), List.of(), List.of("empty.csv", "line 3", "b")));
-        a.add(Arguments.of("unknown key", spec(good, "training: {learnin_rate: 0.1}\n"), List.of(),
-                List.of("unknown key training.learnin_rate")));
-        a.add(Arguments.of("negative size", spec(good, "model: {layers: [{type: dense, units: -5}, {type: output}]}\n"),
-                List.of(), List.of("model.layers[0].units must be > 0, got -5")));
-        a.add(Arguments.of("wrong type", spec(good, "training: {batch_size: big}\n"), List.of(),
-                List.of("training.batch_size must be an integer, got 'big'")));
-        a.add(Arguments.of("incompatible loss", spec(good, "model: {layers: [{type: output, loss: cce, activation: sigmoid}]}\n"),
-                List.of(), List.of("model.layers[0].activation must be softmax with loss cce")));
-        a.add(Arguments.of("unwritable output", spec(good, ""), List.of("--output", file.resolve("out").toString()),
-                List.of("cannot create output folder", "is a file")));
-        a.add(Arguments.of("bad override", spec(good, ""), List.of("--set", "training.lr=-1"),
-                List.of("training.lr must be > 0, got -1")));
-        a.add(Arguments.of("averaging period below 1", spec(good, "cluster: {averaging_period: 0}\n"), List.of(),
-                List.of("cluster.averaging_period must be > 0, got 0")));
-        a.add(Arguments.of("warmup longer than training", spec(good,
-                "training: {epochs: 10, schedule: {type: cosine, warmup_epochs: 12}}\n"), List.of(),
-                List.of("training.schedule.warmup_epochs must be < training.epochs (10), got 12")));
-        a.add(Arguments.of("plateau factor out of range", spec(good,
-                "training: {schedule: {type: reduce_on_plateau, factor: 1.5}}\n"), List.of(),
-                List.of("training.schedule.factor must be < 1, got 1.5")));
-        a.add(Arguments.of("unknown schedule", spec(good, "training: {schedule: {type: cosin}}\n"), List.of(),
-                List.of("training.schedule.type must be one of", "did you mean 'cosine'")));
-        a.add(Arguments.of("min_lr above lr", spec(good,
-                "training: {lr: 0.001, schedule: {type: reduce_on_plateau, min_lr: 0.01}}\n"), List.of(),
-                List.of("training.schedule.min_lr must be < training.lr (0.001), got 0.01")));
-        a.add(Arguments.of("outer momentum", spec(good,
-                "cluster: {outer_optimizer: {type: nesterov, momentum: 2}}\n"), List.of(),
-                List.of("cluster.outer_optimizer.momentum must be < 1, got 2")));
-        return a.stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badInputs")
-    void badInputGivesOneLineExitTwoAndWritesNothing(String name, String specText, List<String> extra,
-                                                      List<String> expected) throws Exception {
-        Path spec = write("specs/" + name.replace(' ', '_') + ".yaml", specText);
-        Path out = tmp.resolve("out-" + name.replace(' ', '_'));
-        List<String> args = new ArrayList<>(List.of("train", spec.toString()));
-        if (!extra.contains("--output")) {
-            args.addAll(List.of("--output", out.toString()));
-        }
-        args.addAll(extra);
-        Run r = cli(args.toArray(String[]::new));
-        assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, () -> "one line expected: " + r.err());
-        assertTrue(lines[0].startsWith("error: "), r.err());
-        for (String e : expected) {
-            assertTrue(lines[0].contains(e), () -> "expected '" + e + "' in: " + lines[0]);
-        }
-        assertFalse(r.err().contains("\tat "), "no stack trace");
-        assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test
@@ -191,5 +116,28 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("already exists"), r.err());
         assertTrue(Files.exists(out.resolve("keep.txt")), "untouched");
+    }
+
+    /** Data a run can train on but should not: one line each, and the run goes on. */
+    @Test
+    void oddDataWarnsAndTheRunGoesOn() throws Exception {
+        Path oneClass = write("odd/one-class.csv", "a,b,y\n" + "1.0,2.0,1\n2.0,1.0,1\n3.0,0.5,1\n0.5,2.5,1\n".repeat(5));
+        Path spec = write("odd/spec.yaml", "data:\n  path: " + oneClass + "\n  label: y\n  task: binary\n"
+                + "training: {epochs: 1, batch_size: 64}\nmetrics: {select: accuracy}\n");
+        Run r = cli("train", spec.toString(), "--output", tmp.resolve("odd/out").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("warning: data.label: every one of the ") && r.out().contains(
+                " train rows has the same label ('1'); a binary classifier needs both classes"), r.out());
+        assertTrue(r.out().contains("warning: training.batch_size 64 is larger than the train split ("), r.out());
+        Run v = cli("validate", spec.toString());
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.err().contains("warning: data.label: every one of the "), v.err());
+        assertTrue(v.err().contains("valid, 2 warning(s)"), v.err());
+
+        Path sweep = write("odd/sweep.yaml", "extends: spec.yaml\nsweep:\n  trials: 1\n  parallel_trials: 64\n"
+                + "  space:\n    training.lr: {loguniform: [1.0e-3, 1.0e-2]}\n");
+        Run s = cli("sweep", sweep.toString(), "--output", tmp.resolve("odd/sweep-out").toString());
+        assertEquals(0, s.code(), s.err() + s.out());
+        assertTrue(s.out().contains("warning: sweep.parallel_trials 64 x workers_per_trial 1 is more than the "), s.out());
     }
 }

@@ -25,6 +25,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code spindle train --resume}: a run whose process is killed (SIGKILL) part way continues from
@@ -58,30 +60,65 @@ class ResumeTest {
         return p;
     }
 
-    @Test
-    void killedRunResumesToTheSameResultAsAnUninterruptedOne() throws Exception {
+    /** The uninterrupted run both stopped runs are compared with (trained once). */
+    private static Path whole;
+
+    private static synchronized Path whole(Path spec) {
+        if (whole == null) {
+            whole = tmp.resolve("whole");
+            CliTest.Run straight = CliTest.cli("train", spec.toString(), "--output", whole.toString());
+            assertEquals(0, straight.code(), straight.err());
+        }
+        return whole;
+    }
+
+    /**
+     * SIGKILL (no chance to tidy up) and SIGTERM (what timeout, YARN and Kubernetes send: the run
+     * stops before its next round, says so in one line and exits 143) both leave a run that
+     * {@code --resume} takes to exactly the uninterrupted result.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"KILL", "TERM"})
+    void stoppedRunResumesToTheSameResultAsAnUninterruptedOne(String signal) throws Exception {
         Path spec = spec("kill", "0.001");
-        Path killed = tmp.resolve("killed");
+        Path killed = tmp.resolve("stopped-" + signal);
+        Path log = tmp.resolve("stopped-" + signal + ".log");
         List<String> cmd = javaMain("train", spec.toString(), "--output", killed.toString(), "--master", "local[2]");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(tmp.resolve("stopped-" + signal
+                + ".err").toFile()).start();
         int epochsAtKill;
         try {
-            epochsAtKill = waitForCheckpoint(killed.resolve(TrainJob.CHECKPOINT), 3, p);
+            epochsAtKill = waitForCheckpoint(killed.resolve(TrainJob.CHECKPOINT), 3, p, log);
         } finally {
-            p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
+            if (signal.equals("KILL")) {
+                p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
+            } else {
+                p.destroy(); // SIGTERM on Linux
+            }
             p.waitFor();
         }
-        assertTrue(epochsAtKill < EPOCHS, "killed part way, after epoch " + epochsAtKill);
-        assertFalse(Files.exists(killed.resolve("summary.json")), "the killed run never finished");
+        assertTrue(epochsAtKill < EPOCHS, "stopped part way, after epoch " + epochsAtKill);
+        assertFalse(Files.exists(killed.resolve("summary.json")), "the stopped run never finished");
+        if (signal.equals("TERM")) {
+            String err = Files.readString(tmp.resolve("stopped-TERM.err"));
+            assertEquals(143, p.exitValue(), "128 + SIGTERM's number; stderr: " + err);
+            String[] lines = err.strip().split("\n");
+            assertEquals(1, lines.length, "one line on stderr: " + err);
+            int kept = read(killed.resolve(TrainJob.CHECKPOINT)).epochsDone();
+            assertTrue(lines[0].startsWith("interrupted by SIGTERM after epoch " + kept + " of " + EPOCHS
+                    + "; continue with: spindle train " + spec + " --output " + killed + " --resume"), lines[0]);
+            String all = err + Files.readString(log);
+            assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
+            CliTest.Run row = CliTest.cli("sql", killed.toString(), "SELECT status, epochs_run FROM trials",
+                    "--format", "csv");
+            assertEquals("status,epochs_run\nINTERRUPTED," + kept, row.out().strip(), row.err());
+        }
 
         CliTest.Run resumed = CliTest.cli("train", spec.toString(), "--output", killed.toString(), "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resuming from checkpoint.bin after epoch"), resumed.out());
 
-        Path whole = tmp.resolve("whole");
-        CliTest.Run straight = CliTest.cli("train", spec.toString(), "--output", whole.toString());
-        assertEquals(0, straight.code(), straight.err());
+        Path whole = whole(spec);
 
         ObjectMapper json = new ObjectMapper();
         JsonNode a = json.readTree(killed.resolve("summary.json").toFile());
@@ -105,12 +142,12 @@ class ResumeTest {
                 "one trial row and one row per epoch after the kill and the resume");
     }
 
-    private static int waitForCheckpoint(Path file, int epochs, Process p) throws Exception {
+    private static int waitForCheckpoint(Path file, int epochs, Process p, Path log) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
                 throw new AssertionError("the training process ended early; its output: "
-                        + Files.readString(tmp.resolve("killed.log")));
+                        + Files.readString(log));
             }
             if (Files.exists(file)) {
                 try {

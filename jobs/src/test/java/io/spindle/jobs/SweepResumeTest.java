@@ -25,6 +25,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code spindle sweep --resume}: a sweep whose driver process is killed (SIGKILL) with trials
@@ -63,33 +65,76 @@ class SweepResumeTest {
         return p;
     }
 
-    @Test
-    void killedSweepResumesWithoutRerunningFinishedTrials() throws Exception {
+    /** The uninterrupted sweep both stopped sweeps are compared with (run once). */
+    private static Path whole;
+
+    private static synchronized Path whole(Path file) {
+        if (whole == null) {
+            whole = tmp.resolve("whole");
+            CliTest.Run r = CliTest.cli("sweep", file.toString(), "--output", whole.toString());
+            assertEquals(0, r.code(), r.err());
+        }
+        return whole;
+    }
+
+    /**
+     * SIGKILL (no chance to tidy up) and SIGTERM (the sweep starts no new trial, stops its running
+     * ones before their next round as INTERRUPTED, says so in one line, exits 143) both leave a
+     * sweep that {@code --resume} finishes with every trial as the uninterrupted sweep ends it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"KILL", "TERM"})
+    void stoppedSweepResumesWithoutRerunningFinishedTrials(String signal) throws Exception {
         Path file = sweepFile("kill");
-        Path dir = tmp.resolve("killed");
+        Path dir = tmp.resolve("stopped-" + signal);
+        Path log = tmp.resolve("stopped-" + signal + ".log");
+        Path errLog = tmp.resolve("stopped-" + signal + ".err");
         List<String> cmd = ResumeTest.javaMain("sweep", file.toString(), "--output", dir.toString(), "--master", "local[2]");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(errLog.toFile()).start();
         try {
-            waitForFinishedAndRunning(dir, p);
+            waitForFinishedAndRunning(dir, p, log);
         } finally {
-            p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
+            if (signal.equals("KILL")) {
+                p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
+            } else {
+                p.destroy(); // SIGTERM on Linux
+            }
             p.waitFor();
         }
-        assertFalse(Files.exists(dir.resolve("summary.json")), "the killed sweep never finished");
+        assertFalse(Files.exists(dir.resolve("summary.json")), "the stopped sweep never finished");
         JsonNode state = new ObjectMapper().readTree(dir.resolve(SweepJob.STATE).toFile());
         List<String> finished = new ArrayList<>();
         Map<String, Integer> running = new LinkedHashMap<>();
+        // SIGKILL leaves running trials RUNNING; SIGTERM marks them INTERRUPTED, never FAILED
+        String stopped = signal.equals("KILL") ? "RUNNING" : TrainJob.INTERRUPTED;
         for (JsonNode t : state.get("trials")) {
             String id = t.get("id").asText();
-            if (t.get("status").asText().equals("RUNNING")) {
+            assertFalse(t.get("status").asText().equals("FAILED"), "no trial failed: " + state);
+            if (t.get("status").asText().equals(stopped)) {
                 Path c = dir.resolve(SweepJob.TRIALS).resolve(id).resolve(TrainJob.CHECKPOINT);
                 running.put(id, Files.exists(c) ? ResumeTest.read(c).epochsDone() : 0);
             } else {
                 finished.add(id);
             }
         }
-        assertTrue(finished.size() >= 2 && !running.isEmpty(), "killed with trials done and running: " + state);
+        assertTrue(finished.size() >= 2 && !running.isEmpty(), "stopped with trials done and running: " + state);
+        if (signal.equals("TERM")) {
+            String err = Files.readString(errLog);
+            assertEquals(143, p.exitValue(), "128 + SIGTERM's number; stderr: " + err);
+            String[] lines = err.strip().split("\n");
+            assertEquals(1, lines.length, "one line on stderr: " + err);
+            assertTrue(lines[0].startsWith("interrupted by SIGTERM with " + finished.size() + " trial(s) finished and "
+                    + running.size() + " stopped at their last checkpoint; continue with: spindle sweep " + file
+                    + " --output " + dir + " --resume"), lines[0]);
+            String all = err + Files.readString(log);
+            assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
+            assertEquals(state.get("trials").size(), finished.size() + running.size(),
+                    "no trial started after the signal: " + state);
+            CliTest.Run rows = CliTest.cli("sql", dir.toString(), "SELECT trial_id, status FROM trials WHERE status = '"
+                    + TrainJob.INTERRUPTED + "' ORDER BY trial_id", "--format", "csv");
+            assertEquals(new java.util.TreeSet<>(running.keySet()), new java.util.TreeSet<>(rows.out().strip().lines()
+                    .skip(1).map(l -> l.split(",")[0]).toList()), "the stopped trials' rows say INTERRUPTED");
+        }
         assertTrue(running.values().stream().anyMatch(e -> e > 0), "a running trial had a checkpoint: " + running);
 
         CliTest.Run resumed = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--resume");
@@ -129,32 +174,38 @@ class SweepResumeTest {
                 + " (SELECT count(*) FROM epochs e WHERE e.trial_id = t.trial_id) AS epoch_rows FROM trials t"
                 + " ORDER BY t.trial_id", "--format", "csv");
         assertEquals(v[2], v[3], () -> "one epochs row per epoch run: " + rows.out() + "\n" + perTrial.out()
-                + "\nresumed:\n" + resumed.out() + "\nkilled:\n" + log());
+                + "\nresumed:\n" + resumed.out() + "\nstopped:\n" + log(log));
         assertEquals(v[3], v[4], "no epoch twice: " + rows.out());
         assertTrue(Files.exists(dir.resolve("best/model.zip")));
         assertTrue(Files.exists(dir.resolve("summary.json")));
+
+        // every trial ends exactly as in a sweep that was never stopped
+        String perTrialQuery = "SELECT trial_id, status, epochs_run, best_epoch, best_val FROM trials ORDER BY trial_id";
+        CliTest.Run mine = CliTest.cli("sql", dir.toString(), perTrialQuery, "--format", "csv");
+        CliTest.Run theirs = CliTest.cli("sql", whole(file).toString(), perTrialQuery, "--format", "csv");
+        assertEquals(theirs.out(), mine.out(), "per-trial outcome of the stopped and resumed sweep vs an uninterrupted one");
 
         CliTest.Run again = CliTest.cli("sweep", file.toString(), "--output", dir.toString(), "--resume");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("has already finished; nothing to resume"), again.out());
     }
 
-    private static String log() {
+    private static String log(Path log) {
         try {
-            return Files.readString(tmp.resolve("killed.log"));
+            return Files.readString(log);
         } catch (IOException e) {
             return e.toString();
         }
     }
 
     /** Waits until the sweep has two finished trials and a running one with a checkpoint. */
-    private static void waitForFinishedAndRunning(Path dir, Process p) throws Exception {
+    private static void waitForFinishedAndRunning(Path dir, Process p, Path log) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
         ObjectMapper json = new ObjectMapper();
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
                 throw new AssertionError("the sweep process ended early; its output: "
-                        + Files.readString(tmp.resolve("killed.log")));
+                        + Files.readString(log));
             }
             Path f = dir.resolve(SweepJob.STATE);
             if (Files.exists(f)) {

@@ -51,13 +51,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code spindle sweep}: seed 004's strategy loop on Spark. Keeps {@code parallel_trials} trials
+ * {@code spindle sweep}: the search-strategy loop on Spark. Keeps {@code parallel_trials} trials
  * training at once, each from its own thread and FAIR scheduler pool (so their Spark jobs run side
  * by side), asks the search strategy for a new trial whenever one ends, feeds every finished epoch
  * to the trial scheduler (which may prune the trial), writes each trial's rows as they come, and
  * never lets a failing or diverging trial stop the sweep. Nothing is retrained at the end: the best
  * trial's parameters at its best epoch go to {@code DIR/best/} and are evaluated once on the test
- * split (seed 001).
+ * split, so the test metrics stay an unbiased estimate.
  *
  * <p>The folder: {@code sweep.json} (the resolved sweep, to check a resume against),
  * {@code sweep-state.json} (strategy and scheduler snapshots and every trial's config and status,
@@ -119,8 +119,9 @@ public final class SweepJob {
             this.config = config;
         }
 
+        /** @return whether the trial ended (a trial a signal stopped is not: --resume continues it) */
         boolean finished() {
-            return !status.equals("RUNNING");
+            return !status.equals("RUNNING") && !status.equals(TrainJob.INTERRUPTED);
         }
     }
 
@@ -248,12 +249,20 @@ public final class SweepJob {
                     sweep.scheduler().type().equals("none") ? "" : "; " + sweep.scheduler().type() + " pruning from epoch "
                             + sweep.scheduler().minEpochs());
             sweep.base().warnings().forEach(w -> out.println("warning: " + w));
+            int cores = sc.defaultParallelism();
+            if (sweep.parallelTrials() * sweep.workersPerTrial() > cores) {
+                out.printf(Locale.ROOT, "warning: sweep.parallel_trials %d x workers_per_trial %d is more than the %d cores"
+                        + " of %s: trials wait for each other's tasks and each runs slower (set sweep.parallel_trials"
+                        + " <= %d, or run on a cluster)%n", sweep.parallelTrials(), sweep.workersPerTrial(), cores,
+                        sc.master(), Math.max(1, cores / sweep.workersPerTrial()));
+            }
             out.flush();
             int running = 0;
             synchronized (this) {
                 rewriteFinishedRows();
                 for (Trial t : trials.values()) {
                     if (!t.finished()) {
+                        t.status = "RUNNING";
                         submit(done, t, true);
                         running++;
                     }
@@ -262,7 +271,8 @@ public final class SweepJob {
             boolean exhausted = false;
             while (true) {
                 synchronized (this) {
-                    while (!exhausted && running < sweep.parallelTrials() && strategy.hasCapacity()) {
+                    while (!exhausted && running < sweep.parallelTrials() && strategy.hasCapacity()
+                            && !Shutdown.requested()) {
                         if (seconds() >= sweep.timeBudgetSeconds().orElse(Double.POSITIVE_INFINITY)) {
                             out.printf(Locale.ROOT, "time budget of %.0f s spent: no new trials%n",
                                     sweep.timeBudgetSeconds().getAsDouble());
@@ -301,6 +311,20 @@ public final class SweepJob {
             pool.shutdownNow();
         }
         try {
+            long stopped = trials.values().stream().filter(t -> !t.finished()).count();
+            if (stopped > 0) {
+                // a signal stopped these trials: their rows are committed, their checkpoints kept
+                synchronized (this) {
+                    saveState();
+                }
+                tables.close();
+                ObjectNode s = SpecTrees.MAPPER.createObjectNode();
+                s.put("sweep_id", sweepId);
+                s.put("status", TrainJob.INTERRUPTED);
+                s.put("interrupted_trials", stopped);
+                s.put("finished_trials", trials.size() - stopped);
+                return s;
+            }
             return finish();
         } finally {
             synchronized (data) {
@@ -372,8 +396,12 @@ public final class SweepJob {
                     tables.trial(ResultRows.trial(sweepId, t.id, trialSpec, TrainJob.outcome(c)));
                 }
             };
-            TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest()
+            TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
                     .train(spec, d.data(), conf, listener, checkpoint);
+            if (r.status().equals(TrainJob.INTERRUPTED)) {
+                interrupted(t, spec, TrainJob.readCheckpoint(tdir));
+                return;
+            }
             tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
                     r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(),
                     EpochRecord.meanSamplesPerSecond(r.epochs()), "")));
@@ -382,10 +410,29 @@ public final class SweepJob {
             double told = r.status().equals("PRUNED") && !values.isEmpty() ? values.get(values.size() - 1) : value;
             ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
         } catch (RuntimeException e) {
+            if (Shutdown.requested()) {
+                // what failed was the process shutting down under the trial, not the trial
+                interrupted(t, spec, TrainJob.readCheckpoint(tdir));
+                return;
+            }
             String message = String.valueOf(e.getMessage()).split("\n")[0];
             tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome("FAILED", t.epochs, 0,
                     Optional.empty(), Optional.empty(), message, 0, 0, "")));
             ended(t, "FAILED", Double.NaN, Double.NaN, t.epochs, 0, message);
+        }
+    }
+
+    /** Records a trial a signal stopped: resumable from its last checkpoint, not told to the strategy. */
+    private void interrupted(Trial t, JobSpec spec, Optional<Checkpoint> last) {
+        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(TrainJob.INTERRUPTED, 0, 0,
+                Optional.empty(), Optional.empty(), "", 0, 0, ""));
+        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(TrainJob.INTERRUPTED, o.epochsRun(),
+                o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
+                "")));
+        synchronized (this) {
+            t.status = TrainJob.INTERRUPTED;
+            t.epochs = o.epochsRun();
+            saveState();
         }
     }
 
@@ -445,6 +492,7 @@ public final class SweepJob {
             p.train().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
             p.validation().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
             long[] counts = TrainJob.classCounts(spec, p); // caches the train split's blocks
+            TrainJob.dataWarnings(spec, p, counts).forEach(w -> out.println("warning: " + w));
             // cached before trials start: concurrent trials computing the same block at once make
             // Spark fetch it from a block manager that does not hold it yet
             p.validation().count();

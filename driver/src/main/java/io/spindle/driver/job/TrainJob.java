@@ -110,9 +110,9 @@ public final class TrainJob {
         } else {
             dir = OutputDir.check(output, overwrite, hadoop);
         }
-        PreparedData data = DataLoader.load(spark, spec.data());
-        long[] counts = classCounts(spec, data);
-        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), counts);
+        Checked checked = check(spark, spec);
+        PreparedData data = checked.data();
+        MultiLayerConfiguration conf = checked.conf();
         String runId;
         if (!resume) {
             dir.create();
@@ -131,13 +131,17 @@ public final class TrainJob {
                     .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
         }
         spec.warnings().forEach(w -> out.println("warning: " + w));
+        checked.warnings().forEach(w -> out.println("warning: " + w));
         PreparedData.LoadReport rep = data.report();
         out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
                 rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
                 rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
         checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
         String select = spec.metrics().select();
-        Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC());
+        Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC())
+                .withStop(Shutdown::requested);
+        // the last checkpoint written: what an interrupted run leaves to --resume
+        Checkpoint[] last = {checkpoint.orElse(null)};
         double[] elapsed = {0};
         checkpoint.ifPresent(c -> c.history().forEach(e -> {
             elapsed[0] += e.partial() ? 0 : e.seconds();
@@ -188,6 +192,7 @@ public final class TrainJob {
             @Override
             public void onCheckpoint(Checkpoint c) {
                 dir.write(CHECKPOINT, c::write);
+                last[0] = c;
                 tables.trial(ResultRows.trial(runId, runId, spec, outcome(c)));
             }
         };
@@ -203,6 +208,9 @@ public final class TrainJob {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+        if (result.status().equals(INTERRUPTED)) {
+            return interrupted(spec, runId, tables, Optional.ofNullable(last[0]));
         }
 
         String modelPath = "";
@@ -229,6 +237,81 @@ public final class TrainJob {
         out.println("wrote " + dir.path());
         out.flush();
         return summary;
+    }
+
+    /**
+     * A spec checked against its data, as {@code train} checks it before it writes anything.
+     *
+     * @param data the prepared splits
+     * @param counts train rows per class (classification), or null
+     * @param conf the network, built for the data
+     * @param warnings what the data makes questionable, though training can go on
+     */
+    public record Checked(PreparedData data, long[] counts, MultiLayerConfiguration conf, List<String> warnings) { }
+
+    /**
+     * Everything {@code train} checks before it writes: the data is read (files, header, every
+     * row's values and labels), split and encoded, and the network is built for it (output units
+     * against the classes, class weights). {@code spindle validate} runs the same, so "valid"
+     * means {@code train} will start.
+     *
+     * @param spark the session
+     * @param spec the resolved spec
+     * @return the prepared data and network, and the data's warnings
+     * @throws io.spindle.driver.data.DataException for data that cannot be read or used
+     * @throws io.spindle.driver.spec.SpecException when the network does not fit the data
+     */
+    public static Checked check(SparkSession spark, JobSpec spec) {
+        PreparedData data = DataLoader.load(spark, spec.data());
+        long[] counts = classCounts(spec, data);
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), counts);
+        return new Checked(data, counts, conf, dataWarnings(spec, data, counts));
+    }
+
+    /**
+     * @return warnings about data a run can train on but should not: a binary task with one class,
+     *     a batch larger than the train split
+     */
+    static List<String> dataWarnings(JobSpec spec, PreparedData data, long[] counts) {
+        List<String> w = new java.util.ArrayList<>();
+        long train = data.report().trainRows();
+        if (spec.data().task() == Task.BINARY && counts != null && counts.length == 2 && (counts[0] == 0 || counts[1] == 0)) {
+            List<String> classes = data.layout().classes();
+            String present = classes.size() == 2 ? "'" + classes.get(counts[1] == 0 ? 0 : 1) + "'"
+                    : counts[1] == 0 ? "negative" : "positive";
+            w.add("data.label: every one of the " + train + " train rows has the same label (" + present + "); a binary"
+                    + " classifier needs both classes: AUC is undefined and accuracy says nothing; check data.label and"
+                    + " the data");
+        }
+        if (spec.training().batchSize() > train && train > 0) {
+            w.add("training.batch_size " + spec.training().batchSize() + " is larger than the train split (" + train
+                    + " rows): every epoch is a single partial minibatch; use a batch_size of at most " + train);
+        }
+        return w;
+    }
+
+    /** Status of a run or trial stopped by a signal: resumable from its last checkpoint. */
+    public static final String INTERRUPTED = "INTERRUPTED";
+
+    /**
+     * Records a run stopped by a signal: its trial row says {@link #INTERRUPTED} with what the last
+     * checkpoint holds, every row is committed, and no summary or model is written, so
+     * {@code --resume} continues from that checkpoint.
+     *
+     * @return a summary that is not written: status {@code INTERRUPTED} and the epochs the last checkpoint holds
+     */
+    private static ObjectNode interrupted(JobSpec spec, String runId, TableWriter tables, Optional<Checkpoint> last) {
+        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(INTERRUPTED, 0, 0,
+                Optional.empty(), Optional.empty(), "", 0, 0, ""));
+        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(INTERRUPTED, o.epochsRun(),
+                o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
+                "")));
+        tables.close();
+        ObjectNode s = SpecTrees.MAPPER.createObjectNode();
+        s.put("name", spec.name());
+        s.put("status", INTERRUPTED);
+        s.put("epochs_run", o.epochsRun());
+        return s;
     }
 
     /**

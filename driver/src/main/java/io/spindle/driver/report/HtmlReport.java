@@ -22,13 +22,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * train and validation loss, the selected metric and the learning rate per epoch; the best
  * model's confusion matrix on test (classification); for sweeps, every varying hyperparameter
  * against the selected metric and a ranking of how strongly the metric follows each (absolute
- * Spearman rank correlation, cf. seed 004's sensitivity table). Pure: rows in, HTML out.
+ * Spearman rank correlation, a sensitivity table). Pure: rows in, HTML out.
  */
 public final class HtmlReport {
 
     /** Trials whose per-epoch curves are drawn. */
     static final int CURVES = 3;
-    private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "mse", "loss");
     private static final List<String> NOT_HYPERPARAMETERS = List.of("training_epochs", "training_seed");
 
     private HtmlReport() {
@@ -93,7 +92,7 @@ public final class HtmlReport {
         if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             return Double.MAX_VALUE;
         }
-        return LOWER_IS_BETTER.contains(String.valueOf(t.get("select_metric"))) ? n.doubleValue() : -n.doubleValue();
+        return io.spindle.driver.spec.Metric.lowerIsBetter(String.valueOf(t.get("select_metric"))) ? n.doubleValue() : -n.doubleValue();
     }
 
     private static String leaderboard(List<Map<String, Object>> ranked, List<String> varying) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * Presets: defaults from seed 004's "Common Configurations" (metric, loss, initialization,
- * optimizer per kind of task) and seed 001's "Recommended Default Configuration" (2-3 hidden
+ * Presets: common defaults per kind of task (metric, loss, initialization, optimizer) and a
+ * recommended starting network (2-3 hidden
  * ReLU layers of 128-256 units, Adam at 1e-3, batch 32, up to 100-200 epochs, early stopping
  * with patience 15, dropout 0.3-0.5). A spec's own values override a preset's.
  */

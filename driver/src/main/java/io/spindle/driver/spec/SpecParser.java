@@ -289,15 +289,15 @@ public final class SpecParser {
     private static void checkLayer(LayerSpec l, ObjectNode raw, Task task, int index, List<String> warnings) {
         String p = l.path();
         if (index == 0 && (l.type().equals("dropout") || l.dropout() > 0)) {
-            warnings.add(p + ": dropout on the input layer; seed 001 advises against dropout on the first layer");
+            warnings.add(p + ": dropout on the input layer; dropping raw features discards information before any layer can use it: put dropout between hidden layers, or keep it at 0.2 or less on inputs (Srivastava et al. 2014)");
         }
         if (l.init().equals("zeros")) {
             warnings.add(p + ".init: zeros makes every unit of the layer learn the same thing (identical updates);"
-                    + " seed 004: use he with relu, xavier with tanh");
+                    + " use he with relu (He et al. 2015), xavier with tanh (Glorot and Bengio 2010)");
         }
         if (!l.type().equals("output") && l.activation().equals("sigmoid")) {
             warnings.add(p + ".activation: sigmoid in a hidden layer saturates and slows learning;"
-                    + " seed 001 keeps sigmoid for outputs and recommends relu for hidden layers");
+                    + " keep sigmoid for outputs and use relu in hidden layers (Glorot, Bordes and Bengio 2011)");
         }
         if (!l.type().equals("output") && l.activation().equals("softmax")) {
             warnings.add(p + ".activation: softmax belongs on a multi-class output layer, not a hidden layer");
@@ -313,7 +313,7 @@ public final class SpecParser {
         String loss = l.loss();
         String act = l.activation();
         if (l.dropout() > 0) {
-            warnings.add(p + ".dropout: dropout on the output layer; seed 001 advises against it"
+            warnings.add(p + ".dropout: dropout on the output layer; it perturbs the predictions themselves"
                     + " (use training.dropout or a dropout layer between hidden layers)");
         }
         if (task == Task.REGRESSION) {
@@ -327,7 +327,7 @@ public final class SpecParser {
             }
             if (act.equals("sigmoid") || act.equals("tanh")) {
                 warnings.add(p + ".activation: " + act + " bounds the outputs, while regression targets are unbounded;"
-                        + " seed 004 uses identity outputs for regression");
+                        + " use identity outputs for regression");
             }
             if (!raw.has("class_weights") && l.balancedWeights()) {
                 throw new SpecException(p + ".class_weights applies to classification");
@@ -335,8 +335,8 @@ public final class SpecParser {
             return;
         }
         if (REGRESSION_LOSSES.contains(loss)) {
-            warnings.add(p + ".loss: " + loss + " on a " + task.spelling() + " task; seed 004 uses cross-entropy for"
-                    + " classification (" + defaultLoss(task) + ")");
+            warnings.add(p + ".loss: " + loss + " on a " + task.spelling() + " task; classification trains better with cross-entropy"
+                    + " (Goodfellow et al. 2016, section 6.2.2): use " + defaultLoss(task));
         }
         if ((loss.equals("cce") || loss.equals("weighted_cce")) && !act.equals("softmax")) {
             throw new SpecException(p + ".activation must be softmax with loss " + loss + ", got '" + act
@@ -351,10 +351,10 @@ public final class SpecParser {
         }
         if (task == Task.MULTILABEL && act.equals("softmax")) {
             warnings.add(p + ".activation: softmax on a multilabel task forces the labels to compete (they sum to 1);"
-                    + " seed 000: use sigmoid outputs with bce");
+                    + " use sigmoid outputs with bce");
         }
         if (task == Task.MULTILABEL && (loss.equals("cce") || loss.equals("weighted_cce"))) {
-            warnings.add(p + ".loss: " + loss + " assumes exactly one label per row; seed 000: use bce for multilabel");
+            warnings.add(p + ".loss: " + loss + " assumes exactly one label per row; use bce (one sigmoid per label) for multilabel");
         }
         if (task == Task.BINARY && l.units() == 1 && (loss.equals("cce") || loss.equals("weighted_cce") || act.equals("softmax"))) {
             warnings.add(p + ": " + loss + " with " + act + " on a one-output binary model always outputs 1 and never learns;"
@@ -397,14 +397,14 @@ public final class SpecParser {
         };
         double wd = t.has("weight_decay") ? t.get("weight_decay").asDouble() : optimizer.equals("adamw") ? 0.01 : 0.0;
         if (lr > 0.1) {
-            warnings.add("training.lr: " + lr + " is very high and risks divergence (seed 001: 0.1 is already very high;"
-                    + " 0.001 is the standard for Adam)");
+            warnings.add("training.lr: " + lr + " is very high and risks divergence (0.1 is already very high for SGD;"
+                    + " Adam's published default is 0.001, Kingma and Ba 2015)");
         } else if ((optimizer.startsWith("adam") || optimizer.equals("rmsprop")) && lr > 0.01) {
-            warnings.add("training.lr: " + lr + " is high for " + optimizer + " (seed 001 recommends 0.001)");
+            warnings.add("training.lr: " + lr + " is high for " + optimizer + " (its published default is 0.001, Kingma and Ba 2015)");
         }
         if (t.get("l2").asDouble() > 0 && wd > 0) {
-            warnings.add("training: both l2 and weight_decay regularize the weights; seed 001: add regularization"
-                    + " progressively, one at a time");
+            warnings.add("training: both l2 and weight_decay regularize the weights; add one regularizer at a"
+                    + " time and keep it only if validation improves");
         }
         return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
                 t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
@@ -413,45 +413,42 @@ public final class SpecParser {
     }
 
     private static JobSpec.Metrics metrics(ObjectNode m, Task task) {
-        List<String> valid = task == Task.REGRESSION ? SpecSchema.REGRESSION_METRICS : SpecSchema.CLASSIFICATION_METRICS;
-        List<String> compute = m.has("compute") ? strings(m.get("compute"))
+        List<Metric> valid = task == Task.REGRESSION ? Metric.regression() : Metric.classification();
+        String why = "computed for a " + task.spelling() + " task";
+        List<String> given = m.has("compute") ? strings(m.get("compute"))
                 : task == Task.REGRESSION ? List.of("rmse", "mae", "mse", "r2")
                 : List.of("accuracy", "precision", "recall", "f1", "auc");
-        for (int i = 0; i < compute.size(); i++) {
-            if (!valid.contains(compute.get(i))) {
-                throw new SpecException("metrics.compute[" + i + "] '" + compute.get(i) + "' is not computed for a "
-                        + task.spelling() + " task; use " + String.join(", ", valid));
-            }
+        List<String> compute = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            compute.add(Metric.parse(given.get(i), "metrics.compute[" + i + "]", valid, why).spelling());
         }
-        String select = m.has("select") ? m.get("select").asText() : compute.get(0);
-        if (!valid.contains(select)) {
-            throw new SpecException("metrics.select '" + select + "' is not computed for a " + task.spelling()
-                    + " task; use one of " + String.join(", ", valid));
-        }
+        String select = m.has("select") ? Metric.parse(m.get("select").asText(), "metrics.select", valid, why).spelling()
+                : compute.get(0);
         LinkedHashSet<String> all = new LinkedHashSet<>(compute);
         all.add(select);
         return new JobSpec.Metrics(List.copyOf(all), select);
     }
 
     private static JobSpec.EarlyStopping earlyStopping(ObjectNode e, JobSpec.Metrics metrics, List<String> warnings) {
-        String monitor = e.get("monitor").asText();
-        List<String> allowed = new ArrayList<>();
-        allowed.add("val_loss");
-        metrics.compute().forEach(m -> allowed.add("val_" + m));
-        if (!allowed.contains(monitor)) {
-            throw new SpecException("training.early_stopping.monitor must be one of " + String.join(", ", allowed)
-                    + ", got '" + monitor + "'" + Schema.didYouMean(monitor, allowed));
-        }
+        Metric metric = monitorable(e.get("monitor").asText(), "training.early_stopping.monitor", metrics);
+        String monitor = metric.validationName();
         String mode = e.get("mode").asText();
-        String metric = monitor.substring(4);
-        boolean maximize = mode.equals("auto") ? !Set.of("loss", "mae", "mse", "rmse").contains(metric) : mode.equals("max");
+        boolean maximize = mode.equals("auto") ? metric.higherIsBetter() : mode.equals("max");
         boolean enabled = e.get("enabled").asBoolean();
         if (!enabled) {
-            warnings.add("training.early_stopping.enabled: false; seed 001 lists 'no early stopping' among the common"
-                    + " mistakes (waste of time and overfitting)");
+            warnings.add("training.early_stopping.enabled: false; without it a run trains past its best epoch, wasting"
+                    + " time and overfitting (Prechelt 1998, 'Early stopping - but when?')");
         }
         return new JobSpec.EarlyStopping(enabled, monitor, maximize, e.get("patience").asInt(),
                 e.get("min_delta").asDouble(), e.get("restore_best").asBoolean());
+    }
+
+    /** A monitored validation metric: the loss or one the spec computes, either spelling. */
+    private static Metric monitorable(String given, String where, JobSpec.Metrics metrics) {
+        List<Metric> allowed = new ArrayList<>();
+        allowed.add(Metric.LOSS);
+        metrics.compute().forEach(m -> allowed.add(Metric.find(m).orElseThrow()));
+        return Metric.parse(given, where, allowed, "computed by this spec (add it to metrics.compute)");
     }
 
     private static JobSpec.Schedule schedule(ObjectNode s, JobSpec.Training t, JobSpec.EarlyStopping early,
@@ -484,20 +481,14 @@ public final class SpecParser {
                         s.get("div_factor").asDouble(), s.get("final_div_factor").asDouble(), 1, 1, 0, 0, "val_loss", false);
             }
             case "reduce_on_plateau": {
-                String monitor = s.has("monitor") ? s.get("monitor").asText() : early.monitor();
-                List<String> allowed = new ArrayList<>();
-                allowed.add("val_loss");
-                metrics.compute().forEach(m -> allowed.add("val_" + m));
-                if (!allowed.contains(monitor)) {
-                    throw new SpecException(at + "monitor must be one of " + String.join(", ", allowed) + ", got '"
-                            + monitor + "'" + Schema.didYouMean(monitor, allowed));
-                }
+                Metric metric = monitorable(s.has("monitor") ? s.get("monitor").asText() : early.monitor(), at + "monitor",
+                        metrics);
+                String monitor = metric.validationName();
                 double minLr = s.get("min_lr").asDouble();
                 if (minLr >= lr) {
                     throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
                 }
-                String metric = monitor.substring(4);
-                boolean maximize = !Set.of("loss", "mae", "mse", "rmse").contains(metric);
+                boolean maximize = metric.higherIsBetter();
                 return new JobSpec.Schedule(type, 0, 1, 0, minLr, 0, 0, 1, 1, s.get("factor").asDouble(),
                         s.get("patience").asInt(), s.get("cooldown").asInt(), s.get("min_delta").asDouble(), monitor,
                         maximize);
@@ -553,6 +544,10 @@ public final class SpecParser {
         tr.put("weight_decay", t.weightDecay());
         ObjectNode es = (ObjectNode) tr.get("early_stopping");
         es.put("mode", t.earlyStopping().maximize() ? "max" : "min");
+        es.put("monitor", t.earlyStopping().monitor());
+        if (tr.path("schedule").has("monitor")) {
+            ((ObjectNode) tr.get("schedule")).put("monitor", t.schedule().monitor());
+        }
         ObjectNode mt = (ObjectNode) tree.get("metrics");
         ArrayNode compute = mt.putArray("compute");
         m.compute().forEach(compute::add);

@@ -31,14 +31,14 @@ public final class SpecSchema {
     public static final List<String> LOSSES = List.of("mse", "mae", "huber", "bce", "cce", "weighted_cce", "focal");
     /** Optimizers. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
-    /** Presets (seed 004's common configurations). */
+    /** Presets: common configurations per kind of task. */
     public static final List<String> PRESETS =
             List.of("classification", "binary", "multilabel", "regression", "imbalanced", "timeseries", "image");
     /** Classification metrics. */
     public static final List<String> CLASSIFICATION_METRICS =
-            List.of("accuracy", "precision", "recall", "f1", "f1_macro", "precision_macro", "recall_macro", "auc");
+            Metric.classification().stream().map(Metric::spelling).toList();
     /** Regression metrics. */
-    public static final List<String> REGRESSION_METRICS = List.of("mae", "mse", "rmse", "r2");
+    public static final List<String> REGRESSION_METRICS = Metric.regression().stream().map(Metric::spelling).toList();
 
     private static final Schema ROOT = build();
 
@@ -62,8 +62,11 @@ public final class SpecSchema {
     }
 
     private static Schema build() {
-        List<String> allMetrics = new java.util.ArrayList<>(CLASSIFICATION_METRICS);
-        allMetrics.addAll(REGRESSION_METRICS);
+        List<Metric> computable = new java.util.ArrayList<>(Metric.classification());
+        computable.addAll(Metric.regression());
+        // the validation split is implied: accuracy and val_accuracy name the same thing
+        String metricNames = String.join(", ", computable.stream().map(Metric::spelling).toList())
+                + ", or the same with val_";
         Schema strOrList = new Schema.AnyOf(List.of(string(null), new Schema.Arr(string(null), 1, null)),
                 "a column name, or a list of column names");
 
@@ -183,13 +186,13 @@ public final class SpecSchema {
                 .def("pct_start", openUnit("fraction of training spent rising"), 0.3)
                 .def("div_factor", positive("initial rate = max_lr / div_factor"), 25.0)
                 .def("final_div_factor", positive("final rate = initial rate / final_div_factor"), 1e4).build());
-        schedules.put("reduce_on_plateau", obj("multiply the rate by factor when the monitored value stops improving (seed 001)")
+        schedules.put("reduce_on_plateau", obj("multiply the rate by factor when the monitored value stops improving")
                 .opt("monitor", string("val_loss or val_<metric>; default: training.early_stopping.monitor"))
-                .def("factor", openUnit("factor applied on a plateau (seed 001: divide by 2)"), 0.5)
-                .def("patience", integer(1, "epochs without improvement before reducing (seed 001: 5-10)"), 5)
+                .def("factor", openUnit("factor applied on a plateau (0.5 halves the rate)"), 0.5)
+                .def("patience", integer(1, "epochs without improvement before reducing (5-10 is usual)"), 5)
                 .def("cooldown", integer(0, "epochs to wait after a reduction before counting again"), 0)
                 .def("min_delta", nonNegative("smallest change that counts as an improvement"), 0.0)
-                .def("min_lr", nonNegative("the rate never goes below this (seed 001: 1e-7)"), 1e-7).build());
+                .def("min_lr", nonNegative("the rate never goes below this"), 1e-7).build());
         Schema schedule = new Schema.Tagged("type", schedules, "learning-rate schedule, applied by the driver every round");
 
         Schema training = obj("the optimization")
@@ -210,9 +213,10 @@ public final class SpecSchema {
                 .def("schedule", schedule, Map.of("type", "constant"))
                 .build();
         Schema metrics = obj("what is measured")
-                .opt("compute", new Schema.Arr(oneOf("metric", allMetrics.toArray(String[]::new)), 1,
+                // checked against the task when parsed, with the task's own list in the message
+                .opt("compute", new Schema.Arr(string("metric: " + metricNames), 1,
                         "metrics computed on validation (every epoch) and test (once); default from the task"))
-                .opt("select", oneOf("validation metric that ranks models; default from the preset", allMetrics.toArray(String[]::new)))
+                .opt("select", string("validation metric that ranks models (" + metricNames + "); default from the preset"))
                 .build();
         Map<String, Schema.Obj> outers = new LinkedHashMap<>();
         outers.put("none", obj("the averaged parameters become the new parameters").build());

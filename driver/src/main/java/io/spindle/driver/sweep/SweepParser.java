@@ -5,6 +5,7 @@ import static io.spindle.driver.spec.Schema.integer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.spec.Metric;
 import io.spindle.driver.spec.SpecException;
 import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.spec.SpecTrees;
@@ -96,17 +97,16 @@ public final class SweepParser {
         int trials = count(sweep, "trials", strategy.equals("grid") ? Integer.MAX_VALUE : 20, 1);
         int parallel = count(sweep, "parallel_trials", 2, 1);
         int workers = count(sweep, "workers_per_trial", 1, 1);
-        List<String> metrics = new ArrayList<>(base.metrics().compute());
-        metrics.add("loss");
-        String metric = text(sweep, "metric", base.metrics().select());
-        if (!metrics.contains(metric)) {
-            throw new SpecException("sweep.metric '" + metric + "' is not computed for this " + base.data().task().spelling()
-                    + " task; use one of " + String.join(", ", metrics));
-        }
+        List<Metric> metrics = new ArrayList<>();
+        base.metrics().compute().forEach(m -> metrics.add(Metric.find(m).orElseThrow()));
+        metrics.add(Metric.LOSS);
+        Metric chosen = Metric.parse(text(sweep, "metric", base.metrics().select()), "sweep.metric", metrics,
+                "computed by the job spec (add it to metrics.compute)");
+        String metric = chosen.spelling();
         String modeText = text(sweep, "mode", "auto");
         Mode mode;
         if (modeText.equals("auto")) {
-            mode = List.of("loss", "mae", "mse", "rmse").contains(metric) ? Mode.MIN : Mode.MAX;
+            mode = chosen.higherIsBetter() ? Mode.MAX : Mode.MIN;
         } else if (modeText.equals("min") || modeText.equals("max")) {
             mode = Mode.parse(modeText);
         } else {

@@ -74,19 +74,21 @@ public final class Trainer {
     private final JavaSparkContext sc;
     private final Clock clock;
     private final boolean test;
+    private final java.util.function.BooleanSupplier stop;
 
     /**
      * @param sc the Spark context
      * @param clock time source for durations
      */
     public Trainer(JavaSparkContext sc, Clock clock) {
-        this(sc, clock, true);
+        this(sc, clock, true, () -> false);
     }
 
-    private Trainer(JavaSparkContext sc, Clock clock, boolean test) {
+    private Trainer(JavaSparkContext sc, Clock clock, boolean test, java.util.function.BooleanSupplier stop) {
         this.sc = sc;
         this.clock = clock;
         this.test = test;
+        this.stop = stop;
     }
 
     /**
@@ -94,7 +96,17 @@ public final class Trainer {
      *     touched once, by the chosen model, through {@link #test})
      */
     public Trainer withoutTest() {
-        return new Trainer(sc, clock, false);
+        return new Trainer(sc, clock, false, stop);
+    }
+
+    /**
+     * @param stop asked before every averaging round; once it says true, training ends there with
+     *     status {@code INTERRUPTED}: no further checkpoint is handed out, so the last one (after
+     *     the last whole epoch) is where {@code --resume} continues
+     * @return a trainer that stops when asked to
+     */
+    public Trainer withStop(java.util.function.BooleanSupplier stop) {
+        return new Trainer(sc, clock, test, stop);
     }
 
     /**
@@ -212,6 +224,10 @@ public final class Trainer {
                 double lossSum = 0;
                 int round = 0;
                 for (int first = 0; first < maxBatches; first += period, round++) {
+                    if (stop.getAsBoolean()) {
+                        s.status = "INTERRUPTED";
+                        break;
+                    }
                     double lr = schedule.rate(epoch, round, s.plateau);
                     s.lr = lr;
                     ModelState state = new ModelState(s.params, s.updater, s.pendingWorkerUpdaters);
@@ -253,7 +269,7 @@ public final class Trainer {
                         s.status = "DIVERGED";
                         s.diagnosis = "loss or parameters became NaN or infinite in epoch " + (epoch + 1)
                                 + ": learning rate too high (lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
-                                + "): divide it by 10 (seed 001)";
+                                + "): divide it by 10";
                         break;
                     }
                     s.params = next;
@@ -271,6 +287,9 @@ public final class Trainer {
                             break;
                         }
                     }
+                }
+                if (s.status.equals("INTERRUPTED")) {
+                    break; // the last checkpoint stands; this epoch runs again on --resume
                 }
                 if (s.status.equals("DIVERGED")) {
                     listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
@@ -298,7 +317,8 @@ public final class Trainer {
             if (!es.restoreBest() && !s.history.isEmpty()) {
                 s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
             }
-            Tested tested = test && s.bestEpoch > 0 ? test(spec, data, conf, s.best) : new Tested(null, List.of());
+            boolean interrupted = s.status.equals("INTERRUPTED");
+            Tested tested = test && s.bestEpoch > 0 && !interrupted ? test(spec, data, conf, s.best) : new Tested(null, List.of());
             return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, tested.metrics(), s.best,
                     priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period,
                     tested.predictions());

@@ -72,7 +72,7 @@ class SpecParserTest {
         assertEquals(0.05, s.training().lr());
         assertEquals("sgd", s.training().optimizer());
         assertEquals(16, s.model().layers().get(0).units());
-        assertEquals("xavier", s.model().layers().get(0).init(), "tanh gets Xavier (seed 004)");
+        assertEquals("xavier", s.model().layers().get(0).init(), "tanh gets Xavier (Glorot and Bengio 2010)");
         assertEquals(2, s.model().layers().size());
     }
 
@@ -122,7 +122,7 @@ class SpecParserTest {
                 Arguments.of("data: {path: x.csv, label: y}\n", "data.task is required"),
                 Arguments.of(BASE + "metrics: {select: rmse}\n", "metrics.select 'rmse' is not computed for a multiclass task"),
                 Arguments.of(BASE + "training: {early_stopping: {monitor: val_acc}}\n",
-                        "training.early_stopping.monitor must be one of"),
+                        "training.early_stopping.monitor 'val_acc' is no metric; use one of loss, accuracy"),
                 Arguments.of(BASE + "model: {layers: [{type: dens, units: 3}, {type: output}]}\n",
                         "model.layers[0].type must be one of"),
                 Arguments.of("data: [1, 2]\n", "data must be a mapping"),
@@ -154,12 +154,12 @@ class SpecParserTest {
                 Arguments.of(BASE + "model: {layers: [{type: dense, units: 4, init: zeros}, {type: output}]}\n",
                         "zeros makes every unit"),
                 Arguments.of(BASE + "model: {layers: [{type: output, loss: mse}]}\n", "mse on a multiclass task"),
-                Arguments.of(BASE + "training: {early_stopping: {enabled: false}}\n", "no early stopping"));
+                Arguments.of(BASE + "training: {early_stopping: {enabled: false}}\n", "without it a run trains past its best epoch"));
     }
 
     @ParameterizedTest
     @MethodSource("warnings")
-    void seedGuidanceWarnings(String yaml, String expected) throws Exception {
+    void guidanceWarnings(String yaml, String expected) throws Exception {
         JobSpec s = parse(yaml);
         assertTrue(s.warnings().stream().anyMatch(w -> w.contains(expected)),
                 () -> "expected a warning containing '" + expected + "' in " + s.warnings());

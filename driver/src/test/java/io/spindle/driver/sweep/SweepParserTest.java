@@ -72,6 +72,24 @@ class SweepParserTest {
     }
 
     @Test
+    void theMetricTakesBothSpellings() throws Exception {
+        write("job.yaml", JOB);
+        Path sweep = write("metric.yaml", """
+                extends: job.yaml
+                sweep:
+                  metric: val_accuracy
+                  space:
+                    training.lr: {loguniform: [1e-4, 1e-1]}
+                """);
+        SweepSpec s = SweepParser.parse(sweep, List.of());
+        assertEquals("accuracy", s.metric(), "the canonical spelling");
+        assertEquals(Mode.MAX, s.mode());
+        SweepSpec loss = SweepParser.parse(sweep, List.of("sweep.metric=val_loss"));
+        assertEquals("loss", loss.metric());
+        assertEquals(Mode.MIN, loss.mode());
+    }
+
+    @Test
     void aJobSpecWithASweepSectionWorksAlone() throws Exception {
         Path sweep = write("inline.yaml", JOB + """
                 sweep:

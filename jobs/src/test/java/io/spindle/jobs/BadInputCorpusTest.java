@@ -1,0 +1,181 @@
+package io.spindle.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.driver.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every refusal the CLI promises, one row each: the command exits 2, its standard error is one
+ * line that names the offending file, key or value (every {@code &&}-separated part of the
+ * expected text must be in it), there is no stack trace, no output folder appears ({@value #OUT}
+ * stands for a fresh one per case) and nothing in the fixtures changes (a finished run, a sweep
+ * folder, the data and spec files). Adding a case is one line in {@link #cases()}.
+ */
+class BadInputCorpusTest {
+
+    /** Stands for a fresh output folder that must not exist after the case. */
+    static final String OUT = "{out}";
+
+    static Path fx;
+    static Path csv;
+    static Path spec;
+    static Path sweep;
+    static Path run;
+    static Path sweepRun;
+    private static final AtomicInteger N = new AtomicInteger();
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        SharedSpark.session();
+        fx = Files.createTempDirectory("spindle-corpus");
+        csv = write("good.csv", CliTest.GOOD_CSV);
+        spec = write("good.yaml", "name: corpus\n" + CliTest.spec(csv, "training: {epochs: 2, batch_size: 4}\n"));
+        sweep = write("sweep.yaml", "extends: good.yaml\nsweep:\n  trials: 2\n  space:\n"
+                + "    training.lr: {loguniform: [1.0e-3, 1.0e-2]}\n");
+        run = fx.resolve("run");
+        CliTest.Run r = CliTest.cli("train", spec.toString(), "--output", run.toString());
+        assertEquals(0, r.code(), r.err());
+        sweepRun = fx.resolve("sweep-run");
+        r = CliTest.cli("sweep", sweep.toString(), "--output", sweepRun.toString());
+        assertEquals(0, r.code(), r.err());
+        Files.createDirectories(fx.resolve("not-a-run"));
+        Files.writeString(fx.resolve("a-file"), "x");
+    }
+
+    static Path write(String name, String text) throws IOException {
+        Path p = fx.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    /** @return a spec over the good data with {@code extra} YAML appended (its own file) */
+    static String spec(String extra) throws IOException {
+        return write("specs/" + N.incrementAndGet() + ".yaml", CliTest.spec(csv, extra)).toString();
+    }
+
+    /** @return a spec over a data file holding {@code content} (its own files) */
+    static String data(String content, String extra) throws IOException {
+        int n = N.incrementAndGet();
+        Path d = write("data/" + n + ".csv", content);
+        return write("specs/" + n + ".yaml", CliTest.spec(d, extra)).toString();
+    }
+
+    /** @return a sweep over the good spec with {@code section} as its sweep section */
+    static String sweep(String section) throws IOException {
+        return write("sweeps/" + N.incrementAndGet() + ".yaml", "extends: ../good.yaml\n" + section + "\n").toString();
+    }
+
+    static Arguments c(String name, String expected, String... args) {
+        return Arguments.of(name, expected, List.of(args));
+    }
+
+    static Stream<Arguments> cases() throws IOException {
+        String s = spec.toString();
+        String r = run.toString();
+        String sr = sweepRun.toString();
+        String w = sweep.toString();
+        String h = "a,b,y\n1,2,0\n2,1,1\n3,0,2\n";
+        List<Arguments> a = new ArrayList<>(List.of(
+            // spec files and --set
+            c("spec file missing", "nope.yaml", "train", fx.resolve("nope.yaml").toString(), "--output", OUT),
+            c("YAML syntax error", "line 2", "train", write("syntax.yaml", "data:\n  path: [unclosed\n").toString(), "--output", OUT),
+            c("unknown key", "unknown key training.learnin_rate", "train", spec("training: {learnin_rate: 0.1}\n"), "--output", OUT),
+            c("negative units", "model.layers[0].units must be > 0, got -5", "train", spec("model: {layers: [{type: dense, units: -5}, {type: output}]}\n"), "--output", OUT),
+            c("wrong type", "training.batch_size must be an integer, got 'big'", "train", spec("training: {batch_size: big}\n"), "--output", OUT),
+            c("incompatible loss", "model.layers[0].activation must be softmax with loss cce", "train", spec("model: {layers: [{type: output, loss: cce, activation: sigmoid}]}\n"), "--output", OUT),
+            c("bad override", "training.lr must be > 0, got -1", "train", s, "--set", "training.lr=-1", "--output", OUT),
+            c("override of an unknown key", "training.lrr && did you mean", "train", s, "--set", "training.lrr=0.1", "--output", OUT),
+            c("override without a value", "training.lr", "train", s, "--set", "training.lr", "--output", OUT),
+            c("averaging period below 1", "cluster.averaging_period must be > 0, got 0", "train", spec("cluster: {averaging_period: 0}\n"), "--output", OUT),
+            c("warmup longer than training", "training.schedule.warmup_epochs must be < training.epochs (10), got 12", "train", spec("training: {epochs: 10, schedule: {type: cosine, warmup_epochs: 12}}\n"), "--output", OUT),
+            c("plateau factor out of range", "training.schedule.factor must be < 1, got 1.5", "train", spec("training: {schedule: {type: reduce_on_plateau, factor: 1.5}}\n"), "--output", OUT),
+            c("unknown schedule", "training.schedule.type must be one of && did you mean 'cosine'", "train", spec("training: {schedule: {type: cosin}}\n"), "--output", OUT),
+            c("min_lr above lr", "training.schedule.min_lr must be < training.lr (0.001), got 0.01", "train", spec("training: {lr: 0.001, schedule: {type: reduce_on_plateau, min_lr: 0.01}}\n"), "--output", OUT),
+            c("outer momentum", "cluster.outer_optimizer.momentum must be < 1, got 2", "train", spec("cluster: {outer_optimizer: {type: nesterov, momentum: 2}}\n"), "--output", OUT),
+            // one metric vocabulary: typos get the closest name wherever a metric is named
+            c("select typo", "metrics.select 'acuracy' && did you mean 'accuracy'", "train", s, "--set", "metrics.select=acuracy", "--output", OUT),
+            c("select of a regression metric", "metrics.select 'rmse' is not computed for a multiclass task", "train", s, "--set", "metrics.select=rmse", "--output", OUT),
+            c("monitor typo", "training.early_stopping.monitor 'val_acuracy' && did you mean 'val_accuracy'", "train", s, "--set", "training.early_stopping.monitor=val_acuracy", "--output", OUT),
+            c("monitor not computed", "training.early_stopping.monitor 'val_auc' is not computed by this spec", "train", spec("metrics: {compute: [accuracy]}\n"), "--set", "training.early_stopping.monitor=val_auc", "--output", OUT),
+            c("plateau monitor typo", "training.schedule.monitor 'los' && did you mean 'loss'", "train", spec("training: {schedule: {type: reduce_on_plateau, monitor: los}}\n"), "--output", OUT),
+            // data
+            c("missing data file", "nope.csv", "train", write("missing.yaml", CliTest.spec(fx.resolve("nope.csv"), "")).toString(), "--output", OUT),
+            c("column count", "line 5", "train", data("a,b,y\n1,2,0\n2,1,1\n3,0,2\n4\n5,6,1\n", ""), "--output", OUT),
+            c("non-numeric", "line 4 && abc", "train", data(h.replace("3,0,2", "abc,0,2"), ""), "--output", OUT),
+            c("missing label", "line 3 && y", "train", data(h.replace("2,1,1", "2,1,"), ""), "--output", OUT),
+            c("label outside classes", "line 4 && 7", "train", data(h.replace("3,0,2", "3,0,7"), "  classes: 3\n"), "--output", OUT),
+            c("NaN value", "line 3 && b", "train", data(h.replace("2,1,1", "2,NaN,1"), ""), "--output", OUT),
+            c("empty value", "line 3 && b", "train", data(h.replace("2,1,1", "2,,1"), ""), "--output", OUT),
+            c("label column missing", "data.label && 'z'", "train", spec(""), "--set", "data.label=z", "--output", OUT),
+            c("output units do not match the classes", "model.layers[1].units must be 3 for this data (3 classes), got 5", "train", spec("model: {layers: [{type: dense, units: 4}, {type: output, units: 5}]}\n"), "--output", OUT),
+            // output folders
+            c("unwritable output", "cannot create output folder && is a file", "train", s, "--output", fx.resolve("a-file").resolve("out").toString()),
+            c("existing output folder", "already exists && --overwrite", "train", s, "--output", r),
+            c("resume and overwrite", "pass one of them", "train", s, "--output", r, "--resume", "--overwrite"),
+            c("resume of a folder that is no run", "no provenance.json", "train", s, "--output", fx.resolve("not-a-run").toString(), "--resume"),
+            c("resume of a missing folder", "does not exist", "train", s, "--output", fx.resolve("never-ran").toString(), "--resume"),
+            c("resume with another spec", "different spec && training.lr", "train", s, "--output", r, "--set", "training.lr=0.5", "--resume"),
+            // validate runs train's checks
+            c("validate: missing data file", "nope.csv", "validate", write("missing-v.yaml", CliTest.spec(fx.resolve("nope.csv"), "")).toString()),
+            c("validate: output units", "model.layers[1].units must be 3", "validate", spec("model: {layers: [{type: dense, units: 4}, {type: output, units: 2}]}\n")),
+            c("validate: bad row", "line 4 && abc", "validate", data(h.replace("3,0,2", "abc,0,2"), "")),
+            // sweeps
+            c("sweep: empty space", "space", "sweep", sweep("sweep: {space: {}}"), "--output", OUT),
+            c("sweep: key that is no spec path", "sweep.space key 'training.lrr'", "sweep", sweep("sweep: {space: {training.lrr: {uniform: [0.001, 0.01]}}}"), "--output", OUT),
+            c("sweep: low above high", "training.lr", "sweep", sweep("sweep: {space: {training.lr: {uniform: [0.1, 0.01]}}}"), "--output", OUT),
+            c("sweep: loguniform over 0", "training.lr", "sweep", sweep("sweep: {space: {training.lr: {loguniform: [0, 0.01]}}}"), "--output", OUT),
+            c("sweep: empty choice", "model.layers[0].units", "sweep", sweep("sweep: {space: {'model.layers[0].units': {choice: []}}}"), "--output", OUT),
+            c("sweep: parallel_trials 0", "sweep.parallel_trials must be an integer >= 1, got 0", "sweep", sweep("sweep: {parallel_trials: 0, space: {training.lr: {uniform: [0.001, 0.01]}}}"), "--output", OUT),
+            c("sweep: metric not computed", "sweep.metric 'rmse'", "sweep", sweep("sweep: {metric: rmse, space: {training.lr: {uniform: [0.001, 0.01]}}}"), "--output", OUT),
+            c("sweep: metric typo", "sweep.metric 'val_acc' && did you mean", "sweep", sweep("sweep: {metric: val_acc, space: {training.lr: {uniform: [0.001, 0.01]}}}"), "--output", OUT),
+            c("sweep: unknown strategy", "sweep.strategy must be grid, random or tpe && did you mean 'tpe'", "sweep", sweep("sweep: {strategy: tpee, space: {training.lr: {uniform: [0.001, 0.01]}}}"), "--output", OUT),
+            c("sweep: resume of a train run", "holds no sweep.json", "sweep", w, "--output", r, "--resume"),
+            c("sweep: resume with other values", "different sweep spec && sweep.trials", "sweep", w, "--output", sr, "--set", "sweep.trials=3", "--resume"),
+            c("sweep: existing folder", "already exists", "sweep", w, "--output", sr),
+            // result tables
+            c("results: folder without tables", "holds no result tables", "results", fx.resolve("not-a-run").toString()),
+            c("results: unknown sort column", "--sort: no column 'nope'", "results", r, "--sort", "nope"),
+            c("results: bad where", "--where 'nope > 1'", "results", r, "--where", "nope > 1"),
+            c("results: top 0", "--top must be >= 1, got 0", "results", r, "--top", "0"),
+            c("results: unknown format", "--format must be table, csv or json, got 'xml'", "results", r, "--format", "xml"),
+            c("sql: query that does not parse", "bad query", "sql", r, "SELEC * FROM trials"),
+            c("sql: unknown column", "bad query && nope", "sql", r, "SELECT nope FROM trials"),
+            c("report: folder without tables", "holds no result tables", "report", fx.resolve("not-a-run").toString())
+        ));
+        return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void refusedWithOneLineExitTwoAndNothingWritten(String name, String expected, List<String> args) throws Exception {
+        Path out = fx.resolve("out-" + N.incrementAndGet());
+        List<String> cli = args.stream().map(x -> x.equals(OUT) ? out.toString() : x).toList();
+        Map<String, byte[]> before = ResumeTest.snapshot(fx);
+        CliTest.Run r = CliTest.cli(cli.toArray(String[]::new));
+        assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err() + "\nstdout: " + r.out());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, () -> "one line expected: " + r.err());
+        assertTrue(lines[0].startsWith("error: "), r.err());
+        for (String e : expected.split(" && ")) {
+            assertTrue(lines[0].contains(e), () -> "expected '" + e + "' in: " + lines[0]);
+        }
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception:"), () -> "no stack trace: " + r.err());
+        assertFalse(Files.exists(out), "nothing written");
+        ResumeTest.assertEqualsSnapshot(before, ResumeTest.snapshot(fx));
+    }
+}
