@@ -414,8 +414,10 @@ public final class Trainer {
     }
 
     private static double monitored(Metrics val, String monitor) {
-        return monitor.equals("val_loss") ? val.values().getOrDefault("loss", Double.NaN)
-                : val.values().getOrDefault(monitor.substring(4), Double.NaN);
+        // the loss is a metric like the others: the evaluation reports it as "loss"
+        return val.values().getOrDefault(io.spindle.driver.spec.Metric.find(monitor)
+                .orElseThrow(() -> new IllegalStateException("the spec parser admitted monitor " + monitor)).spelling(),
+                Double.NaN);
     }
 
     /** Applies the averaged parameters: as they are, or through the outer Nesterov step. */
