@@ -128,6 +128,49 @@ class CliTest {
         assertFalse(Files.exists(out), "nothing written");
     }
 
+    /** Files that are not what their names say, the spec extra, and what the one error line must say. */
+    static Stream<Arguments> corruptFiles() throws Exception {
+        StringBuilder rows = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 20000; i++) {
+            rows.append(i % 5).append(',').append(i % 7).append(',').append(i % 3).append('\n');
+        }
+        Path cut = tmp.resolve("corrupt/cut.csv.gz");
+        Files.createDirectories(cut.getParent());
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cut))) {
+            o.write(rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path plain = write("corrupt/plain.csv.gz", GOOD_CSV);
+        Path notParquet = write("corrupt/part.parquet", GOOD_CSV);
+        return Stream.of(
+                Arguments.of("truncated gzip", cut, List.of(cut + " is a truncated or corrupt gzip file (",
+                        "re-download or re-compress it")),
+                Arguments.of("plain text named gz", plain, List.of(plain + " is not gzip data or is corrupt (",
+                        "give it a name without '.gz'")),
+                Arguments.of("csv named parquet", notParquet, List.of(notParquet + " is not a Parquet file (its last"
+                        + " bytes are not Parquet's magic 'PAR1'); give CSV files a .csv name or set data.format")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corruptFiles")
+    void aCorruptFileIsOneLineNamingItExitTwoAndWritesNothing(String name, Path data, List<String> expected)
+            throws Exception {
+        Path spec = write("specs/corrupt-" + name.replace(' ', '_') + ".yaml", spec(data, ""));
+        Path out = tmp.resolve("out-corrupt-" + name.replace(' ', '_'));
+        Run r = cli("train", spec.toString(), "--output", out.toString());
+        assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, () -> "one line expected: " + r.err());
+        assertTrue(lines[0].startsWith("error: data.path '" + data + "': "), lines[0]);
+        for (String e : expected) {
+            assertTrue(lines[0].contains(e), () -> "expected '" + e + "' in: " + lines[0]);
+        }
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace or exception class: " + r.err());
+        assertFalse(r.out().contains("Exception"), r.out());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     @Test
     void verboseShowsTheStackTrace() throws Exception {
         Path spec = write("specs/verbose.yaml", spec(tmp.resolve("nope.csv"), ""));
