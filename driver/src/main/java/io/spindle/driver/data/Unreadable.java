@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.Path;
 final class Unreadable {
     private static final Pattern NOT_PARQUET = Pattern.compile("(\\S+) is not a Parquet file");
     private static final Pattern COMPRESSION_HINT = Pattern.compile(
-            "gzip|zlib|header|magic|invalid|corrupt|deflate|bzip|compress|distance|stored block", Pattern.CASE_INSENSITIVE);
+            "gzip|zlib|header|magic|corrupt|deflate|bzip|compress", Pattern.CASE_INSENSITIVE);
 
     private Unreadable() { }
 

@@ -206,4 +206,16 @@ class DataLoaderBadInputTest {
         assertEquals("data.path '" + f + "': " + f + " is not a Parquet file (its last bytes are not Parquet's magic"
                 + " 'PAR1'); give CSV files a .csv name or set data.format", e.getMessage());
     }
+
+    @Test
+    void aFileAmongParquetFilesThatIsNotParquetIsNamed(@TempDir Path dir, SparkSession spark) throws Exception {
+        spark.read().option("header", "true").option("inferSchema", "true")
+                .csv(write(dir, "src.csv", HEAD + "5,6,0\n").toString()).coalesce(1)
+                .write().parquet(dir.resolve("parts").toString());
+        Path bad = write(dir.resolve("parts"), "zz-extra.parquet", HEAD);
+        DataException e = assertThrows(DataException.class, () -> DataLoader.load(spark,
+                spec(dir.resolve("parts"), "label").format(DataSpec.Format.PARQUET).build()));
+        assertEquals("data.path '" + dir.resolve("parts") + "': " + bad + " is not a Parquet file (its last bytes are not"
+                + " Parquet's magic 'PAR1'); give CSV files a .csv name or set data.format", e.getMessage());
+    }
 }
