@@ -53,6 +53,19 @@ class BadInputCorpusTest {
         r = CliTest.cli("sweep", sweep.toString(), "--output", sweepRun.toString());
         assertEquals(0, r.code(), r.err());
         Files.createDirectories(fx.resolve("not-a-run"));
+        StringBuilder rows = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 20000; i++) {
+            rows.append(i % 5).append(',').append(i % 7).append(',').append(i % 3).append('\n');
+        }
+        Path cut = fx.resolve("data/cut.csv.gz");
+        Files.createDirectories(cut.getParent());
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cut))) {
+            o.write(rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        write("data/plain.csv.gz", CliTest.GOOD_CSV);
+        write("data/part.parquet", CliTest.GOOD_CSV);
         Files.writeString(fx.resolve("a-file"), "x");
     }
 
@@ -73,6 +86,11 @@ class BadInputCorpusTest {
         int n = N.incrementAndGet();
         Path d = write("data/" + n + ".csv", content);
         return write("specs/" + n + ".yaml", CliTest.spec(d, extra)).toString();
+    }
+
+    /** @return a spec over the fixture data file {@code name} */
+    static String over(String name) throws IOException {
+        return write("specs/" + N.incrementAndGet() + ".yaml", CliTest.spec(fx.resolve("data/" + name), "")).toString();
     }
 
     /** @return a sweep over the good spec with {@code section} as its sweep section */
@@ -121,6 +139,9 @@ class BadInputCorpusTest {
             c("label outside classes", "line 4 && 7", "train", data(h.replace("3,0,2", "3,0,7"), "  classes: 3\n"), "--output", OUT),
             c("NaN value", "line 3 && b", "train", data(h.replace("2,1,1", "2,NaN,1"), ""), "--output", OUT),
             c("empty value", "line 3 && b", "train", data(h.replace("2,1,1", "2,,1"), ""), "--output", OUT),
+            c("truncated gzip", "cut.csv.gz is a truncated or corrupt gzip file && re-download or re-compress it", "train", over("cut.csv.gz"), "--output", OUT),
+            c("plain text named .gz", "plain.csv.gz is not gzip data or is corrupt && give it a name without '.gz'", "train", over("plain.csv.gz"), "--output", OUT),
+            c("CSV named .parquet", "part.parquet is not a Parquet file && set data.format", "train", over("part.parquet"), "--output", OUT),
             c("label column missing", "data.label && 'z'", "train", spec(""), "--set", "data.label=z", "--output", OUT),
             c("output units do not match the classes", "model.layers[1].units must be 3 for this data (3 classes), got 5", "train", spec("model: {layers: [{type: dense, units: 4}, {type: output, units: 5}]}\n"), "--output", OUT),
             // output folders

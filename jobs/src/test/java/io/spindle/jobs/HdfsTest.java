@@ -1,5 +1,6 @@
 package io.spindle.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.driver.SharedSpark;
+import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.job.TrainJob;
+import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.train.Checkpoint;
+import io.spindle.kernels.Block;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +114,54 @@ class HdfsTest {
                 + " FROM epochs", "--format", "csv");
         assertEquals(0, rows.code(), rows.err());
         assertEquals("trials,epochs\n1,30", rows.out().strip(), "tables on HDFS: one trial row, one row per epoch");
+    }
+
+    @Test
+    void aLocalCopyUnderAnotherNameSplitsAndTrainsLikeTheFileOnHdfs() throws Exception {
+        Path local = tmp.resolve("elsewhere/handwritten-digits-copy.csv");
+        Files.createDirectories(local.getParent());
+        Files.copy(ROOT.resolve("conf/datasets/digits.csv"), local);
+        String onHdfs = uri + "/data/digits.csv";
+        Path hdfsSpec = tmp.resolve("same-hdfs.yaml");
+        Path localSpec = tmp.resolve("same-local.yaml");
+        Files.writeString(hdfsSpec, io.spindle.driver.DigitsSpec.yaml("same-split", onHdfs, 16, "epochs: 2", ""));
+        Files.writeString(localSpec, io.spindle.driver.DigitsSpec.yaml("same-split", local.toString(), 16, "epochs: 2", ""));
+
+        // the same rows in each split, in the same order
+        PreparedData h = DataLoader.load(SharedSpark.session(), SpecParser.parse(hdfsSpec, List.of()).data());
+        PreparedData l = DataLoader.load(SharedSpark.session(), SpecParser.parse(localSpec, List.of()).data());
+        assertEquals(h.report(), l.report());
+        assertEquals(1797, h.report().trainRows() + h.report().validationRows() + h.report().testRows());
+        assertSameRows(h.train().collect(), l.train().collect());
+        assertSameRows(h.validation().collect(), l.validation().collect());
+        assertSameRows(h.test().collect(), l.test().collect());
+
+        // and a short run on each ends with the same validation and test metrics
+        Path hdfsOut = tmp.resolve("same-out-hdfs");
+        Path localOut = tmp.resolve("same-out-local");
+        CliTest.Run a = CliTest.cli("train", hdfsSpec.toString(), "--output", hdfsOut.toString());
+        assertEquals(0, a.code(), a.err() + a.out());
+        CliTest.Run b = CliTest.cli("train", localSpec.toString(), "--output", localOut.toString());
+        assertEquals(0, b.code(), b.err() + b.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode sh = json.readTree(hdfsOut.resolve("summary.json").toFile());
+        JsonNode sl = json.readTree(localOut.resolve("summary.json").toFile());
+        assertEquals(2, sh.get("epochs_run").asInt());
+        assertEquals(sh.get("rows"), sl.get("rows"));
+        assertEquals(h.report().validationRows(), sh.at("/rows/validation").asLong());
+        assertTrue(sh.at("/validation/accuracy").isNumber() && sh.at("/test/accuracy").isNumber(), sh.toString());
+        assertEquals(sh.get("validation"), sl.get("validation"));
+        assertEquals(sh.get("test"), sl.get("test"));
+    }
+
+    private static void assertSameRows(List<Block> a, List<Block> b) {
+        assertEquals(a.size(), b.size(), "blocks");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).rows(), b.get(i).rows(), "rows of block " + i);
+            assertArrayEquals(a.get(i).features(), b.get(i).features(), "features of block " + i);
+            assertArrayEquals(a.get(i).labels(), b.get(i).labels(), "labels of block " + i);
+        }
+        assertFalse(a.isEmpty());
     }
 
     private static String log() {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * Reads the data named by a spec's {@code data} section into three ready-to-train splits.
@@ -49,8 +51,14 @@ import org.apache.spark.sql.types.StructType;
  *       {@code on_bad_record: skip} it is dropped and counted per reason in
  *       {@link PreparedData.LoadReport#skipped()}. Blank lines are ignored silently.</li>
  *   <li>Without explicit validation / test paths, each row goes to a split by a hash of
- *       (seed, file name, byte offset or row number): the same files and seed give the same split
- *       on every run and any partitioning.</li>
+ *       (seed, the row's content, its position in its file): for CSV and LibSVM the raw line and
+ *       its byte offset in the (decompressed) file, for Parquet the row's selected values and its
+ *       row index. The path, the file's name and the partitioning play no part: the same files and
+ *       seed give the same split on every run, wherever the files are and however they are
+ *       split into tasks.</li>
+ *   <li>A file that cannot be read as what its name or {@code data.format} says (a truncated or
+ *       corrupt {@code .gz}, a {@code .parquet} file that is not Parquet) fails the load with a
+ *       {@link DataException} naming the file, what is wrong and how to fix it.</li>
  *   <li>Categories and normalization are fitted on the train split only, in one
  *       {@code treeAggregate} pass that also counts rows and finds bad rows.</li>
  *   <li>The returned RDDs are lazy and not cached: every action on them re-reads the files.
@@ -85,7 +93,7 @@ public final class DataLoader {
      * @return the three splits as blocks of up to 1024 rows, with layout, fitted normalization
      *     and row counts
      * @throws DataException for a missing path, an unknown column, a bad row (unless skipped),
-     *     an empty train split or features that do not fit {@code data.image} /
+     *     a truncated or corrupt compressed file, a Parquet file that is not Parquet, an empty train split or features that do not fit {@code data.image} /
      *     {@code data.sequence}
      */
     public static PreparedData load(SparkSession spark, DataSpec spec, java.nio.file.Path baseDir) {
@@ -118,7 +126,16 @@ public final class DataLoader {
         boolean inferClasses = task == Task.MULTICLASS && spec.classes().isEmpty();
         Summary zero = new Summary(plan.numeric.size(), task == Task.REGRESSION ? plan.labels.size() : 0,
                 plan.categorical.size(), inferClasses);
-        Summary s = recs.treeAggregate(zero, Summary::add, Summary::merge, 2);
+        Summary s;
+        try {
+            s = recs.treeAggregate(zero, Summary::add, Summary::merge, 2);
+        } catch (Exception e) {
+            DataException d = unreadable(e, sources, spec.format());
+            if (d != null) {
+                throw d;
+            }
+            throw e;
+        }
 
         if (s.firstFatal != null) {
             throw describe(s.firstFatal, 1, conf);
@@ -284,7 +301,12 @@ public final class DataLoader {
     // ------------------------------------------------------------------ sources
 
     /** One input location and the split its rows go to. */
-    private record Source(String key, String given, String resolved, List<Path> files, int role) { }
+    private record Source(String key, String given, String resolved, List<Path> files, int role) {
+        /** @return the spec key and the path as given, for messages: {@code data.path 'x.csv'} */
+        String where() {
+            return key + " '" + given + "'";
+        }
+    }
 
     private static Source source(String key, String given, java.nio.file.Path baseDir, Configuration conf, int role) {
         String resolved = Sources.resolve(given, baseDir);
@@ -300,12 +322,48 @@ public final class DataLoader {
 
     private static JavaRDD<Rec> textRecs(JavaSparkContext jsc, Source s, Configuration conf, RowDecoder dec) {
         int role = s.role();
+        String where = s.where();
         return lines(jsc, s, conf).mapPartitionsWithInputSplit(
-                (split, it) -> dec.decodeText(((FileSplit) split).getPath().toString(), it, role), false);
+                (split, it) -> dec.decodeText(where, ((FileSplit) split).getPath().toString(), it, role), false);
+    }
+
+    /**
+     * The bad input behind a failed Spark job over the sources: the {@link DataException} a task
+     * raised, or one for a file that is not what its name says; null when it is neither.
+     */
+    private static DataException unreadable(Exception e, List<Source> sources, DataSpec.Format format) {
+        DataException d = Unreadable.find(e);
+        if (d != null) {
+            return new DataException(d.getMessage(), e);
+        }
+        if (format == DataSpec.Format.PARQUET) {
+            for (Source s : sources) {
+                DataException p = Unreadable.parquet(s.where(), s.files(), e);
+                if (p != null) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Spark's reader of a source's Parquet files, with a file that is not Parquet reported as bad input. */
+    private static Dataset<Row> readParquet(SparkSession spark, Source s) {
+        try {
+            Dataset<Row> df = spark.read().parquet(s.files().stream().map(Path::toString).toArray(String[]::new));
+            df.schema();
+            return df;
+        } catch (Exception e) {
+            DataException d = unreadable(e, List.of(s), DataSpec.Format.PARQUET);
+            if (d != null) {
+                throw d;
+            }
+            throw e;
+        }
     }
 
     private static JavaRDD<Rec> parquetRecs(SparkSession spark, Source s, Plan plan, RowDecoder dec) {
-        Dataset<Row> df = spark.read().parquet(s.files().stream().map(Path::toString).toArray(String[]::new));
+        Dataset<Row> df = readParquet(spark, s);
         Set<String> have = new HashSet<>(Arrays.asList(df.schema().fieldNames()));
         List<Column> sel = new ArrayList<>();
         for (String n : plan.numeric) {
@@ -345,7 +403,7 @@ public final class DataLoader {
 
     private static Columns csvColumns(DataSpec spec, Source main, Configuration conf) {
         Path first = main.files().get(0);
-        String line = Sources.firstLine(first, conf);
+        String line = Sources.firstLine(main.where(), first, conf);
         if (line == null) {
             throw new DataException(first + " is empty; the first file of " + main.key() + " must have "
                     + (spec.header() ? "a header line" : "at least one row"));
@@ -381,7 +439,25 @@ public final class DataLoader {
     private static Columns libsvmColumns(DataSpec spec, JavaSparkContext jsc, List<Source> sources, Configuration conf) {
         int width = 0;
         for (Source s : sources) {
-            int w = lines(jsc, s, conf).values().map(t -> RowDecoder.maxLibsvmIndex(t.toString())).fold(0, Math::max);
+            String where = s.where();
+            int w;
+            try {
+                w = lines(jsc, s, conf).mapPartitionsWithInputSplit((split, it) -> {
+                    Iterator<Tuple2<LongWritable, Text>> in = RowDecoder.readable(where,
+                            ((FileSplit) split).getPath().toString(), it);
+                    int max = 0;
+                    while (in.hasNext()) {
+                        max = Math.max(max, RowDecoder.maxLibsvmIndex(in.next()._2().toString()));
+                    }
+                    return List.of(max).iterator();
+                }, false).fold(0, Math::max);
+            } catch (Exception e) {
+                DataException d = unreadable(e, List.of(s), DataSpec.Format.LIBSVM);
+                if (d != null) {
+                    throw d;
+                }
+                throw e;
+            }
             width = Math.max(width, w);
         }
         if (width == 0) {
@@ -396,7 +472,7 @@ public final class DataLoader {
     }
 
     private static Columns parquetColumns(DataSpec spec, SparkSession spark, Source main) {
-        StructType schema = spark.read().parquet(main.files().stream().map(Path::toString).toArray(String[]::new)).schema();
+        StructType schema = readParquet(spark, main).schema();
         List<String> names = new ArrayList<>();
         DataType[] types = new DataType[schema.fields().length];
         int i = 0;
@@ -643,7 +719,7 @@ public final class DataLoader {
     }
 
     /** A local file's plain path, anything else as its URI. */
-    private static String displayPath(String file) {
+    static String displayPath(String file) {
         return file.startsWith("file:") ? new Path(file).toUri().getPath() : file;
     }
 }

@@ -80,22 +80,29 @@ final class RowDecoder implements Serializable {
 
     // ---------------------------------------------------------------- text formats
 
-    /** Decodes the lines of one input split (blank lines and header lines yield nothing). */
-    Iterator<Rec> decodeText(String file, Iterator<Tuple2<LongWritable, Text>> lines, int role) {
-        final long fileHash = fileHash(file);
+    /**
+     * Decodes the lines of one input split (blank lines and header lines yield nothing).
+     *
+     * @param where the spec key and path the file belongs to, for messages
+     * @throws DataException (when iterated) if the file is compressed and cannot be decompressed
+     */
+    Iterator<Rec> decodeText(String where, String file, Iterator<Tuple2<LongWritable, Text>> lines, int role) {
+        final Iterator<Tuple2<LongWritable, Text>> in = readable(where, file, lines);
         final ArrayList<String> fields = new ArrayList<>();
         return new Iterator<>() {
             private Rec next;
 
             @Override
             public boolean hasNext() {
-                while (next == null && lines.hasNext()) {
-                    Tuple2<LongWritable, Text> t = lines.next();
+                while (next == null && in.hasNext()) {
+                    Tuple2<LongWritable, Text> t = in.next();
                     long pos = t._1().get();
-                    String line = t._2().toString();
+                    Text text = t._2();
+                    long content = contentHash(text.getBytes(), text.getLength());
+                    String line = text.toString();
                     next = format == DataSpec.Format.LIBSVM
-                            ? decodeLibsvm(file, fileHash, pos, line, role)
-                            : decodeCsv(file, fileHash, pos, line, role, fields);
+                            ? decodeLibsvm(file, content, pos, line, role)
+                            : decodeCsv(file, content, pos, line, role, fields);
                 }
                 return next != null;
             }
@@ -112,7 +119,7 @@ final class RowDecoder implements Serializable {
         };
     }
 
-    Rec decodeCsv(String file, long fileHash, long pos, String line, int role, ArrayList<String> f) {
+    Rec decodeCsv(String file, long content, long pos, String line, int role, ArrayList<String> f) {
         if (line.isBlank()) {
             return null;
         }
@@ -158,10 +165,10 @@ final class RowDecoder implements Serializable {
         for (int j = 0; j < labSrc.length; j++) {
             raw[j] = f.get(labSrc[j]);
         }
-        return withLabels(file, fileHash, pos, false, num, cats, raw, role);
+        return withLabels(file, content, pos, false, num, cats, raw, role);
     }
 
-    Rec decodeLibsvm(String file, long fileHash, long pos, String line, int role) {
+    Rec decodeLibsvm(String file, long content, long pos, String line, int role) {
         int hash = line.indexOf('#');
         String body = (hash >= 0 ? line.substring(0, hash) : line).trim();
         if (body.isEmpty()) {
@@ -194,7 +201,7 @@ final class RowDecoder implements Serializable {
         for (int j = 0; j < numSrc.length; j++) {
             num[j] = dense[numSrc[j]];
         }
-        return withLabels(file, fileHash, pos, false, num, new String[0], new String[] {tok[0]}, role);
+        return withLabels(file, content, pos, false, num, new String[0], new String[] {tok[0]}, role);
     }
 
     /** @return the largest feature index of a LibSVM line, 0 when none or unreadable */
@@ -229,7 +236,6 @@ final class RowDecoder implements Serializable {
         int base = numSrc.length + catSrc.length + labSrc.length;
         String file = r.getString(base);
         long pos = r.isNullAt(base + 1) ? -1 : r.getLong(base + 1);
-        long fileHash = fileHash(file);
         double[] num = new double[numSrc.length];
         for (int j = 0; j < numSrc.length; j++) {
             int i = numSrc[j];
@@ -258,7 +264,7 @@ final class RowDecoder implements Serializable {
             int i = labSrc[j];
             raw[j] = r.isNullAt(i) ? "" : r.getString(i);
         }
-        return withLabels(file, fileHash, pos, true, num, cats, raw, role);
+        return withLabels(file, rowHash(num, r, base), pos, true, num, cats, raw, role);
     }
 
     private static Rec badRow(String file, long pos, String reason, String column, String problem, String fix) {
@@ -267,7 +273,7 @@ final class RowDecoder implements Serializable {
 
     // ---------------------------------------------------------------- shared
 
-    private Rec withLabels(String file, long fileHash, long pos, boolean rowIndexed, double[] num, String[] cats,
+    private Rec withLabels(String file, long content, long pos, boolean rowIndexed, double[] num, String[] cats,
                            String[] raw, int role) {
         String label = null;
         double[] labels = null;
@@ -334,7 +340,7 @@ final class RowDecoder implements Serializable {
             }
             default -> throw new IllegalStateException("unknown task " + task);
         }
-        return new Rec(file, pos, rowIndexed, split(fileHash, pos, role), num, cats, label, labels);
+        return new Rec(file, pos, rowIndexed, split(content, pos, role), num, cats, label, labels);
     }
 
     /** Checks a numeric text value; null when it is a finite number. */
@@ -367,27 +373,111 @@ final class RowDecoder implements Serializable {
 
     // ---------------------------------------------------------------- split
 
-    private byte split(long fileHash, long pos, int role) {
+    private byte split(long content, long pos, int role) {
         if (role != RANDOM) {
             return (byte) role;
         }
-        double u = unit(seed, fileHash, pos);
+        double u = unit(seed, content, pos);
         return u < trainBelow ? Rec.TRAIN : u < validationBelow ? Rec.VALIDATION : Rec.TEST;
     }
 
     /**
-     * Hash of the file's name (not its folder, so that moving a data set keeps its split), with
-     * Java's specified {@link String#hashCode()} so it is the same in every JVM.
+     * A uniform number in [0, 1) that depends only on the seed, the row's content hash and its
+     * position in its file (byte offset of a text line, row index of a Parquet row), never on the
+     * file's path or name or on how the file is partitioned.
      */
-    static long fileHash(String file) {
-        int slash = file.lastIndexOf('/');
-        return mix(file.substring(slash + 1).hashCode() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+    static double unit(long seed, long content, long pos) {
+        long h = mix(seed ^ mix(content + 0x9E3779B97F4A7C15L * (pos + 1)));
+        return (h >>> 11) * 0x1.0p-53;
     }
 
-    /** A uniform number in [0, 1) that depends only on the seed, the file name and the position. */
-    static double unit(long seed, long fileHash, long pos) {
-        long h = mix(seed ^ mix(fileHash + 0x9E3779B97F4A7C15L * (pos + 1)));
-        return (h >>> 11) * 0x1.0p-53;
+    /**
+     * A 64-bit hash of a text line's raw bytes (UTF-8, without its line end), the same in every
+     * JVM: the bytes are read as little-endian 8-byte words, each folded in with SplitMix64's
+     * finalizer.
+     *
+     * @param b the bytes; only the first {@code len} count
+     * @param len the line's length in bytes
+     */
+    static long contentHash(byte[] b, int len) {
+        long h = 0x632BE59BD9B4E019L ^ len;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            long w = (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
+                    | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48
+                    | (b[i + 7] & 0xFFL) << 56;
+            h = mix(h ^ w) + 0x9E3779B97F4A7C15L;
+        }
+        long w = 0;
+        for (int s = 0; i < len; i++, s += 8) {
+            w |= (b[i] & 0xFFL) << s;
+        }
+        return mix(h ^ w);
+    }
+
+    /**
+     * A 64-bit hash of a Parquet row's decoded values (numeric features as doubles, then the
+     * categorical and label columns as strings, as read), the same in every JVM.
+     */
+    private long rowHash(double[] num, Row r, int strings) {
+        long h = 0x632BE59BD9B4E019L ^ num.length;
+        for (double v : num) {
+            h = mix(h ^ Double.doubleToLongBits(v)) + 0x9E3779B97F4A7C15L;
+        }
+        for (int i = numSrc.length; i < strings; i++) {
+            h = mix(h ^ (r.isNullAt(i) ? 0x5DEECE66DL : stringHash(r.getString(i)))) + 0x9E3779B97F4A7C15L;
+        }
+        return mix(h);
+    }
+
+    /** A 64-bit hash of a string's UTF-16 chars, four to a word, folded with SplitMix64's finalizer. */
+    static long stringHash(String s) {
+        long h = 0x632BE59BD9B4E019L ^ s.length();
+        long w = 0;
+        for (int i = 0; i < s.length(); i++) {
+            w = w << 16 | s.charAt(i);
+            if ((i & 3) == 3) {
+                h = mix(h ^ w) + 0x9E3779B97F4A7C15L;
+                w = 0;
+            }
+        }
+        return mix(h ^ w);
+    }
+
+    // ---------------------------------------------------------------- unreadable files
+
+    /**
+     * Wraps the lines of one file so that a decompression failure (a truncated, corrupt or
+     * not-compressed file with a codec's extension) ends the task with a {@link DataException}
+     * naming the file, instead of a bare I/O error.
+     */
+    static <T> Iterator<T> readable(String where, String file, Iterator<T> lines) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return lines.hasNext();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) { // IOException, which Scala's iterator throws undeclared
+                    DataException d = Unreadable.compressed(where, file, e);
+                    if (d != null) {
+                        throw d;
+                    }
+                    throw sneaky(e);
+                }
+            }
+
+            @Override
+            public T next() {
+                return lines.next();
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
+        throw (E) e;
     }
 
     /** SplitMix64's finalizer (Steele, Lea, Flood: "Fast splittable pseudorandom number generators", 2014). */

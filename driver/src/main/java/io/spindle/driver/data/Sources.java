@@ -83,8 +83,12 @@ final class Sources {
         return codec == null ? in : codec.createInputStream(in);
     }
 
-    /** @return the first non-blank line of a file (decompressed, without BOM), or null if none */
-    static String firstLine(Path p, Configuration conf) {
+    /**
+     * @param where the spec key and path as given, for messages
+     * @return the first non-blank line of a file (decompressed, without BOM), or null if none
+     * @throws DataException when the file cannot be read or decompressed
+     */
+    static String firstLine(String where, Path p, Configuration conf) {
         try (InputStream in = new java.io.BufferedInputStream(open(p, conf))) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int b;
@@ -102,7 +106,8 @@ final class Sources {
             String s = line.toString(StandardCharsets.UTF_8);
             return s.isBlank() ? null : stripBom(s);
         } catch (IOException e) {
-            throw new DataException("cannot read " + p + ": " + e.getMessage(), e);
+            DataException d = Unreadable.compressed(where, p.toString(), e);
+            throw d != null ? d : new DataException("cannot read " + p + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,12 +5,16 @@ import static io.spindle.driver.data.TestData.spec;
 import static io.spindle.driver.data.TestData.write;
 import static io.spindle.driver.data.TestData.writeGzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.driver.SharedSpark;
+import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.spec.Task;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -156,5 +160,62 @@ class DataLoaderBadInputTest {
         DataException e = assertThrows(DataException.class,
                 () -> DataLoader.load(spark, spec(f, "label").skip().build()));
         assertTrue(e.getMessage().startsWith("the train split is empty"), e.getMessage());
+    }
+
+    @Test
+    void aTruncatedGzipIsNamedAsTruncated(@TempDir Path dir, SparkSession spark) throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 20000; i++) {
+            sb.append(i).append(',').append(i % 7).append(',').append(i % 2).append('\n');
+        }
+        Path f = writeGzip(dir, "cut.csv.gz", sb.toString());
+        byte[] whole = Files.readAllBytes(f);
+        Files.write(f, Arrays.copyOf(whole, whole.length / 2)); // the header still reads, the rest ends early
+        DataException e = assertThrows(DataException.class, () -> DataLoader.load(spark, spec(f, "label").build()));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("data.path '" + f + "': " + f + " is a truncated or corrupt gzip file ("), m);
+        assertTrue(m.endsWith("); re-download or re-compress it"), m);
+        assertFalse(m.contains("\n"), m);
+    }
+
+    @Test
+    void plainTextNamedGzIsNamedAsNotGzip(@TempDir Path dir, SparkSession spark) throws Exception {
+        Path f = write(dir, "plain.csv.gz", HEAD + "5,6,0\n");
+        DataException e = assertThrows(DataException.class, () -> DataLoader.load(spark, spec(f, "label").build()));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("data.path '" + f + "': " + f + " is not gzip data or is corrupt ("), m);
+        assertTrue(m.endsWith("if it is not compressed, give it a name without '.gz', otherwise re-compress it"), m);
+    }
+
+    @Test
+    void aSecondFileThatIsNotGzipIsNamedFromTheExecutor(@TempDir Path dir, SparkSession spark) throws Exception {
+        // the first file's header is read on the driver; the second file is only read in a task
+        writeGzip(dir, "p1.csv.gz", HEAD);
+        Path bad = write(dir, "p2.csv.gz", HEAD);
+        DataException e = assertThrows(DataException.class,
+                () -> DataLoader.load(spark, spec(dir.resolve("p*.csv.gz"), "label").build()));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("data.path '" + dir.resolve("p*.csv.gz") + "': " + bad + " is not gzip data or is corrupt ("), m);
+    }
+
+    @Test
+    void csvNamedParquetIsNamedAsNotParquet(@TempDir Path dir, SparkSession spark) throws Exception {
+        Path f = write(dir, "part.parquet", HEAD + "5,6,0\n");
+        DataException e = assertThrows(DataException.class,
+                () -> DataLoader.load(spark, spec(f, "label").format(DataSpec.Format.PARQUET).build()));
+        assertEquals("data.path '" + f + "': " + f + " is not a Parquet file (its last bytes are not Parquet's magic"
+                + " 'PAR1'); give CSV files a .csv name or set data.format", e.getMessage());
+    }
+
+    @Test
+    void aFileAmongParquetFilesThatIsNotParquetIsNamed(@TempDir Path dir, SparkSession spark) throws Exception {
+        spark.read().option("header", "true").option("inferSchema", "true")
+                .csv(write(dir, "src.csv", HEAD + "5,6,0\n").toString()).coalesce(1)
+                .write().parquet(dir.resolve("parts").toString());
+        Path bad = write(dir.resolve("parts"), "zz-extra.parquet", HEAD);
+        DataException e = assertThrows(DataException.class, () -> DataLoader.load(spark,
+                spec(dir.resolve("parts"), "label").format(DataSpec.Format.PARQUET).build()));
+        assertEquals("data.path '" + dir.resolve("parts") + "': " + bad + " is not a Parquet file (its last bytes are not"
+                + " Parquet's magic 'PAR1'); give CSV files a .csv name or set data.format", e.getMessage());
     }
 }

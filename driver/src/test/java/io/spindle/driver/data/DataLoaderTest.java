@@ -15,6 +15,7 @@ import io.spindle.driver.SharedSpark;
 import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.spec.Task;
 import io.spindle.kernels.Block;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,47 @@ class DataLoaderTest {
                 conf.set(key, old);
             }
         }
+    }
+
+    @Test
+    void theSameBytesUnderAnotherNameAndFolderGiveTheSameSplit(@TempDir Path dir, SparkSession spark) throws Exception {
+        Path a = Files.createDirectories(dir.resolve("one")).resolve("digits.csv");
+        Path b = Files.createDirectories(dir.resolve("two/deeper")).resolve("my-copy-of-the-digits.csv");
+        Files.copy(datasets().resolve("digits.csv"), a);
+        Files.copy(datasets().resolve("digits.csv"), b);
+        assertSameSplits(DataLoader.load(spark, spec(a, "digit").split(0.7, 0.15, 0.15, 9).build()),
+                DataLoader.load(spark, spec(b, "digit").split(0.7, 0.15, 0.15, 9).build()));
+    }
+
+    @Test
+    void theSameParquetRowsUnderAnotherFileNameGiveTheSameSplit(@TempDir Path dir, SparkSession spark) {
+        // Spark names each written part file with a fresh random id: the two copies have different names
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = spark.read().option("header", "true")
+                .option("inferSchema", "true").csv(datasets().resolve("digits.csv").toString()).coalesce(1);
+        df.write().parquet(dir.resolve("a").toString());
+        df.write().parquet(dir.resolve("elsewhere/b").toString());
+        PreparedData x = DataLoader.load(spark, spec(dir.resolve("a"), "digit").format(DataSpec.Format.PARQUET)
+                .split(0.7, 0.15, 0.15, 9).build());
+        PreparedData y = DataLoader.load(spark, spec(dir.resolve("elsewhere/b"), "digit").format(DataSpec.Format.PARQUET)
+                .split(0.7, 0.15, 0.15, 9).build());
+        assertSameSplits(x, y);
+    }
+
+    /** Same row counts, and the same rows (features and labels, in order) in each of the three splits. */
+    private static void assertSameSplits(PreparedData x, PreparedData y) {
+        assertEquals(x.report().trainRows(), y.report().trainRows());
+        assertEquals(x.report().validationRows(), y.report().validationRows());
+        assertEquals(x.report().testRows(), y.report().testRows());
+        assertEquals(1797, x.report().trainRows() + x.report().validationRows() + x.report().testRows());
+        assertTrue(x.report().validationRows() > 0 && x.report().testRows() > 0);
+        assertArrayEquals(x.normalization().featureShift(), y.normalization().featureShift());
+        assertArrayEquals(x.normalization().featureScale(), y.normalization().featureScale());
+        assertRowsEqual(rows(x.train(), true), rows(y.train(), true));
+        assertRowsEqual(rows(x.train(), false), rows(y.train(), false));
+        assertRowsEqual(rows(x.validation(), true), rows(y.validation(), true));
+        assertRowsEqual(rows(x.validation(), false), rows(y.validation(), false));
+        assertRowsEqual(rows(x.test(), true), rows(y.test(), true));
+        assertRowsEqual(rows(x.test(), false), rows(y.test(), false));
     }
 
     @Test
