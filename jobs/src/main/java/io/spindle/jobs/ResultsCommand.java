@@ -73,10 +73,15 @@ final class ResultsCommand implements Callable<Integer> {
      * @param top the most rows, or null
      * @param format table, csv or json
      * @param out where the rows go
-     * @throws ResultViews.ResultsException for folders without tables, an unknown column or a bad condition
+     * @throws ResultViews.ResultsException for folders without tables, an unknown column, a bad condition or
+     *     one that is more than a condition (the query is read-only: {@link ResultViews#query})
      */
     static void print(org.apache.spark.sql.SparkSession session, List<String> dirs, String where, String sort,
                       Integer top, String format, java.io.PrintWriter out) {
+        if (where != null && io.spindle.driver.results.ReadOnlyQuery.severalStatements(where)) {
+            throw new ResultViews.ResultsException("--where '" + where + "': a condition, not statements; it holds"
+                    + " several separated by ';' and none of them ran: give one condition, e.g. \"status = 'COMPLETED'\"");
+        }
         ResultViews.register(session, dirs);
         List<String> columns = Arrays.asList(session.table("trials").columns());
         StringBuilder sql = new StringBuilder("SELECT * FROM trials");

@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code spindle sql DIR... "SELECT ..." [--format table|csv|json]}. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run a Spark SQL query over the result tables of one or more run folders, registered as the"
-                + " views trials and epochs (their sweep_id column tells the folders apart).")
+        description = "Run a read-only Spark SQL query (SELECT, WITH ... SELECT, VALUES or TABLE) over the result"
+                + " tables of one or more run folders, registered as the views trials and epochs (their sweep_id"
+                + " column tells the folders apart); anything that would write or change the session is refused.")
 final class SqlCommand implements Callable<Integer> {
 
     @Parameters(arity = "2..*", paramLabel = "DIR... QUERY", description = "run folders, then the query (last)")

@@ -67,6 +67,8 @@ class BadInputCorpusTest {
         write("data/plain.csv.gz", CliTest.GOOD_CSV);
         write("data/part.parquet", CliTest.GOOD_CSV);
         Files.writeString(fx.resolve("a-file"), "x");
+        // a folder this test JVM holds, as a running spindle sweep would
+        OutputLockCliTest.lock(Files.createDirectories(fx.resolve("locked")), ProcessHandle.current().pid());
     }
 
     static Path write(String name, String text) throws IOException {
@@ -148,6 +150,8 @@ class BadInputCorpusTest {
             c("unwritable output", "cannot create output folder && is a file", "train", s, "--output", fx.resolve("a-file").resolve("out").toString()),
             c("existing output folder", "already exists && --overwrite", "train", s, "--output", r),
             c("resume and overwrite", "pass one of them", "train", s, "--output", r, "--resume", "--overwrite"),
+            c("folder another run holds", "is in use by spindle sweep (pid " + ProcessHandle.current().pid() + " && wait for it to finish", "train", s, "--output", fx.resolve("locked").toString(), "--overwrite"),
+            c("resume of a folder another run holds", "is in use by spindle sweep", "sweep", w, "--output", fx.resolve("locked").toString(), "--resume"),
             c("resume of a folder that is no run", "no provenance.json", "train", s, "--output", fx.resolve("not-a-run").toString(), "--resume"),
             c("resume of a missing folder", "does not exist", "train", s, "--output", fx.resolve("never-ran").toString(), "--resume"),
             c("resume with another spec", "different spec && training.lr", "train", s, "--output", r, "--set", "training.lr=0.5", "--resume"),
@@ -176,6 +180,12 @@ class BadInputCorpusTest {
             c("results: unknown format", "--format must be table, csv or json, got 'xml'", "results", r, "--format", "xml"),
             c("sql: query that does not parse", "bad query", "sql", r, "SELEC * FROM trials"),
             c("sql: unknown column", "bad query && nope", "sql", r, "SELECT nope FROM trials"),
+            c("sql: INSERT", "runs queries only && INSERT", "sql", r, "INSERT INTO trials SELECT * FROM trials"),
+            c("sql: DELETE", "runs queries only && DELETE", "sql", r, "DELETE FROM trials"),
+            c("sql: DROP TABLE", "runs queries only && DROP TABLE", "sql", r, "DROP TABLE trials"),
+            c("sql: several statements", "one query at a time", "sql", r, "SELECT 1; DELETE FROM trials"),
+            c("sql: reflect", "reflect() calls a Java method", "sql", r, "SELECT reflect('java.lang.System', 'exit', '0')"),
+            c("results: statements in --where", "--where '1=1; DELETE FROM trials': a condition, not statements", "results", r, "--where", "1=1; DELETE FROM trials"),
             c("report: folder without tables", "holds no result tables", "report", fx.resolve("not-a-run").toString())
         ));
         return a.stream();

@@ -3,23 +3,30 @@ package io.spindle.driver.job;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * A run's output folder on any Hadoop file system. Checked before any work starts, created only
- * once the inputs are known good, and written file by file through temporary names renamed into
- * place, so a reader never sees a half-written file.
+ * once the inputs are known good, locked ({@link OutputLock}) by the one process that writes it,
+ * and written file by file through temporary names renamed into place, so a reader never sees a
+ * half-written file.
  */
 public final class OutputDir {
 
     private final FileSystem fs;
     private final Path dir;
+    private final boolean overwrite;
+    private final String shown;
 
-    private OutputDir(FileSystem fs, Path dir) {
+    private OutputDir(FileSystem fs, Path dir, boolean overwrite, String shown) {
         this.fs = fs;
         this.dir = dir;
+        this.overwrite = overwrite;
+        this.shown = shown;
     }
 
     /**
@@ -29,7 +36,8 @@ public final class OutputDir {
      * @param overwrite whether an existing folder may be replaced
      * @param conf Hadoop configuration
      * @return the (not yet created) folder
-     * @throws OutputException when the folder exists (without overwrite) or cannot be created
+     * @throws OutputException when the folder exists (without overwrite), another live process
+     *     holds its lock (even with overwrite) or it cannot be created
      */
     public static OutputDir check(String uri, boolean overwrite, Configuration conf) {
         Path dir = new Path(uri);
@@ -41,6 +49,10 @@ public final class OutputDir {
             if (fs.exists(dir)) {
                 if (!fs.getFileStatus(dir).isDirectory()) {
                     throw new OutputException("output " + uri + " is a file, not a folder; choose another --output");
+                }
+                Optional<OutputLock.Holder> holder = OutputLock.holder(fs, dir);
+                if (holder.isPresent()) {
+                    OutputLock.refuseUnlessStale(holder.get(), uri, new Path(dir, OutputLock.FILE));
                 }
                 if (!overwrite) {
                     throw new OutputException("output folder " + uri + " already exists; pass --overwrite to replace it,"
@@ -64,7 +76,7 @@ public final class OutputDir {
         } catch (IOException e) {
             throw new OutputException("cannot use output folder " + uri + ": " + e.getMessage(), e);
         }
-        return new OutputDir(fs, dir);
+        return new OutputDir(fs, dir, overwrite, uri);
     }
 
     /**
@@ -85,7 +97,7 @@ public final class OutputDir {
                 throw new OutputException("--resume: output folder " + uri + " does not exist; run without --resume"
                         + " to start a new run there");
             }
-            return new OutputDir(fs, dir);
+            return new OutputDir(fs, dir, false, uri);
         } catch (IOException e) {
             throw new OutputException("cannot use output folder " + uri + ": " + e.getMessage(), e);
         }
@@ -140,21 +152,46 @@ public final class OutputDir {
     }
 
     /**
-     * Creates the folder, first removing an existing one (only reachable with overwrite).
+     * Creates the folder and takes its lock, first emptying an existing folder (only with
+     * overwrite, and only once the lock is held, so no other live run's folder is ever emptied).
      *
-     * @throws OutputException when the file system refuses
+     * @param command what takes the lock, e.g. {@code spindle train}
+     * @return the lock, to close when the run ends
+     * @throws OutputException when another process holds the folder, it gained files since
+     *     {@link #check} (without overwrite) or the file system refuses
      */
-    public void create() {
+    public OutputLock create(String command) {
+        OutputLock lock = OutputLock.acquire(fs, dir, shown, command, System.err);
         try {
-            if (fs.exists(dir)) {
-                fs.delete(dir, true);
+            for (FileStatus entry : fs.listStatus(dir)) {
+                if (entry.getPath().getName().equals(OutputLock.FILE)) {
+                    continue;
+                }
+                if (!overwrite) {
+                    throw new OutputException("output folder " + shown + " already exists; pass --overwrite to replace"
+                            + " it, or choose another --output");
+                }
+                fs.delete(entry.getPath(), true);
             }
-            if (!fs.mkdirs(dir)) {
-                throw new OutputException("cannot create output folder " + dir);
-            }
+            return lock;
         } catch (IOException e) {
+            lock.close();
             throw new OutputException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
+    }
+
+    /**
+     * Takes the lock of this existing folder, to continue the run in it ({@code --resume}).
+     *
+     * @param command what takes the lock, e.g. {@code spindle sweep}
+     * @return the lock, to close when the run ends
+     * @throws OutputException when another process holds the folder
+     */
+    public OutputLock lock(String command) {
+        return OutputLock.acquire(fs, dir, shown, command, System.err);
     }
 
     /** Writes a file's content. */
@@ -206,7 +243,8 @@ public final class OutputDir {
      * @return the sub-folder, on the same file system
      */
     public OutputDir child(String name) {
-        return new OutputDir(fs, new Path(dir, name));
+        Path child = new Path(dir, name);
+        return new OutputDir(fs, child, false, child.toString());
     }
 
     /** @return the folder's qualified path */

@@ -86,6 +86,9 @@ public final class SweepJob {
      */
     public record Options(boolean overwrite, boolean resume, Duration progressEvery) { }
 
+    /** What the output folder's lock names as its holder. */
+    static final String COMMAND = "spindle sweep";
+
     private final SparkSession spark;
     private final JavaSparkContext sc;
     private final SweepSpec sweep;
@@ -153,72 +156,81 @@ public final class SweepJob {
      * @param options output folder handling and progress
      * @param out where progress lines go
      * @return the sweep's summary (also written to {@code summary.json})
-     * @throws OutputDir.OutputException when the folder cannot be used (nothing is written then)
+     * @throws OutputDir.OutputException when the folder cannot be used or another process holds it
+     *     (nothing is written then)
      */
     public static ObjectNode run(SparkSession spark, SweepSpec sweep, String output, Options options, PrintWriter out) {
         if (options.resume() && options.overwrite()) {
             throw new OutputDir.OutputException("--resume continues the sweep in " + output + " and --overwrite replaces"
                     + " it; pass one of them");
         }
-        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        ObjectNode identity = identity(sweep);
-        OutputDir dir;
-        String sweepId;
-        Limited strategy = sweep.newStrategy();
-        Optional<TrialScheduler> scheduler = sweep.newScheduler();
-        Map<String, Trial> trials = new LinkedHashMap<>();
-        double prior = 0;
-        if (options.resume()) {
-            dir = OutputDir.existing(output, hadoop);
-            if (!dir.exists(SWEEP)) {
-                throw new OutputDir.OutputException("--resume: " + output + " holds no " + SWEEP + ", so it is not a"
-                        + " Spindle sweep folder; choose the folder a sweep wrote, or run without --resume");
-            }
-            JsonNode before = dir.read(SWEEP, in -> SpecTrees.MAPPER.readTree(in));
-            Optional<String> diff = SpecDigest.firstDifference(before.path("sweep_spec"), identity);
-            if (diff.isPresent()) {
-                throw new OutputDir.OutputException("--resume: " + output + " was written by a different sweep spec ("
-                        + diff.get() + "); resume with the same sweep file and --set values, or choose another --output");
-            }
-            sweepId = before.path("sweep_id").asText();
-            if (dir.exists("summary.json")) {
-                out.println(sweepId + ": the sweep in " + dir.path() + " has already finished; nothing to resume");
-                out.flush();
-                return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
-            }
-            if (dir.exists(STATE)) {
-                JsonNode state = dir.read(STATE, in -> SpecTrees.MAPPER.readTree(in));
-                try {
-                    strategy = (Limited) SearchStrategies.restore(sweep.space(), state.get("strategy"));
-                    if (scheduler.isPresent()) {
-                        scheduler = Optional.of(TrialSchedulers.restore(state.get("scheduler")));
-                    }
-                    for (JsonNode t : state.get("trials")) {
-                        Trial trial = new Trial(t.get("id").asText(), Config.fromJson(t.get("config")));
-                        trial.status = t.get("status").asText();
-                        trial.value = t.get("value").isNumber() ? t.get("value").asDouble() : Double.NaN;
-                        trial.epochs = t.get("epochs").asInt();
-                        trial.bestEpoch = t.get("best_epoch").asInt();
-                        trial.diagnosis = t.path("diagnosis").asText("");
-                        trials.put(trial.id, trial);
-                    }
-                    prior = state.path("seconds").asDouble();
-                } catch (RuntimeException e) {
-                    throw new OutputDir.OutputException("--resume: " + dir.path() + "/" + STATE + " cannot be read ("
-                            + e.getMessage() + "); start the sweep afresh with --overwrite");
+        OutputLock lock = null; // held from the moment the folder is claimed until the sweep ends
+        try {
+            org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+            ObjectNode identity = identity(sweep);
+            OutputDir dir;
+            String sweepId;
+            Limited strategy = sweep.newStrategy();
+            Optional<TrialScheduler> scheduler = sweep.newScheduler();
+            Map<String, Trial> trials = new LinkedHashMap<>();
+            double prior = 0;
+            if (options.resume()) {
+                dir = OutputDir.existing(output, hadoop);
+                lock = dir.lock(COMMAND);
+                if (!dir.exists(SWEEP)) {
+                    throw new OutputDir.OutputException("--resume: " + output + " holds no " + SWEEP + ", so it is not a"
+                            + " Spindle sweep folder; choose the folder a sweep wrote, or run without --resume");
                 }
+                JsonNode before = dir.read(SWEEP, in -> SpecTrees.MAPPER.readTree(in));
+                Optional<String> diff = SpecDigest.firstDifference(before.path("sweep_spec"), identity);
+                if (diff.isPresent()) {
+                    throw new OutputDir.OutputException("--resume: " + output + " was written by a different sweep spec ("
+                            + diff.get() + "); resume with the same sweep file and --set values, or choose another --output");
+                }
+                sweepId = before.path("sweep_id").asText();
+                if (dir.exists("summary.json")) {
+                    out.println(sweepId + ": the sweep in " + dir.path() + " has already finished; nothing to resume");
+                    out.flush();
+                    return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
+                }
+                if (dir.exists(STATE)) {
+                    JsonNode state = dir.read(STATE, in -> SpecTrees.MAPPER.readTree(in));
+                    try {
+                        strategy = (Limited) SearchStrategies.restore(sweep.space(), state.get("strategy"));
+                        if (scheduler.isPresent()) {
+                            scheduler = Optional.of(TrialSchedulers.restore(state.get("scheduler")));
+                        }
+                        for (JsonNode t : state.get("trials")) {
+                            Trial trial = new Trial(t.get("id").asText(), Config.fromJson(t.get("config")));
+                            trial.status = t.get("status").asText();
+                            trial.value = t.get("value").isNumber() ? t.get("value").asDouble() : Double.NaN;
+                            trial.epochs = t.get("epochs").asInt();
+                            trial.bestEpoch = t.get("best_epoch").asInt();
+                            trial.diagnosis = t.path("diagnosis").asText("");
+                            trials.put(trial.id, trial);
+                        }
+                        prior = state.path("seconds").asDouble();
+                    } catch (RuntimeException e) {
+                        throw new OutputDir.OutputException("--resume: " + dir.path() + "/" + STATE + " cannot be read ("
+                                + e.getMessage() + "); start the sweep afresh with --overwrite");
+                    }
+                }
+            } else {
+                dir = OutputDir.check(output, options.overwrite(), hadoop);
+                lock = dir.create(COMMAND);
+                sweepId = TrainJob.runId(sweep.base().name());
+                ObjectNode provenance = Provenance.of(sweep.base(), sweepId);
+                provenance.put("sweep_id", sweepId);
+                provenance.set("sweep_spec", identity);
+                dir.write(SWEEP, o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
             }
-        } else {
-            dir = OutputDir.check(output, options.overwrite(), hadoop);
-            dir.create();
-            sweepId = TrainJob.runId(sweep.base().name());
-            ObjectNode provenance = Provenance.of(sweep.base(), sweepId);
-            provenance.put("sweep_id", sweepId);
-            provenance.set("sweep_spec", identity);
-            dir.write(SWEEP, o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+            SweepJob job = new SweepJob(spark, sweep, dir, out, options, sweepId, strategy, scheduler, trials, prior);
+            return job.run();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
-        SweepJob job = new SweepJob(spark, sweep, dir, out, options, sweepId, strategy, scheduler, trials, prior);
-        return job.run();
     }
 
     /** What a resumed sweep must match: the job spec every trial starts from, and the sweep settings. */

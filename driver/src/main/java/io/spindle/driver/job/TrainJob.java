@@ -50,6 +50,9 @@ public final class TrainJob {
 
     /** Regression runs: the best model's predictions on test rows, for the report. */
     public static final String PREDICTIONS = "test-predictions.csv";
+    /** What the output folder's lock names as its holder. */
+    static final String COMMAND = "spindle train";
+
     /** The checkpoint file inside the output folder, rewritten after every epoch. */
     public static final String CHECKPOINT = "checkpoint.bin";
 
@@ -83,6 +86,8 @@ public final class TrainJob {
      * @param options output folder handling and verbosity
      * @param out where progress lines go
      * @return the summary written to {@code summary.json}
+     * @throws OutputDir.OutputException when the folder cannot be used or another process holds it
+     *     ({@link OutputLock}; the lock is held from the folder's creation until the run ends)
      */
     public static ObjectNode run(SparkSession spark, JobSpec spec, String output, Options options, PrintWriter out) {
         boolean resume = options.resume();
@@ -91,152 +96,160 @@ public final class TrainJob {
             throw new OutputDir.OutputException("--resume continues the run in " + output + " and --overwrite replaces it;"
                     + " pass one of them");
         }
-        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        OutputDir dir;
-        Optional<Checkpoint> checkpoint = Optional.empty();
-        if (resume) {
-            dir = OutputDir.existing(output, hadoop);
-            checkSameSpec(dir, spec, output);
-            if (dir.exists("summary.json")) {
-                out.println(spec.name() + ": the run in " + dir.path() + " has already finished; nothing to resume");
-                out.flush();
-                return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
-            }
-            checkpoint = readCheckpoint(dir);
-            if (checkpoint.isPresent() && !checkpoint.get().specDigest().equals(SpecDigest.of(spec))) {
-                throw new OutputDir.OutputException("--resume: " + CHECKPOINT + " in " + output + " was written by a"
-                        + " different spec than its provenance.json says; start afresh with --overwrite");
-            }
-        } else {
-            dir = OutputDir.check(output, overwrite, hadoop);
-        }
-        Checked checked = check(spark, spec);
-        PreparedData data = checked.data();
-        MultiLayerConfiguration conf = checked.conf();
-        String runId;
-        if (!resume) {
-            dir.create();
-            runId = runId(spec.name());
-            ObjectNode provenance = Provenance.of(spec, runId);
-            dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
-        } else {
-            runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
-        }
-        TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
-        tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c)).orElse(
-                new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
-        if (resume) {
-            // rows written after the last checkpoint belong to epochs that will run again
-            tables.replaceEpochs(runId, List.of(runId), checkpoint.map(c -> c.history().stream()
-                    .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
-        }
-        spec.warnings().forEach(w -> out.println("warning: " + w));
-        checked.warnings().forEach(w -> out.println("warning: " + w));
-        PreparedData.LoadReport rep = data.report();
-        out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
-                rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
-                rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
-        checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
-        String select = spec.metrics().select();
-        Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC())
-                .withStop(Shutdown::requested);
-        // the last checkpoint written: what an interrupted run leaves to --resume
-        Checkpoint[] last = {checkpoint.orElse(null)};
-        double[] elapsed = {0};
-        checkpoint.ifPresent(c -> c.history().forEach(e -> {
-            elapsed[0] += e.partial() ? 0 : e.seconds();
-            out.println(line(e, spec.training().epochs(), select, elapsed[0]));
-        }));
-        TrainListener listener = new TrainListener() {
-            @Override
-            public void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
-                out.printf(Locale.ROOT, "training on %d worker%s, averaging every %d minibatch%s (%d round%s per epoch)%n",
-                        workers, workers == 1 ? "" : "s", averagingPeriod, averagingPeriod == 1 ? "" : "es",
-                        roundsPerEpoch, roundsPerEpoch == 1 ? "" : "s");
-                out.flush();
-            }
-
-            @Override
-            public void onRound(io.spindle.driver.train.RoundStats r) {
-                if (options.rounds()) {
-                    out.printf(Locale.ROOT, "  round %d.%d  %d x %d minibatches  broadcast %.1f ms  fetch %.1f ms"
-                                    + "  compute %.1f ms  aggregate %.1f ms  wall %.1f ms  state %,d bytes%n",
-                            r.epoch(), r.round() + 1, r.workers(), r.minibatches(), r.broadcastNanos() / 1e6,
-                            r.fetchNanos() / 1e6, r.computeNanos() / 1e6, r.aggregateNanos() / 1e6, r.wallNanos() / 1e6,
-                            r.stateBytes());
+        OutputLock lock = null; // held from the moment the folder is claimed until the run ends
+        try {
+            org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+            OutputDir dir;
+            Optional<Checkpoint> checkpoint = Optional.empty();
+            if (resume) {
+                dir = OutputDir.existing(output, hadoop);
+                lock = dir.lock(COMMAND);
+                checkSameSpec(dir, spec, output);
+                if (dir.exists("summary.json")) {
+                    out.println(spec.name() + ": the run in " + dir.path() + " has already finished; nothing to resume");
+                    out.flush();
+                    return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
                 }
+                checkpoint = readCheckpoint(dir);
+                if (checkpoint.isPresent() && !checkpoint.get().specDigest().equals(SpecDigest.of(spec))) {
+                    throw new OutputDir.OutputException("--resume: " + CHECKPOINT + " in " + output + " was written by a"
+                            + " different spec than its provenance.json says; start afresh with --overwrite");
+                }
+            } else {
+                dir = OutputDir.check(output, overwrite, hadoop);
             }
-
-            @Override
-            public void onWarning(String message) {
-                out.println("warning: " + message);
-                out.flush();
+            Checked checked = check(spark, spec);
+            PreparedData data = checked.data();
+            MultiLayerConfiguration conf = checked.conf();
+            String runId;
+            if (!resume) {
+                lock = dir.create(COMMAND);
+                runId = runId(spec.name());
+                ObjectNode provenance = Provenance.of(spec, runId);
+                dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
+            } else {
+                runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
             }
-
-            private long lastLine = Long.MIN_VALUE;
-
-            @Override
-            public void onEpoch(EpochRecord e) {
-                tables.epoch(ResultRows.epoch(runId, runId, e));
+            TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
+            tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c)).orElse(
+                    new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
+            if (resume) {
+                // rows written after the last checkpoint belong to epochs that will run again
+                tables.replaceEpochs(runId, List.of(runId), checkpoint.map(c -> c.history().stream()
+                        .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
+            }
+            spec.warnings().forEach(w -> out.println("warning: " + w));
+            checked.warnings().forEach(w -> out.println("warning: " + w));
+            PreparedData.LoadReport rep = data.report();
+            out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
+                    rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
+                    rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
+            checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
+            String select = spec.metrics().select();
+            Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC())
+                    .withStop(Shutdown::requested);
+            // the last checkpoint written: what an interrupted run leaves to --resume
+            Checkpoint[] last = {checkpoint.orElse(null)};
+            double[] elapsed = {0};
+            checkpoint.ifPresent(c -> c.history().forEach(e -> {
                 elapsed[0] += e.partial() ? 0 : e.seconds();
-                long now = System.nanoTime();
-                boolean due = lastLine == Long.MIN_VALUE || now - lastLine >= options.progressEvery().toNanos()
-                        || (e.epoch() == spec.training().epochs() && !e.partial());
-                if (due) {
-                    lastLine = now;
-                    out.println(line(e, spec.training().epochs(), select, elapsed[0]));
+                out.println(line(e, spec.training().epochs(), select, elapsed[0]));
+            }));
+            TrainListener listener = new TrainListener() {
+                @Override
+                public void onStart(int workers, int averagingPeriod, int roundsPerEpoch) {
+                    out.printf(Locale.ROOT, "training on %d worker%s, averaging every %d minibatch%s (%d round%s per epoch)%n",
+                            workers, workers == 1 ? "" : "s", averagingPeriod, averagingPeriod == 1 ? "" : "es",
+                            roundsPerEpoch, roundsPerEpoch == 1 ? "" : "s");
                     out.flush();
                 }
-            }
 
-            @Override
-            public void onCheckpoint(Checkpoint c) {
-                dir.write(CHECKPOINT, c::write);
-                last[0] = c;
-                tables.trial(ResultRows.trial(runId, runId, spec, outcome(c)));
-            }
-        };
-        TrainResult result;
-        try {
-            result = trainer.train(spec, data, conf, listener, checkpoint);
-        } catch (RuntimeException e) {
-            tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome("FAILED", 0, 0, Optional.empty(),
-                    Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
+                @Override
+                public void onRound(io.spindle.driver.train.RoundStats r) {
+                    if (options.rounds()) {
+                        out.printf(Locale.ROOT, "  round %d.%d  %d x %d minibatches  broadcast %.1f ms  fetch %.1f ms"
+                                        + "  compute %.1f ms  aggregate %.1f ms  wall %.1f ms  state %,d bytes%n",
+                                r.epoch(), r.round() + 1, r.workers(), r.minibatches(), r.broadcastNanos() / 1e6,
+                                r.fetchNanos() / 1e6, r.computeNanos() / 1e6, r.aggregateNanos() / 1e6, r.wallNanos() / 1e6,
+                                r.stateBytes());
+                    }
+                }
+
+                @Override
+                public void onWarning(String message) {
+                    out.println("warning: " + message);
+                    out.flush();
+                }
+
+                private long lastLine = Long.MIN_VALUE;
+
+                @Override
+                public void onEpoch(EpochRecord e) {
+                    tables.epoch(ResultRows.epoch(runId, runId, e));
+                    elapsed[0] += e.partial() ? 0 : e.seconds();
+                    long now = System.nanoTime();
+                    boolean due = lastLine == Long.MIN_VALUE || now - lastLine >= options.progressEvery().toNanos()
+                            || (e.epoch() == spec.training().epochs() && !e.partial());
+                    if (due) {
+                        lastLine = now;
+                        out.println(line(e, spec.training().epochs(), select, elapsed[0]));
+                        out.flush();
+                    }
+                }
+
+                @Override
+                public void onCheckpoint(Checkpoint c) {
+                    dir.write(CHECKPOINT, c::write);
+                    last[0] = c;
+                    tables.trial(ResultRows.trial(runId, runId, spec, outcome(c)));
+                }
+            };
+            TrainResult result;
             try {
-                tables.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                result = trainer.train(spec, data, conf, listener, checkpoint);
+            } catch (RuntimeException e) {
+                tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome("FAILED", 0, 0, Optional.empty(),
+                        Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
+                try {
+                    tables.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            throw e;
-        }
-        if (result.status().equals(INTERRUPTED)) {
-            return interrupted(spec, runId, tables, Optional.ofNullable(last[0]));
-        }
+            if (result.status().equals(INTERRUPTED)) {
+                return interrupted(spec, runId, tables, Optional.ofNullable(last[0]));
+            }
 
-        String modelPath = "";
-        if (result.bestEpoch() > 0) {
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
-            DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
-            modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+            String modelPath = "";
+            if (result.bestEpoch() > 0) {
+                MultiLayerNetwork net = new MultiLayerNetwork(conf);
+                net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
+                DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
+                modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+            }
+            if (!result.testPredictions().isEmpty()) {
+                writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
+            }
+            ObjectNode summary = summary(spec, data, result);
+            tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
+                    result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
+                    result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
+            tables.close();
+            writeJson(dir, "summary.json", summary);
+            out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
+                    result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
+            if (!result.diagnosis().isEmpty()) {
+                out.println("diagnosis: " + result.diagnosis());
+            }
+            out.println("wrote " + dir.path());
+            out.flush();
+            return summary;
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
-        if (!result.testPredictions().isEmpty()) {
-            writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
-        }
-        ObjectNode summary = summary(spec, data, result);
-        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
-                result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
-                result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
-        tables.close();
-        writeJson(dir, "summary.json", summary);
-        out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
-                result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
-        if (!result.diagnosis().isEmpty()) {
-            out.println("diagnosis: " + result.diagnosis());
-        }
-        out.println("wrote " + dir.path());
-        out.flush();
-        return summary;
     }
 
     /**

@@ -54,14 +54,18 @@ public final class ResultViews {
     }
 
     /**
-     * Runs a query over the registered views.
+     * Runs a read-only query over the registered views. The statement is parsed first and refused,
+     * before anything runs, unless it is one query ({@link ReadOnlyQuery}): result tables are never
+     * changed through here.
      *
      * @param spark the session
      * @param sql the query
      * @return its result
-     * @throws ResultsException when the query does not parse or names what is not there
+     * @throws ResultsException when the statement is not one read-only query, does not parse or
+     *     names what is not there
      */
     public static Dataset<Row> query(SparkSession spark, String sql) {
+        ReadOnlyQuery.check(spark, sql, "spindle sql");
         try {
             Dataset<Row> df = spark.sql(sql);
             df.schema(); // analysis happens here: unknown columns and tables are reported now
