@@ -31,7 +31,9 @@ class ExampleJobsTest {
     static Stream<Arguments> jobs() {
         return Stream.of(
                 Arguments.of("digits.yaml", "digits.csv", "accuracy", 0.95),
-                Arguments.of("breast_cancer.yaml", "breast_cancer.csv", "f1", 0.93),
+                // 81 test rows (about 30 malignant): one error moves F1 by about 1.5 points; over split
+                // seeds 1-6 and the example's 11 the test F1 measured 0.886-1.0 (median 0.941)
+                Arguments.of("breast_cancer.yaml", "breast_cancer.csv", "f1", 0.88),
                 Arguments.of("diabetes.yaml", "diabetes.csv", "r2", 0.40),
                 // 27 test rows: one error costs 3.7 points
                 Arguments.of("iris.yaml", "iris.csv", "accuracy", 0.85),
