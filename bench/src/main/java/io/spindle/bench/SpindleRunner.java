@@ -1,11 +1,14 @@
 package io.spindle.bench;
 
 import io.spindle.driver.spec.JobSpec;
+import io.spindle.driver.train.Decision;
 import io.spindle.driver.train.EpochRecord;
 import io.spindle.driver.train.RoundStats;
+import io.spindle.driver.train.Status;
 import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Trainer;
+import io.spindle.driver.train.TrialCallback;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +32,8 @@ final class SpindleRunner {
         }
     }
 
-    /** Thrown from the listener to end training when the time budget is spent. */
-    private static final class BudgetSpent extends RuntimeException {
-        BudgetSpent() {
-            super("time budget spent", null, false, false);
-        }
-    }
+    /** The reason a run stopped by the case's time budget gives. */
+    private static final String BUDGET_SPENT = "time budget spent";
 
     private SpindleRunner() {
     }
@@ -71,19 +70,16 @@ final class SpindleRunner {
                             + epoch.validation().keySet());
                 }
                 points.add(new EpochPoint(epoch.epoch(), nanos[0] / 1e9, samples[0], accuracy));
-                // the trainer has no time limit of its own: end the run from here once the budget is spent
-                if (!budget.allowsAnother(epoch.epoch(), nanos[0] / 1e9) && epoch.epoch() < spec.training().epochs()) {
-                    throw new BudgetSpent();
-                }
             }
         };
-        String status;
-        try {
-            TrainResult r = new Trainer(sc, Clock.systemUTC()).train(spec, data.prepared(), conf.clone(), listener);
-            status = r.status().equals("COMPLETED") ? "" : "; trainer status " + r.status() + " " + r.diagnosis();
-        } catch (BudgetSpent e) {
-            status = "";
-        }
+        // the case's time budget (training time in rounds) is a decision after each epoch
+        TrialCallback timeBudget = e -> !e.partial() && !e.lastEpoch()
+                && !budget.allowsAnother(e.record().epoch(), nanos[0] / 1e9)
+                ? Decision.stop(Status.EARLY_STOPPED, BUDGET_SPENT) : Decision.CONTINUE;
+        TrainResult r = new Trainer(sc, Clock.systemUTC()).withCallbacks(List.of(timeBudget))
+                .train(spec, data.prepared(), conf.clone(), listener);
+        String status = r.status() == Status.COMPLETED || r.diagnosis().equals(BUDGET_SPENT) ? ""
+                : "; trainer status " + r.status() + " " + r.diagnosis();
         if (points.isEmpty()) {
             throw new IllegalStateException(caseName + ": Spindle finished no epoch" + status);
         }

@@ -57,7 +57,7 @@ final class SweepCommand implements Callable<Integer> {
                     // a terminal gets a status line after every trial; a log file one every 10 s at most
                     System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
-            if (summary.path("status").asText().equals(io.spindle.driver.job.TrainJob.INTERRUPTED)) {
+            if (summary.path("status").asText().equals(io.spindle.driver.train.Status.INTERRUPTED.name())) {
                 long n = summary.path("interrupted_trials").asLong();
                 return Main.interrupted(spec.commandLine().getErr(), "with " + summary.path("finished_trials").asLong()
                         + " trial(s) finished and " + n + " stopped at their last checkpoint", "spindle sweep "

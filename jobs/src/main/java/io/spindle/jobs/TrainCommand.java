@@ -56,14 +56,14 @@ final class TrainCommand implements Callable<Integer> {
                             System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
             String status = summary.get("status").asText();
-            if (status.equals(TrainJob.INTERRUPTED)) {
+            if (status.equals(io.spindle.driver.train.Status.INTERRUPTED.name())) {
                 int epochs = summary.path("epochs_run").asInt();
                 return Main.interrupted(spec.commandLine().getErr(), epochs == 0 ? "before its first epoch ended"
                         : "after epoch " + epochs + " of " + job.training().epochs(), "spindle train " + specFile
                         + " --output " + out + overrides.stream().map(o -> " --set " + o).collect(
                                 java.util.stream.Collectors.joining()) + " --resume");
             }
-            return status.equals("DIVERGED") ? Main.FAILED : 0;
+            return status.equals(io.spindle.driver.train.Status.DIVERGED.name()) ? Main.FAILED : 0;
         } finally {
             spark.close();
         }

@@ -106,7 +106,7 @@ class SweepResumeTest {
         List<String> finished = new ArrayList<>();
         Map<String, Integer> running = new LinkedHashMap<>();
         // SIGKILL leaves running trials RUNNING; SIGTERM marks them INTERRUPTED, never FAILED
-        String stopped = signal.equals("KILL") ? "RUNNING" : TrainJob.INTERRUPTED;
+        String stopped = signal.equals("KILL") ? "RUNNING" : "INTERRUPTED";
         for (JsonNode t : state.get("trials")) {
             String id = t.get("id").asText();
             assertFalse(t.get("status").asText().equals("FAILED"), "no trial failed: " + state);
@@ -131,7 +131,7 @@ class SweepResumeTest {
             assertEquals(state.get("trials").size(), finished.size() + running.size(),
                     "no trial started after the signal: " + state);
             CliTest.Run rows = CliTest.cli("sql", dir.toString(), "SELECT trial_id, status FROM trials WHERE status = '"
-                    + TrainJob.INTERRUPTED + "' ORDER BY trial_id", "--format", "csv");
+                    + "INTERRUPTED" + "' ORDER BY trial_id", "--format", "csv");
             assertEquals(new java.util.TreeSet<>(running.keySet()), new java.util.TreeSet<>(rows.out().strip().lines()
                     .skip(1).map(l -> l.split(",")[0]).toList()), "the stopped trials' rows say INTERRUPTED");
         }

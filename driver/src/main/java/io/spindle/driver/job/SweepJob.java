@@ -26,7 +26,9 @@ import io.spindle.driver.train.Checkpoint;
 import io.spindle.driver.train.EpochRecord;
 import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
+import io.spindle.driver.train.Status;
 import io.spindle.driver.train.Trainer;
+import io.spindle.driver.train.TrialCallback;
 import io.spindle.kernels.eval.Metrics;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -111,7 +113,7 @@ public final class SweepJob {
     private static final class Trial {
         final String id;
         final Config config;
-        String status = "RUNNING";
+        Status status = Status.RUNNING;
         double value = Double.NaN;
         int epochs;
         int bestEpoch;
@@ -124,7 +126,7 @@ public final class SweepJob {
 
         /** @return whether the trial ended (a trial a signal stopped is not: --resume continues it) */
         boolean finished() {
-            return !status.equals("RUNNING") && !status.equals(TrainJob.INTERRUPTED);
+            return status.finished();
         }
     }
 
@@ -202,7 +204,7 @@ public final class SweepJob {
                         }
                         for (JsonNode t : state.get("trials")) {
                             Trial trial = new Trial(t.get("id").asText(), Config.fromJson(t.get("config")));
-                            trial.status = t.get("status").asText();
+                            trial.status = Status.valueOf(t.get("status").asText());
                             trial.value = t.get("value").isNumber() ? t.get("value").asDouble() : Double.NaN;
                             trial.epochs = t.get("epochs").asInt();
                             trial.bestEpoch = t.get("best_epoch").asInt();
@@ -274,7 +276,7 @@ public final class SweepJob {
                 rewriteFinishedRows();
                 for (Trial t : trials.values()) {
                     if (!t.finished()) {
-                        t.status = "RUNNING";
+                        t.status = Status.RUNNING;
                         submit(done, t, true);
                         running++;
                     }
@@ -332,7 +334,7 @@ public final class SweepJob {
                 tables.close();
                 ObjectNode s = SpecTrees.MAPPER.createObjectNode();
                 s.put("sweep_id", sweepId);
-                s.put("status", TrainJob.INTERRUPTED);
+                s.put("status", Status.INTERRUPTED.name());
                 s.put("interrupted_trials", stopped);
                 s.put("finished_trials", trials.size() - stopped);
                 return s;
@@ -376,23 +378,18 @@ public final class SweepJob {
                         .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
             }
             tables.trial(ResultRows.trial(sweepId, t.id, spec, checkpoint.map(TrainJob::outcome).orElse(
-                    new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
+                    new ResultRows.Outcome(Status.RUNNING, 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
             List<Double> values = new ArrayList<>();
             checkpoint.ifPresent(c -> c.history().stream().filter(e -> !e.partial()).forEach(e -> values.add(metric(e))));
-            boolean[] stop = {false};
+            // the sweep's scheduler hears every whole epoch's metric and may prune the trial
+            TrialCallback pruner = TrialCallback.pruner(e -> {
+                values.add(metric(e));
+                return decide(t.id, values);
+            });
             TrainListener listener = new TrainListener() {
                 @Override
                 public void onEpoch(EpochRecord e) {
                     tables.epoch(ResultRows.epoch(sweepId, t.id, e));
-                    if (!e.partial()) {
-                        values.add(metric(e));
-                        stop[0] = decide(t.id, values);
-                    }
-                }
-
-                @Override
-                public boolean prune(EpochRecord e) {
-                    return stop[0];
                 }
 
                 @Override
@@ -409,8 +406,8 @@ public final class SweepJob {
                 }
             };
             TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
-                    .train(spec, d.data(), conf, listener, checkpoint);
-            if (r.status().equals(TrainJob.INTERRUPTED)) {
+                    .withCallbacks(List.of(pruner)).train(spec, d.data(), conf, listener, checkpoint);
+            if (r.status() == Status.INTERRUPTED) {
                 interrupted(t, spec, TrainJob.readCheckpoint(tdir));
                 return;
             }
@@ -419,7 +416,7 @@ public final class SweepJob {
                     EpochRecord.meanSamplesPerSecond(r.epochs()), "")));
             double value = r.validation() == null ? Double.NaN : metric(r.validation());
             // the strategy hears a pruned trial's last value (what it reached when stopped), as its contract says
-            double told = r.status().equals("PRUNED") && !values.isEmpty() ? values.get(values.size() - 1) : value;
+            double told = r.status() == Status.PRUNED && !values.isEmpty() ? values.get(values.size() - 1) : value;
             ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
         } catch (RuntimeException e) {
             if (Shutdown.requested()) {
@@ -428,21 +425,21 @@ public final class SweepJob {
                 return;
             }
             String message = String.valueOf(e.getMessage()).split("\n")[0];
-            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome("FAILED", t.epochs, 0,
+            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(Status.FAILED, t.epochs, 0,
                     Optional.empty(), Optional.empty(), message, 0, 0, "")));
-            ended(t, "FAILED", Double.NaN, Double.NaN, t.epochs, 0, message);
+            ended(t, Status.FAILED, Double.NaN, Double.NaN, t.epochs, 0, message);
         }
     }
 
     /** Records a trial a signal stopped: resumable from its last checkpoint, not told to the strategy. */
     private void interrupted(Trial t, JobSpec spec, Optional<Checkpoint> last) {
-        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(TrainJob.INTERRUPTED, 0, 0,
+        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(Status.INTERRUPTED, 0, 0,
                 Optional.empty(), Optional.empty(), "", 0, 0, ""));
-        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(TrainJob.INTERRUPTED, o.epochsRun(),
+        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(Status.INTERRUPTED, o.epochsRun(),
                 o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
                 "")));
         synchronized (this) {
-            t.status = TrainJob.INTERRUPTED;
+            t.status = Status.INTERRUPTED;
             t.epochs = o.epochsRun();
             saveState();
         }
@@ -532,7 +529,7 @@ public final class SweepJob {
      * @param value the sweep metric at the trial's best epoch (ranks the trials)
      * @param told the value the strategy hears (a pruned trial's last value)
      */
-    private synchronized void ended(Trial t, String status, double value, double told, int epochs, int bestEpoch,
+    private synchronized void ended(Trial t, Status status, double value, double told, int epochs, int bestEpoch,
                                     String diagnosis) {
         t.status = status;
         t.value = value;
@@ -540,15 +537,15 @@ public final class SweepJob {
         t.bestEpoch = bestEpoch;
         t.diagnosis = diagnosis;
         Outcome.Status s = switch (status) {
-            case "PRUNED" -> Outcome.Status.PRUNED;
-            case "DIVERGED" -> Outcome.Status.DIVERGED;
-            case "FAILED" -> Outcome.Status.FAILED;
+            case PRUNED -> Outcome.Status.PRUNED;
+            case DIVERGED -> Outcome.Status.DIVERGED;
+            case FAILED -> Outcome.Status.FAILED;
             default -> Outcome.Status.COMPLETED;
         };
         strategy.tell(t.id, new Outcome(told, s));
         saveState();
         Optional<Trial> best = best();
-        out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.toLowerCase(Locale.ROOT), epochs,
+        out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.name().toLowerCase(Locale.ROOT), epochs,
                 epochs == 1 ? "" : "s", sweep.metric(), Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value),
                 best.isPresent() && best.get() == t ? "  (best so far)" : "",
                 diagnosis.isEmpty() || s == Outcome.Status.COMPLETED ? "" : "; " + diagnosis);
@@ -573,8 +570,8 @@ public final class SweepJob {
     /** The sweep's status line: trials done, running, pruned, failed, and the best so far. */
     private String status() {
         long finished = trials.values().stream().filter(Trial::finished).count();
-        long pruned = trials.values().stream().filter(x -> x.status.equals("PRUNED")).count();
-        long failed = trials.values().stream().filter(x -> x.status.equals("FAILED") || x.status.equals("DIVERGED"))
+        long pruned = trials.values().stream().filter(x -> x.status == Status.PRUNED).count();
+        long failed = trials.values().stream().filter(x -> x.status == Status.FAILED || x.status == Status.DIVERGED)
                 .count();
         String budget = sweep.trials() == Integer.MAX_VALUE ? "" : "/" + sweep.trials();
         return String.format(Locale.ROOT, "sweep: %d%s done (%d pruned, %d failed or diverged), %d running; best %s; %.0f s",
@@ -586,7 +583,7 @@ public final class SweepJob {
     /** The best finished trial by the sweep metric (ties: the earlier trial). */
     private synchronized Optional<Trial> best() {
         return trials.values().stream()
-                .filter(t -> t.finished() && !t.status.equals("FAILED") && !t.status.equals("DIVERGED")
+                .filter(t -> t.finished() && t.status != Status.FAILED && t.status != Status.DIVERGED
                         && Double.isFinite(t.value) && t.bestEpoch > 0)
                 .min(Comparator.comparingDouble(t -> sweep.mode().loss(t.value)));
     }
@@ -607,7 +604,7 @@ public final class SweepJob {
             ObjectNode n = a.addObject();
             n.put("id", t.id);
             n.set("config", t.config.toJson());
-            n.put("status", t.status);
+            n.put("status", t.status.name());
             if (Double.isFinite(t.value)) {
                 n.put("value", t.value);
             } else {
@@ -634,12 +631,12 @@ public final class SweepJob {
         summary.put("mode", sweep.mode().name().toLowerCase(Locale.ROOT));
         summary.put("trials", trials.size());
         ObjectNode statuses = summary.putObject("statuses");
-        trials.values().forEach(t -> statuses.put(t.status, statuses.path(t.status).asInt() + 1));
+        trials.values().forEach(t -> statuses.put(t.status.name(), statuses.path(t.status.name()).asInt() + 1));
         summary.put("epochs_trained", trials.values().stream().mapToInt(t -> t.epochs).sum());
         summary.put("seconds", seconds());
         if (best.isEmpty()) {
             tables.close();
-            summary.put("status", "FAILED");
+            summary.put("status", Status.FAILED.name());
             summary.put("diagnosis", "no trial finished with a finite val_" + sweep.metric() + "; see the trials table"
                     + " (spindle results " + dir.path() + ") for each trial's diagnosis");
             TrainJob.writeJson(dir, "summary.json", summary);
@@ -676,7 +673,7 @@ public final class SweepJob {
                 o.bestValidation(), Optional.of(tested.metrics()), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
                 modelPath)));
         tables.close();
-        summary.put("status", "COMPLETED");
+        summary.put("status", Status.COMPLETED.name());
         ObjectNode bn = summary.putObject("best");
         bn.put("trial_id", b.id);
         bn.set("config", b.config.toJson());

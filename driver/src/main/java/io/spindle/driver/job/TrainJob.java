@@ -19,6 +19,7 @@ import io.spindle.driver.train.Checkpoint;
 import io.spindle.driver.train.EpochRecord;
 import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
+import io.spindle.driver.train.Status;
 import io.spindle.driver.train.Trainer;
 import io.spindle.kernels.Block;
 import io.spindle.kernels.eval.Metrics;
@@ -132,7 +133,7 @@ public final class TrainJob {
             }
             TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
             tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c)).orElse(
-                    new ResultRows.Outcome("RUNNING", 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
+                    new ResultRows.Outcome(Status.RUNNING, 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
             if (resume) {
                 // rows written after the last checkpoint belong to epochs that will run again
                 tables.replaceEpochs(runId, List.of(runId), checkpoint.map(c -> c.history().stream()
@@ -208,7 +209,7 @@ public final class TrainJob {
             try {
                 result = trainer.train(spec, data, conf, listener, checkpoint);
             } catch (RuntimeException e) {
-                tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome("FAILED", 0, 0, Optional.empty(),
+                tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(Status.FAILED, 0, 0, Optional.empty(),
                         Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
                 try {
                     tables.close();
@@ -217,7 +218,7 @@ public final class TrainJob {
                 }
                 throw e;
             }
-            if (result.status().equals(INTERRUPTED)) {
+            if (result.status() == Status.INTERRUPTED) {
                 return interrupted(spec, runId, tables, Optional.ofNullable(last[0]));
             }
 
@@ -237,7 +238,7 @@ public final class TrainJob {
                     result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
             tables.close();
             writeJson(dir, "summary.json", summary);
-            out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().toLowerCase(Locale.ROOT),
+            out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().name().toLowerCase(Locale.ROOT),
                     result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
             if (!result.diagnosis().isEmpty()) {
                 out.println("diagnosis: " + result.diagnosis());
@@ -303,26 +304,23 @@ public final class TrainJob {
         return w;
     }
 
-    /** Status of a run or trial stopped by a signal: resumable from its last checkpoint. */
-    public static final String INTERRUPTED = "INTERRUPTED";
-
     /**
-     * Records a run stopped by a signal: its trial row says {@link #INTERRUPTED} with what the last
+     * Records a run stopped by a signal: its trial row says {@link Status#INTERRUPTED} with what the last
      * checkpoint holds, every row is committed, and no summary or model is written, so
      * {@code --resume} continues from that checkpoint.
      *
      * @return a summary that is not written: status {@code INTERRUPTED} and the epochs the last checkpoint holds
      */
     private static ObjectNode interrupted(JobSpec spec, String runId, TableWriter tables, Optional<Checkpoint> last) {
-        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(INTERRUPTED, 0, 0,
+        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(Status.INTERRUPTED, 0, 0,
                 Optional.empty(), Optional.empty(), "", 0, 0, ""));
-        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(INTERRUPTED, o.epochsRun(),
+        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(Status.INTERRUPTED, o.epochsRun(),
                 o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
                 "")));
         tables.close();
         ObjectNode s = SpecTrees.MAPPER.createObjectNode();
         s.put("name", spec.name());
-        s.put("status", INTERRUPTED);
+        s.put("status", Status.INTERRUPTED.name());
         s.put("epochs_run", o.epochsRun());
         return s;
     }
@@ -470,7 +468,7 @@ public final class TrainJob {
     static ObjectNode summary(JobSpec spec, PreparedData data, TrainResult r) {
         ObjectNode s = SpecTrees.MAPPER.createObjectNode();
         s.put("name", spec.name());
-        s.put("status", r.status());
+        s.put("status", r.status().name());
         s.put("task", spec.data().task().spelling());
         s.put("epochs_run", r.epochsRun());
         s.put("workers", r.workers());

@@ -47,7 +47,7 @@ public final class ResultRows {
      * @param samplesPerSecond mean training throughput
      * @param modelPath where the model was written (empty while running)
      */
-    public record Outcome(String status, int epochsRun, int bestEpoch, Optional<Metrics> bestValidation,
+    public record Outcome(io.spindle.driver.train.Status status, int epochsRun, int bestEpoch, Optional<Metrics> bestValidation,
                           Optional<Metrics> test, String diagnosis, double wallSeconds, double samplesPerSecond,
                           String modelPath) { }
 
@@ -62,7 +62,7 @@ public final class ResultRows {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("sweep_id", sweepId);
         r.put("trial_id", trialId);
-        r.put("status", o.status());
+        r.put("status", o.status().name());
         r.put("task", spec.data().task().spelling());
         r.putAll(hyperparameters(spec));
         r.put("epochs_run", o.epochsRun());

@@ -50,7 +50,7 @@ import java.util.zip.CRC32;
  * @param workerUpdaters per-worker updater states (empty when shared)
  */
 public record Checkpoint(String specDigest, long seed, int workers, int period, int epochsDone, int iteration,
-                         String status, String diagnosis, LrSchedule.Plateau plateau, double bestValue, int bestEpoch,
+                         Status status, String diagnosis, LrSchedule.Plateau plateau, double bestValue, int bestEpoch,
                          int sinceBest, double seconds, List<EpochRecord> history, Optional<Metrics> bestMetrics,
                          float[] params, float[] updater, float[] bestParams, float[] velocity,
                          float[][] workerUpdaters) {
@@ -68,7 +68,7 @@ public record Checkpoint(String specDigest, long seed, int workers, int period, 
 
     /** The JSON part of the file (no metrics yet: null, which JSON spells naturally). */
     private record Header(String specDigest, long seed, int workers, int period, int epochsDone, int iteration,
-                          String status, String diagnosis, LrSchedule.Plateau plateau, double bestValue, int bestEpoch,
+                          Status status, String diagnosis, LrSchedule.Plateau plateau, double bestValue, int bestEpoch,
                           int sinceBest, double seconds, List<EpochRecord> history, Metrics bestMetricsOrNull,
                           int workerUpdaterCount) { }
 

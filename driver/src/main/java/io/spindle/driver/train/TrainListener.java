@@ -2,7 +2,8 @@ package io.spindle.driver.train;
 
 /**
  * Receives a run's progress: one call per parameter-averaging round and per epoch. Timing and
- * statistics leave the trainer only through here (printing, result tables, benchmarks).
+ * statistics leave the trainer only through here (printing, result tables, benchmarks). Listeners
+ * observe and never steer: whether a trial goes on is a {@link TrialCallback}'s decision.
  */
 public interface TrainListener {
 
@@ -47,16 +48,5 @@ public interface TrainListener {
      * @param checkpoint the state after the epoch
      */
     default void onCheckpoint(Checkpoint checkpoint) {
-    }
-
-    /**
-     * Asked after every full epoch's checks while the run would go on (a sweep's trial scheduler
-     * answers here). A run told to stop ends with status PRUNED, keeping its best parameters.
-     *
-     * @param epoch the epoch just checked
-     * @return true to stop the run now
-     */
-    default boolean prune(EpochRecord epoch) {
-        return false;
     }
 }

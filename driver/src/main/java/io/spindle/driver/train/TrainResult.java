@@ -19,7 +19,7 @@ import java.util.List;
  * @param averagingPeriod minibatches per worker between averages
  * @param testPredictions regression: {actual, predicted} of the first target for up to 2,000 test rows; else empty
  */
-public record TrainResult(String status, List<EpochRecord> epochs, int bestEpoch, Metrics validation, Metrics test,
+public record TrainResult(Status status, List<EpochRecord> epochs, int bestEpoch, Metrics validation, Metrics test,
                           float[] params, double seconds, String diagnosis, int epochsRun, int workers,
                           int averagingPeriod, List<double[]> testPredictions) {
     public TrainResult {

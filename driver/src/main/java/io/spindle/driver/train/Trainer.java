@@ -75,20 +75,23 @@ public final class Trainer {
     private final Clock clock;
     private final boolean test;
     private final java.util.function.BooleanSupplier stop;
+    private final List<TrialCallback> callbacks;
 
     /**
      * @param sc the Spark context
      * @param clock time source for durations
      */
     public Trainer(JavaSparkContext sc, Clock clock) {
-        this(sc, clock, true, () -> false);
+        this(sc, clock, true, () -> false, List.of());
     }
 
-    private Trainer(JavaSparkContext sc, Clock clock, boolean test, java.util.function.BooleanSupplier stop) {
+    private Trainer(JavaSparkContext sc, Clock clock, boolean test, java.util.function.BooleanSupplier stop,
+                    List<TrialCallback> callbacks) {
         this.sc = sc;
         this.clock = clock;
         this.test = test;
         this.stop = stop;
+        this.callbacks = List.copyOf(callbacks);
     }
 
     /**
@@ -96,7 +99,7 @@ public final class Trainer {
      *     touched once, by the chosen model, through {@link #test})
      */
     public Trainer withoutTest() {
-        return new Trainer(sc, clock, false, stop);
+        return new Trainer(sc, clock, false, stop, callbacks);
     }
 
     /**
@@ -106,7 +109,18 @@ public final class Trainer {
      * @return a trainer that stops when asked to
      */
     public Trainer withStop(java.util.function.BooleanSupplier stop) {
-        return new Trainer(sc, clock, test, stop);
+        return new Trainer(sc, clock, test, stop, callbacks);
+    }
+
+    /**
+     * @param more callbacks asked after every evaluation, after the spec's early stopping (a
+     *     sweep's pruner, say)
+     * @return a trainer that also asks them
+     */
+    public Trainer withCallbacks(List<TrialCallback> more) {
+        List<TrialCallback> all = new ArrayList<>(callbacks);
+        all.addAll(more);
+        return new Trainer(sc, clock, test, stop, all);
     }
 
     /**
@@ -208,7 +222,7 @@ public final class Trainer {
             EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
 
-            for (int epoch = s.epochsDone; epoch < t.epochs() && s.status.equals("RUNNING"); epoch++) {
+            for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
                 if (across && shardsEpoch[0] != epoch) {
                     JavaRDD<Block> next = shard(base, workers, OptionalLong.of(Batches.mix(t.seed(), epoch, -1)))
                             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -225,7 +239,7 @@ public final class Trainer {
                 int round = 0;
                 for (int first = 0; first < maxBatches; first += period, round++) {
                     if (stop.getAsBoolean()) {
-                        s.status = "INTERRUPTED";
+                        s.status = Status.INTERRUPTED;
                         break;
                     }
                     double lr = schedule.rate(epoch, round, s.plateau);
@@ -266,7 +280,7 @@ public final class Trainer {
                             wall));
                     // the mean of finite parameters is finite; only the outer step can overflow
                     if (!r.finite() || (outer.nesterov() && !finite(next))) {
-                        s.status = "DIVERGED";
+                        s.status = Status.DIVERGED;
                         s.diagnosis = "loss or parameters became NaN or infinite in epoch " + (epoch + 1)
                                 + ": learning rate too high (lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
                                 + "): divide it by 10";
@@ -283,27 +297,27 @@ public final class Trainer {
                             && ((long) epoch * roundsPerEpoch + round + 1) % cluster.evalEveryRounds() == 0) {
                         check(s, spec, validation, valTask, listener, epoch, round + 1, lossSum / samples,
                                 samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, true);
-                        if (!s.status.equals("RUNNING")) {
+                        if (s.status != Status.RUNNING) {
                             break;
                         }
                     }
                 }
-                if (s.status.equals("INTERRUPTED")) {
+                if (s.status == Status.INTERRUPTED) {
                     break; // the last checkpoint stands; this epoch runs again on --resume
                 }
-                if (s.status.equals("DIVERGED")) {
+                if (s.status == Status.DIVERGED) {
                     listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                     break;
                 }
-                if (s.status.equals("RUNNING")) {
+                if (s.status == Status.RUNNING) {
                     check(s, spec, validation, valTask, listener, epoch, round, lossSum / samples,
                             samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, false);
                 }
                 if (round == roundsPerEpoch) {
                     s.epochsDone = epoch + 1;
                 }
-                if (s.status.equals("RUNNING") && s.epochsDone == t.epochs()) {
-                    s.status = "COMPLETED";
+                if (s.status == Status.RUNNING && s.epochsDone == t.epochs()) {
+                    s.status = Status.COMPLETED;
                 }
                 if (!shareUpdater && hasUpdater) {
                     s.pendingWorkerUpdaters = workerUpdaters(shards.get(0), trialId);
@@ -311,13 +325,13 @@ public final class Trainer {
                 listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                 s.pendingWorkerUpdaters = new float[0][];
             }
-            if (s.status.equals("RUNNING")) {
-                s.status = "COMPLETED"; // resumed from the last epoch's checkpoint
+            if (s.status == Status.RUNNING) {
+                s.status = Status.COMPLETED; // resumed from the last epoch's checkpoint
             }
             if (!es.restoreBest() && !s.history.isEmpty()) {
                 s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
             }
-            boolean interrupted = s.status.equals("INTERRUPTED");
+            boolean interrupted = s.status == Status.INTERRUPTED;
             Tested tested = test && s.bestEpoch > 0 && !interrupted ? test(spec, data, conf, s.best) : new Tested(null, List.of());
             return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, tested.metrics(), s.best,
                     priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period,
@@ -376,7 +390,7 @@ public final class Trainer {
         sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));
     }
 
-    /** Evaluates, records, and applies early stopping, reduce-on-plateau and the listener's pruning. */
+    /** Evaluates, records, keeps the best parameters, steps reduce-on-plateau, and asks the callbacks. */
     private void check(Loop s, JobSpec spec, JavaRDD<Block> validation, EvalTask valTask, TrainListener listener,
                        int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
@@ -405,11 +419,24 @@ public final class Trainer {
         if (t.schedule().adaptive()) {
             s.plateau = s.plateau.next(t.schedule(), monitored(val, t.schedule().monitor()));
         }
-        if (es.enabled() && s.sinceBest >= es.patience()) {
-            s.status = "EARLY_STOPPED";
+        TrialCallback.Evaluation ev = new TrialCallback.Evaluation(rec, t.epochs(), s.sinceBest,
+                List.copyOf(s.history));
+        // every callback hears every evaluation (a pruner keeps its own record); the first stop decides
+        Decision decided = Decision.CONTINUE;
+        List<TrialCallback> all = new ArrayList<>();
+        all.add(TrialCallback.earlyStopping(es));
+        all.addAll(callbacks);
+        for (TrialCallback c : all) {
+            Decision d = c.afterEvaluation(ev);
+            if (decided instanceof Decision.Continue) {
+                decided = d;
+            }
         }
-        if (!partial && s.status.equals("RUNNING") && epoch + 1 < t.epochs() && listener.prune(rec)) {
-            s.status = "PRUNED";
+        if (decided instanceof Decision.Stop stop) {
+            s.status = stop.status();
+            if (!stop.reason().isEmpty()) {
+                s.diagnosis = stop.reason();
+            }
         }
     }
 
@@ -716,7 +743,7 @@ public final class Trainer {
         double bestValue = Double.NaN;
         int bestEpoch;
         int sinceBest;
-        String status = "RUNNING";
+        Status status = Status.RUNNING;
         String diagnosis = "";
         List<EpochRecord> history = new ArrayList<>();
         Metrics bestMetrics;

@@ -22,7 +22,7 @@ class CheckpointTest {
         List<EpochRecord> history = List.of(
                 new EpochRecord(1, 0.9, 0.8, Map.of("accuracy", 0.7), 0.01, 1234.5, 1.5, 3, false),
                 new EpochRecord(2, 0.7, Double.NaN, Map.of("accuracy", Double.NaN), 0.005, 1300, 1.4, 2, true));
-        return new Checkpoint("abc123", 42, 2, 8, 2, 17, "RUNNING", "", new LrSchedule.Plateau(0.005, 0.8, 1, 0),
+        return new Checkpoint("abc123", 42, 2, 8, 2, 17, Status.RUNNING, "", new LrSchedule.Plateau(0.005, 0.8, 1, 0),
                 Double.NaN, 1, 1, 3.25, history, metrics, new float[] {1f, -2.5f, Float.MIN_VALUE},
                 new float[] {0.1f, 0.2f}, new float[] {1f, -2f, 3f}, new float[0], workers);
     }

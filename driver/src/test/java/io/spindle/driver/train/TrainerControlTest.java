@@ -228,10 +228,10 @@ class TrainerControlTest {
         JobSpec spec = spec(Map.of("training.optimizer", "sgd", "training.lr", 1e12, "training.dropout", 0.0));
         Capture c = new Capture();
         TrainResult r = train(spark, spec, c, Optional.empty());
-        assertEquals("DIVERGED", r.status());
+        assertEquals(Status.DIVERGED, r.status());
         assertTrue(r.diagnosis().contains("learning rate too high") && r.diagnosis().contains("divide it by 10"),
                 r.diagnosis());
-        assertEquals("DIVERGED", c.checkpoints.get(c.checkpoints.size() - 1).status());
+        assertEquals(Status.DIVERGED, c.checkpoints.get(c.checkpoints.size() - 1).status());
     }
 
     @Test

@@ -1,0 +1,71 @@
+package io.spindle.driver.train;
+
+import io.spindle.driver.spec.JobSpec;
+import java.util.List;
+
+/**
+ * Decides, after every evaluation of a trial, whether it goes on (as Keras callbacks and Ray
+ * Tune's stoppers and trial schedulers do). Every callback of a trial is asked after every
+ * evaluation, in order, so each sees the whole history; the first that does not answer
+ * {@link Decision#CONTINUE} decides. Callbacks steer; {@link TrainListener}s only observe.
+ */
+@FunctionalInterface
+public interface TrialCallback {
+
+    /**
+     * @param e the evaluation just made and the trial's state after it
+     * @return whether the trial goes on
+     */
+    Decision afterEvaluation(Evaluation e);
+
+    /**
+     * An evaluation and what the trial knows after it.
+     *
+     * @param record the evaluation's record (validation metrics, losses, rate)
+     * @param epochs the epochs the spec asks for
+     * @param sinceBest evaluations since the monitored value last improved
+     * @param history every record so far, this one last
+     */
+    record Evaluation(EpochRecord record, int epochs, int sinceBest, List<EpochRecord> history) {
+        /** @return whether it was made part way through an epoch ({@code cluster.eval_every_rounds}) */
+        public boolean partial() {
+            return record.partial();
+        }
+
+        /** @return whether it closed the last epoch the spec asks for */
+        public boolean lastEpoch() {
+            return !record.partial() && record.epoch() >= epochs;
+        }
+    }
+
+    /**
+     * Early stopping (Prechelt, "Early stopping - but when?", 1998): stops with
+     * {@link Status#EARLY_STOPPED} once the monitored validation value has not improved by
+     * {@code min_delta} for {@code patience} evaluations.
+     *
+     * @param es the spec's early stopping
+     * @return the callback; one that never stops when early stopping is disabled
+     */
+    static TrialCallback earlyStopping(JobSpec.EarlyStopping es) {
+        return e -> es.enabled() && e.sinceBest() >= es.patience()
+                ? Decision.stop(Status.EARLY_STOPPED, "") : Decision.CONTINUE;
+    }
+
+    /**
+     * A pruner over whole epochs (a sweep's trial scheduler): asked after every whole epoch, it
+     * stops the trial with {@link Status#PRUNED} unless the epoch was the last one anyway.
+     *
+     * @param stopAfter asked after every whole epoch's record (also the last one, so the pruner
+     *     sees every result); true stops the trial
+     * @return the callback
+     */
+    static TrialCallback pruner(java.util.function.Predicate<EpochRecord> stopAfter) {
+        return e -> {
+            if (e.partial()) {
+                return Decision.CONTINUE;
+            }
+            boolean stop = stopAfter.test(e.record());
+            return stop && !e.lastEpoch() ? Decision.stop(Status.PRUNED, "") : Decision.CONTINUE;
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package io.spindle.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.driver.SharedSpark;
+import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.spec.JobSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Decisions after each evaluation come from callbacks; listeners only observe. */
+@ExtendWith(SharedSpark.class)
+class TrialCallbackTest {
+
+    static EpochRecord record(int epoch, boolean partial) {
+        return new EpochRecord(epoch, 1.0, 1.0, Map.of("accuracy", 0.5), 0.001, 100, 1, 1, partial);
+    }
+
+    static TrialCallback.Evaluation at(int epoch, int epochs, int sinceBest, boolean partial) {
+        return new TrialCallback.Evaluation(record(epoch, partial), epochs, sinceBest, List.of(record(epoch, partial)));
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceEvaluationsWithoutImprovement() {
+        JobSpec.EarlyStopping es = new JobSpec.EarlyStopping(true, "val_loss", false, 3, 0, true);
+        TrialCallback c = TrialCallback.earlyStopping(es);
+        assertEquals(Decision.CONTINUE, c.afterEvaluation(at(5, 10, 2, false)));
+        assertEquals(Decision.stop(Status.EARLY_STOPPED, ""), c.afterEvaluation(at(5, 10, 3, false)));
+        TrialCallback off = TrialCallback.earlyStopping(new JobSpec.EarlyStopping(false, "val_loss", false, 3, 0, true));
+        assertEquals(Decision.CONTINUE, off.afterEvaluation(at(5, 10, 50, false)));
+    }
+
+    @Test
+    void aPrunerHearsEveryWholeEpochButNeverPrunesTheLastOne() {
+        List<Integer> heard = new ArrayList<>();
+        TrialCallback p = TrialCallback.pruner(e -> heard.add(e.epoch()));
+        assertEquals(Decision.CONTINUE, p.afterEvaluation(at(1, 3, 0, true)), "part way through an epoch: not asked");
+        assertEquals(Decision.stop(Status.PRUNED, ""), p.afterEvaluation(at(2, 3, 0, false)));
+        assertEquals(Decision.CONTINUE, p.afterEvaluation(at(3, 3, 0, false)), "the last epoch ends the trial anyway");
+        assertEquals(List.of(2, 3), heard);
+    }
+
+    @Test
+    void aStopNeedsAnEndingStatus() {
+        assertThrows(IllegalArgumentException.class, () -> Decision.stop(Status.RUNNING, ""));
+        assertThrows(IllegalArgumentException.class, () -> Decision.stop(null, ""));
+    }
+
+    /** A callback's stop ends the run after the epoch it saw, with its status and reason, kept in the checkpoint. */
+    @Test
+    void theTrainerStopsWhereACallbackSaysSo(SparkSession spark) {
+        JobSpec spec = TrainerControlTest.spec(Map.of("training.epochs", 6));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var data = TrainerControlTest.data(sc);
+        var conf = ModelBuilder.build(spec, data.layout(), null);
+        List<Integer> asked = new ArrayList<>();
+        TrialCallback stopAtThree = e -> {
+            asked.add(e.record().epoch());
+            return e.record().epoch() == 3 ? Decision.stop(Status.FAILED, "stopped by the test") : Decision.CONTINUE;
+        };
+        TrainerControlTest.Capture c = new TrainerControlTest.Capture();
+        TrainResult r = new Trainer(sc, Clock.systemUTC()).withCallbacks(List.of(stopAtThree))
+                .train(spec, data, conf, c, Optional.empty());
+        assertEquals(Status.FAILED, r.status());
+        assertEquals("stopped by the test", r.diagnosis());
+        assertEquals(3, r.epochsRun());
+        assertEquals(List.of(1, 2, 3), asked);
+        Checkpoint last = c.checkpoints.get(c.checkpoints.size() - 1);
+        assertEquals(Status.FAILED, last.status());
+        assertEquals(3, last.epochsDone());
+        assertTrue(r.test() != null, "the kept parameters are still tested");
+    }
+}
