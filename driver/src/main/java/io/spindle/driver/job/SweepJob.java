@@ -368,17 +368,11 @@ public final class SweepJob {
             Prepared d = prepared(spec);
             MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
             Optional<Checkpoint> checkpoint = resume ? TrainJob.readCheckpoint(tdir) : Optional.empty();
-            JobSpec trialSpec = spec;
             if (resume) {
                 out.println(t.id + " resumes " + checkpoint.map(c -> "from its checkpoint after epoch " + c.epochsDone())
                         .orElse("from its first epoch (no checkpoint yet)") + ": " + describe(t.config));
                 out.flush();
-                // epoch rows written after the last checkpoint belong to epochs that will run again
-                tables.replaceEpochs(sweepId, List.of(t.id), checkpoint.map(c -> c.history().stream()
-                        .map(e -> ResultRows.epoch(sweepId, t.id, e)).toList()).orElse(List.of()));
             }
-            tables.trial(ResultRows.trial(sweepId, t.id, spec, checkpoint.map(TrainJob::outcome).orElse(
-                    new ResultRows.Outcome(Status.RUNNING, 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
             List<Double> values = new ArrayList<>();
             checkpoint.ifPresent(c -> c.history().stream().filter(e -> !e.partial()).forEach(e -> values.add(metric(e))));
             // the sweep's scheduler hears every whole epoch's metric and may prune the trial
@@ -386,63 +380,45 @@ public final class SweepJob {
                 values.add(metric(e));
                 return decide(t.id, values);
             });
-            TrainListener listener = new TrainListener() {
-                @Override
-                public void onEpoch(EpochRecord e) {
-                    tables.epoch(ResultRows.epoch(sweepId, t.id, e));
-                }
-
+            TrainListener progress = new TrainListener() {
                 @Override
                 public void onWarning(String message) {
                     if (warned.compareAndSet(false, true)) {
                         out.println("warning: " + message); // the same for every trial: said once
                     }
                 }
-
-                @Override
-                public void onCheckpoint(Checkpoint c) {
-                    tdir.write(TrainJob.CHECKPOINT, c::write);
-                    tables.trial(ResultRows.trial(sweepId, t.id, trialSpec, TrainJob.outcome(c)));
-                }
             };
-            TrainResult r = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
-                    .withCallbacks(List.of(pruner)).train(spec, d.data(), conf, listener, checkpoint);
+            Trainer trainer = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
+                    .withCallbacks(List.of(pruner));
+            TrialRunner.Ended ended = TrialRunner.run(trainer, new TrialRunner.Trial(sweepId, t.id, spec, d.data(), conf,
+                    tdir), tables, resume, checkpoint, progress);
+            TrainResult r = ended.result();
             if (r.status() == Status.INTERRUPTED) {
-                interrupted(t, spec, TrainJob.readCheckpoint(tdir));
+                interrupted(t, ended.last());
                 return;
             }
-            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
-                    r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), r.diagnosis(), r.seconds(),
-                    EpochRecord.meanSamplesPerSecond(r.epochs()), "")));
             double value = r.validation() == null ? Double.NaN : metric(r.validation());
             // the strategy hears a pruned trial's last value (what it reached when stopped), as its contract says
             double told = r.status() == Status.PRUNED && !values.isEmpty() ? values.get(values.size() - 1) : value;
             ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
         } catch (RuntimeException e) {
+            Optional<Checkpoint> last = TrainJob.readCheckpoint(tdir);
             if (Shutdown.requested()) {
                 // what failed was the process shutting down under the trial, not the trial
-                interrupted(t, spec, TrainJob.readCheckpoint(tdir));
+                TrialRunner.interrupted(tables, sweepId, t.id, spec, last);
+                interrupted(t, last);
                 return;
             }
-            String message = String.valueOf(e.getMessage()).split("\n")[0];
-            tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(Status.FAILED, t.epochs, 0,
-                    Optional.empty(), Optional.empty(), message, 0, 0, "")));
-            ended(t, Status.FAILED, Double.NaN, Double.NaN, t.epochs, 0, message);
+            String message = TrialRunner.failed(tables, sweepId, t.id, spec, e, last);
+            ended(t, Status.FAILED, Double.NaN, Double.NaN, last.map(Checkpoint::epochsDone).orElse(t.epochs), 0, message);
         }
     }
 
-    /** Records a trial a signal stopped: resumable from its last checkpoint, not told to the strategy. */
-    private void interrupted(Trial t, JobSpec spec, Optional<Checkpoint> last) {
-        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(Status.INTERRUPTED, 0, 0,
-                Optional.empty(), Optional.empty(), "", 0, 0, ""));
-        tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(Status.INTERRUPTED, o.epochsRun(),
-                o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
-                "")));
-        synchronized (this) {
-            t.status = Status.INTERRUPTED;
-            t.epochs = o.epochsRun();
-            saveState();
-        }
+    /** Records a trial a signal stopped (its row says so already): resumable, not told to the strategy. */
+    private synchronized void interrupted(Trial t, Optional<Checkpoint> last) {
+        t.status = Status.INTERRUPTED;
+        t.epochs = last.map(Checkpoint::epochsDone).orElse(0);
+        saveState();
     }
 
     /**

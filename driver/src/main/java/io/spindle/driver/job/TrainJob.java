@@ -55,7 +55,7 @@ public final class TrainJob {
     static final String COMMAND = "spindle train";
 
     /** The checkpoint file inside the output folder, rewritten after every epoch. */
-    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String CHECKPOINT = TrialRunner.CHECKPOINT;
 
     /**
      * @param spark the session
@@ -132,13 +132,6 @@ public final class TrainJob {
                 runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
             }
             TableWriter tables = new TableWriter(new DeltaResultStore(spark, dir.path()));
-            tables.trial(ResultRows.trial(runId, runId, spec, checkpoint.map(c -> outcome(c)).orElse(
-                    new ResultRows.Outcome(Status.RUNNING, 0, 0, Optional.empty(), Optional.empty(), "", 0, 0, ""))));
-            if (resume) {
-                // rows written after the last checkpoint belong to epochs that will run again
-                tables.replaceEpochs(runId, List.of(runId), checkpoint.map(c -> c.history().stream()
-                        .map(e -> ResultRows.epoch(runId, runId, e)).toList()).orElse(List.of()));
-            }
             spec.warnings().forEach(w -> out.println("warning: " + w));
             checked.warnings().forEach(w -> out.println("warning: " + w));
             PreparedData.LoadReport rep = data.report();
@@ -149,8 +142,6 @@ public final class TrainJob {
             String select = spec.metrics().select();
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC())
                     .withStop(Shutdown::requested);
-            // the last checkpoint written: what an interrupted run leaves to --resume
-            Checkpoint[] last = {checkpoint.orElse(null)};
             double[] elapsed = {0};
             checkpoint.ifPresent(c -> c.history().forEach(e -> {
                 elapsed[0] += e.partial() ? 0 : e.seconds();
@@ -186,7 +177,6 @@ public final class TrainJob {
 
                 @Override
                 public void onEpoch(EpochRecord e) {
-                    tables.epoch(ResultRows.epoch(runId, runId, e));
                     elapsed[0] += e.partial() ? 0 : e.seconds();
                     long now = System.nanoTime();
                     boolean due = lastLine == Long.MIN_VALUE || now - lastLine >= options.progressEvery().toNanos()
@@ -197,20 +187,12 @@ public final class TrainJob {
                         out.flush();
                     }
                 }
-
-                @Override
-                public void onCheckpoint(Checkpoint c) {
-                    dir.write(CHECKPOINT, c::write);
-                    last[0] = c;
-                    tables.trial(ResultRows.trial(runId, runId, spec, outcome(c)));
-                }
             };
-            TrainResult result;
+            TrialRunner.Ended ended;
             try {
-                result = trainer.train(spec, data, conf, listener, checkpoint);
+                ended = TrialRunner.run(trainer, new TrialRunner.Trial(runId, runId, spec, data, conf, dir), tables, resume,
+                        checkpoint, listener);
             } catch (RuntimeException e) {
-                tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(Status.FAILED, 0, 0, Optional.empty(),
-                        Optional.empty(), String.valueOf(e.getMessage()), 0, 0, "")));
                 try {
                     tables.close();
                 } catch (RuntimeException suppressed) {
@@ -218,8 +200,10 @@ public final class TrainJob {
                 }
                 throw e;
             }
+            TrainResult result = ended.result();
             if (result.status() == Status.INTERRUPTED) {
-                return interrupted(spec, runId, tables, Optional.ofNullable(last[0]));
+                tables.close();
+                return interrupted(spec, ended.last());
             }
 
             String modelPath = "";
@@ -233,9 +217,10 @@ public final class TrainJob {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
             }
             ObjectNode summary = summary(spec, data, result);
+            // the runner wrote how the trial ended; this row adds where its model is
             tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
                     result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
-                    result.diagnosis(), result.seconds(), summary.get("samples_per_s").asDouble(), modelPath)));
+                    result.diagnosis(), result.seconds(), EpochRecord.meanSamplesPerSecond(result.epochs()), modelPath)));
             tables.close();
             writeJson(dir, "summary.json", summary);
             out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().name().toLowerCase(Locale.ROOT),
@@ -305,23 +290,15 @@ public final class TrainJob {
     }
 
     /**
-     * Records a run stopped by a signal: its trial row says {@link Status#INTERRUPTED} with what the last
-     * checkpoint holds, every row is committed, and no summary or model is written, so
-     * {@code --resume} continues from that checkpoint.
-     *
-     * @return a summary that is not written: status {@code INTERRUPTED} and the epochs the last checkpoint holds
+     * @return the summary of a run a signal stopped (not written: {@code --resume} continues the
+     *     run, and its trials row already says {@code INTERRUPTED}): the status and the epochs its
+     *     last checkpoint holds
      */
-    private static ObjectNode interrupted(JobSpec spec, String runId, TableWriter tables, Optional<Checkpoint> last) {
-        ResultRows.Outcome o = last.map(TrainJob::outcome).orElse(new ResultRows.Outcome(Status.INTERRUPTED, 0, 0,
-                Optional.empty(), Optional.empty(), "", 0, 0, ""));
-        tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(Status.INTERRUPTED, o.epochsRun(),
-                o.bestEpoch(), o.bestValidation(), Optional.empty(), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
-                "")));
-        tables.close();
+    private static ObjectNode interrupted(JobSpec spec, Optional<Checkpoint> last) {
         ObjectNode s = SpecTrees.MAPPER.createObjectNode();
         s.put("name", spec.name());
         s.put("status", Status.INTERRUPTED.name());
-        s.put("epochs_run", o.epochsRun());
+        s.put("epochs_run", last.map(Checkpoint::epochsDone).orElse(0));
         return s;
     }
 
@@ -347,8 +324,7 @@ public final class TrainJob {
     }
 
     static ResultRows.Outcome outcome(Checkpoint c) {
-        return new ResultRows.Outcome(c.status(), c.epochsDone(), c.bestEpoch(), c.bestMetrics(), Optional.empty(),
-                c.diagnosis(), c.seconds(), EpochRecord.meanSamplesPerSecond(c.history()), "");
+        return TrialRunner.outcome(c);
     }
 
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */
@@ -475,7 +451,7 @@ public final class TrainJob {
         s.put("averaging_period", r.averagingPeriod());
         s.put("best_epoch", r.bestEpoch());
         s.put("seconds", r.seconds());
-        double sps = r.epochs().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
+        double sps = EpochRecord.meanSamplesPerSecond(r.epochs());
         s.put("samples_per_s", sps);
         s.put("select", spec.metrics().select());
         s.put("diagnosis", r.diagnosis());

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The outcome of a training run.
  *
- * @param status COMPLETED, EARLY_STOPPED, PRUNED (stopped by the listener) or DIVERGED
+ * @param status how the run ended: COMPLETED, EARLY_STOPPED, PRUNED or another callback's stop, DIVERGED,
+ *     or INTERRUPTED (its stop request)
  * @param epochs the validation checks run, in order (one per epoch, more with cluster.eval_every_rounds)
  * @param bestEpoch 1-based epoch whose parameters were kept (0 if none finished)
  * @param validation validation metrics of the kept parameters
