@@ -179,16 +179,7 @@ public final class SweepJob {
             if (options.resume()) {
                 dir = OutputDir.existing(output, hadoop);
                 lock = dir.lock(COMMAND);
-                if (!dir.exists(SWEEP)) {
-                    throw new OutputDir.OutputException("--resume: " + output + " holds no " + SWEEP + ", so it is not a"
-                            + " Spindle sweep folder; choose the folder a sweep wrote, or run without --resume");
-                }
-                JsonNode before = dir.read(SWEEP, in -> SpecTrees.MAPPER.readTree(in));
-                Optional<String> diff = SpecDigest.firstDifference(before.path("sweep_spec"), identity);
-                if (diff.isPresent()) {
-                    throw new OutputDir.OutputException("--resume: " + output + " was written by a different sweep spec ("
-                            + diff.get() + "); resume with the same sweep file and --set values, or choose another --output");
-                }
+                JsonNode before = TrainJob.resumable(dir, output, SWEEP, "sweep", "sweep_spec", "sweep spec", identity);
                 sweepId = before.path("sweep_id").asText();
                 if (dir.exists("summary.json")) {
                     out.println(sweepId + ": the sweep in " + dir.path() + " has already finished; nothing to resume");
@@ -629,10 +620,7 @@ public final class SweepJob {
         MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
         Trainer.Tested tested = new Trainer(sc, Clock.systemUTC()).test(spec, d.data(), conf, c.bestParams());
         OutputDir bdir = dir.child(BEST);
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init(Nd4j.createFromArray(c.bestParams()).reshape(1, c.bestParams().length), false);
-        String modelPath = bdir.write("model.zip", o -> ModelZip.write(net,
-                TrainJob.normalizer(d.data().normalization(), spec.data().task()), o));
+        String modelPath = TrainJob.writeModel(bdir, spec, d.data(), conf, c.bestParams());
         bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
         if (!tested.predictions().isEmpty()) {
             TrainJob.writePredictions(bdir, d.data().layout().labelNames().get(0), tested.predictions());

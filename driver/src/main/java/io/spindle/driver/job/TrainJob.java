@@ -208,10 +208,7 @@ public final class TrainJob {
 
             String modelPath = "";
             if (result.bestEpoch() > 0) {
-                MultiLayerNetwork net = new MultiLayerNetwork(conf);
-                net.init(Nd4j.createFromArray(result.params()).reshape(1, result.params().length), false);
-                DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
-                modelPath = dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+                modelPath = writeModel(dir, spec, data, conf, result.params());
             }
             if (!result.testPredictions().isEmpty()) {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
@@ -311,6 +308,18 @@ public final class TrainJob {
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
     }
 
+    /**
+     * Writes {@code model.zip}: the network with these parameters and the data's fitted normalizer.
+     *
+     * @return the model's path
+     */
+    static String writeModel(OutputDir dir, JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
+        DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
+        return dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+    }
+
     /** Writes an indented JSON file into the folder (temporary file renamed into place). */
     static String writeJson(OutputDir dir, String name, JsonNode node) {
         return dir.write(name, o -> SpecTrees.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, node));
@@ -329,17 +338,38 @@ public final class TrainJob {
 
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */
     private static void checkSameSpec(OutputDir dir, JobSpec spec, String output) {
-        if (!dir.exists("provenance.json")) {
-            throw new OutputDir.OutputException("--resume: " + output + " holds no provenance.json, so it is not a"
-                    + " Spindle run folder; choose the folder a run wrote, or run without --resume");
+        resumable(dir, output, "provenance.json", "run", "spec", "spec", spec.resolved());
+    }
+
+    /**
+     * Refuses to resume a folder that is not what this command writes, or that other input wrote.
+     *
+     * @param dir the folder
+     * @param output the folder as the user named it
+     * @param file the file that records what wrote the folder
+     * @param kind what the folder should be ("run", "sweep")
+     * @param field the field of {@code file} that must equal {@code expected}
+     * @param what what the user resumes with ("spec", "sweep spec")
+     * @param expected what this command would write there
+     * @return {@code file}'s content
+     * @throws OutputDir.OutputException naming the folder and the first key that differs
+     */
+    static JsonNode resumable(OutputDir dir, String output, String file, String kind, String field, String what,
+                              JsonNode expected) {
+        if (!dir.exists(file)) {
+            throw new OutputDir.OutputException("--resume: " + output + " holds no " + file + ", so it is not a Spindle "
+                    + kind + " folder; choose the folder a " + kind + " wrote, or run without --resume");
         }
-        JsonNode before = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).get("spec");
-        Optional<String> diff = before == null ? Optional.of("the spec is missing there")
-                : SpecDigest.firstDifference(before, spec.resolved());
+        JsonNode recorded = dir.read(file, in -> SpecTrees.MAPPER.readTree(in));
+        JsonNode before = recorded.get(field);
+        Optional<String> diff = before == null ? Optional.of("the " + what + " is missing there")
+                : SpecDigest.firstDifference(before, expected);
         if (diff.isPresent()) {
-            throw new OutputDir.OutputException("--resume: " + output + " was written by a different spec ("
-                    + diff.get() + "); resume with the same spec and --set values, or choose another --output");
+            throw new OutputDir.OutputException("--resume: " + output + " was written by a different " + what + " ("
+                    + diff.get() + "); resume with the same " + (what.equals("spec") ? "spec" : "sweep file")
+                    + " and --set values, or choose another --output");
         }
+        return recorded;
     }
 
     /** The last complete checkpoint: the file, or its temporary copy when a crash hit between delete and rename. */
