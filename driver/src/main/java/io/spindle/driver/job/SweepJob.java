@@ -10,7 +10,6 @@ import io.spindle.driver.results.DeltaResultStore;
 import io.spindle.driver.results.ResultRows;
 import io.spindle.driver.results.TableWriter;
 import io.spindle.driver.spec.JobSpec;
-import io.spindle.driver.spec.SpecDigest;
 import io.spindle.driver.spec.SpecTrees;
 import io.spindle.driver.sweep.Config;
 import io.spindle.driver.sweep.Decision;
@@ -49,8 +48,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code spindle sweep}: the search-strategy loop on Spark. Keeps {@code parallel_trials} trials

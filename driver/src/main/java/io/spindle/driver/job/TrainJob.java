@@ -21,7 +21,6 @@ import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Status;
 import io.spindle.driver.train.Trainer;
-import io.spindle.kernels.Block;
 import io.spindle.kernels.eval.Metrics;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -29,8 +29,6 @@ import java.util.function.Consumer;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -178,26 +176,17 @@ public final class Trainer {
         TaskKind kind = TaskKind.valueOf(spec.data().task().name());
         int outputs = outputs(spec, data);
 
-        boolean across = cluster.reshuffleAcross();
-        // RDDs the caller persisted (a sweep shares them between concurrent trials) stay as they are
-        boolean ownBase = across && data.train().getStorageLevel().equals(StorageLevel.NONE());
-        boolean ownValidation = data.validation().getStorageLevel().equals(StorageLevel.NONE());
-        JavaRDD<Block> base = ownBase ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
         int firstEpoch = resume.map(Checkpoint::epochsDone).orElse(0);
-        // the shards of the current epoch: built once, or once per epoch when rows are re-dealt
-        List<JavaRDD<Block>> shards = new ArrayList<>(List.of(shard(base, workers,
-                across ? OptionalLong.of(Batches.mix(t.seed(), firstEpoch, -1)) : OptionalLong.empty())
-                .persist(StorageLevel.MEMORY_AND_DISK())));
-        int[] shardsEpoch = {firstEpoch};
-        JavaRDD<Block> validation = ownValidation ? data.validation().persist(StorageLevel.MEMORY_AND_DISK())
-                : data.validation();
+        ShardPlan plan = new ShardPlan(data, workers, cluster.reshuffleAcross(), t.seed(), firstEpoch);
+        RoundExecutor rounds = new RoundExecutor(sc, workers);
+        JavaRDD<Block> validation = plan.validation();
         try {
-            long[] rows = rowsPerPartition(shards.get(0));
+            long[] rows = plan.rowsPerPartition();
             if (Arrays.stream(rows).sum() == 0) {
                 throw new io.spindle.driver.data.DataException("the train split of " + spec.data().path() + " holds no rows;"
                         + " check data.split and the data");
             }
-            int maxBatches = (int) Arrays.stream(rows).map(r -> (r + t.batchSize() - 1) / t.batchSize()).max().orElse(1);
+            int maxBatches = ShardPlan.maxBatches(rows, t.batchSize());
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
             INDArray view = net.getUpdater().getStateViewArray();
@@ -212,8 +201,6 @@ public final class Trainer {
             JobSpec.EarlyStopping es = t.earlyStopping();
             JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
             boolean shareUpdater = cluster.averageUpdater();
-            // local mode: executors share this JVM, so state and results skip serialization
-            boolean handoff = sc.isLocal();
 
             Loop s = resume.map(c -> Loop.from(c, workers, period))
                     .orElseGet(() -> Loop.fresh(net.params().toFloatVector(),
@@ -223,15 +210,8 @@ public final class Trainer {
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
 
             for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
-                if (across && shardsEpoch[0] != epoch) {
-                    JavaRDD<Block> next = shard(base, workers, OptionalLong.of(Batches.mix(t.seed(), epoch, -1)))
-                            .persist(StorageLevel.MEMORY_AND_DISK());
-                    shards.get(0).unpersist(false);
-                    shards.set(0, next);
-                    shardsEpoch[0] = epoch;
-                }
-                JavaRDD<Block> train = shards.get(0);
-                String dataKey = dataPrefix + (across ? epoch : 0);
+                JavaRDD<Block> train = plan.train(epoch);
+                String dataKey = plan.dataKey(dataPrefix, epoch);
                 long e0 = clock.millis();
                 long trainNanos = 0;
                 long samples = 0;
@@ -247,29 +227,11 @@ public final class Trainer {
                     ModelState state = new ModelState(s.params, s.updater, s.pendingWorkerUpdaters);
                     s.pendingWorkerUpdaters = new float[0][];
                     long r0 = System.nanoTime();
-                    String roundKey = trialId + "#" + epoch + "#" + round + "#";
-                    StateSource source;
-                    if (handoff) {
-                        LocalHandoff.put(roundKey + "state", state);
-                        source = new HandedOver(roundKey);
-                    } else {
-                        source = new Broadcasted(sc.broadcast(state));
-                    }
-                    long broadcastNanos = System.nanoTime() - r0;
                     WorkerTask task = new WorkerTask(trialId, dataKey, json, shape, t.batchSize(), t.seed(), epoch, first,
                             period, s.iteration, schedule.varies() ? lr : Double.NaN, shareUpdater);
-                    PartitionResult r;
-                    try {
-                        r = aggregate(train.mapPartitionsWithIndex((i, it) -> {
-                            long f0 = System.nanoTime();
-                            ModelState m = source.state();
-                            long fetch = System.nanoTime() - f0;
-                            return Collections.singletonList(source.reply(i,
-                                    TrainingKernel.train(i, it, task, m).plusFetch(fetch))).iterator();
-                        }, true), workers, handoff ? Optional.of(roundKey + "result#") : Optional.empty());
-                    } finally {
-                        source.release();
-                    }
+                    RoundExecutor.Round done = rounds.run(train, task, state, trialId + "#" + epoch + "#" + round + "#");
+                    PartitionResult r = done.result();
+                    long broadcastNanos = done.broadcastNanos();
                     int steps = Math.min(period, maxBatches - first);
                     s.iteration += steps;
                     float[] next = r.finite() ? step(s, r.params(), outer) : s.params;
@@ -320,7 +282,7 @@ public final class Trainer {
                     s.status = Status.COMPLETED;
                 }
                 if (!shareUpdater && hasUpdater) {
-                    s.pendingWorkerUpdaters = workerUpdaters(shards.get(0), trialId);
+                    s.pendingWorkerUpdaters = workerUpdaters(train, trialId);
                 }
                 listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                 s.pendingWorkerUpdaters = new float[0][];
@@ -337,13 +299,7 @@ public final class Trainer {
                     priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period,
                     tested.predictions());
         } finally {
-            shards.get(0).unpersist(false);
-            if (ownBase) {
-                base.unpersist(false);
-            }
-            if (ownValidation) {
-                validation.unpersist(false);
-            }
+            plan.close();
             release(trialId, workers);
         }
     }
@@ -525,16 +481,6 @@ public final class Trainer {
                 .reduce(MetricsAccumulator::merge).result();
     }
 
-    private static long[] rowsPerPartition(JavaRDD<Block> train) {
-        return train.mapPartitions(it -> {
-            long rows = 0;
-            while (it.hasNext()) {
-                rows += it.next().rows();
-            }
-            return Collections.singletonList(rows).iterator();
-        }).collect().stream().mapToLong(Long::longValue).toArray();
-    }
-
     /**
      * The workers a spec trains on: {@code cluster.workers}, by default the executor cores; in
      * local mode never more than its cores (more would queue tasks behind each other every round).
@@ -674,59 +620,6 @@ public final class Trainer {
             case BINARY -> 1;
             case MULTILABEL, REGRESSION -> data.layout().labelWidth();
         };
-    }
-
-    /** Where a round's tasks get their starting state and how they send their results back. */
-    private interface StateSource extends java.io.Serializable {
-        /** @return the round's starting state (on the executor) */
-        ModelState state();
-
-        /**
-         * @param partition the task's partition
-         * @param result its result
-         * @return what the task returns to the driver
-         */
-        PartitionResult reply(int partition, PartitionResult result);
-
-        /** Frees the round's state (on the driver). */
-        void release();
-    }
-
-    /** The general case: one broadcast per round, results serialized back with the tasks. */
-    private record Broadcasted(Broadcast<ModelState> broadcast) implements StateSource {
-        @Override
-        public ModelState state() {
-            return broadcast.value();
-        }
-
-        @Override
-        public PartitionResult reply(int partition, PartitionResult result) {
-            return result;
-        }
-
-        @Override
-        public void release() {
-            broadcast.destroy();
-        }
-    }
-
-    /** Local mode: state and results stay in this JVM's memory; tasks carry the round's key. */
-    private record HandedOver(String roundKey) implements StateSource {
-        @Override
-        public ModelState state() {
-            return LocalHandoff.get(roundKey + "state", ModelState.class);
-        }
-
-        @Override
-        public PartitionResult reply(int partition, PartitionResult result) {
-            LocalHandoff.put(roundKey + "result#" + partition, result);
-            return result.withoutArrays();
-        }
-
-        @Override
-        public void release() {
-            LocalHandoff.clear(roundKey);
-        }
     }
 
     /** The loop's state between rounds: what a {@link Checkpoint} saves. */
