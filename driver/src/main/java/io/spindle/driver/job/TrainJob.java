@@ -505,6 +505,7 @@ public final class TrainJob {
             n.put("train_loss", e.trainLoss());
             n.put("val_loss", e.valLoss());
             e.validation().forEach((k, v) -> n.put("val_" + k, v));
+            ResultRows.trainSample(e).forEach(n::put);
             n.put("lr", e.learningRate());
             n.put("samples_per_s", e.samplesPerSecond());
             n.put("seconds", e.seconds());

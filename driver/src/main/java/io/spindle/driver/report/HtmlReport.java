@@ -62,7 +62,7 @@ public final class HtmlReport {
         String select = best.isEmpty() ? "loss" : String.valueOf(best.get(0).get("select_metric"));
         h.append(chart(curves("Loss per epoch", best, epochs, List.of("train_loss", "val_loss"), "loss")));
         if (!select.equals("loss")) {
-            h.append(chart(curves("Validation " + select + " per epoch", best, epochs, List.of("val_" + select), select)));
+            h.append(chart(curves("Validation " + select + " per epoch", best, epochs, List.of("train_" + select, "val_" + select), select)));
         }
         h.append(chart(curves("Learning rate per epoch", best, epochs, List.of("lr"), "learning rate")));
         h.append("</div>\n");

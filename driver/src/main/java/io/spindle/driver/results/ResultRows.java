@@ -88,6 +88,22 @@ public final class ResultRows {
      * @return its epochs row
      */
     public static Map<String, Object> epoch(String sweepId, String trialId, EpochRecord e) {
+        return epochRow(sweepId, trialId, e);
+    }
+
+    /**
+     * @param e a check
+     * @return its metrics on the fixed train sample as columns: {@code train_<metric>}, and
+     *     {@code train_eval_loss} (the loss evaluated like {@code val_loss}, without dropout;
+     *     {@code train_loss} is the mean minibatch loss during training)
+     */
+    public static Map<String, Double> trainSample(EpochRecord e) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        new TreeMap<>(e.train()).forEach((k, v) -> out.put(k.equals("loss") ? "train_eval_loss" : "train_" + k, v));
+        return out;
+    }
+
+    private static Map<String, Object> epochRow(String sweepId, String trialId, EpochRecord e) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("sweep_id", sweepId);
         r.put("trial_id", trialId);
@@ -101,6 +117,7 @@ public final class ResultRows {
                 r.put("val_" + k, v);
             }
         });
+        trainSample(e).forEach(r::put);
         r.put("lr", e.learningRate());
         r.put("samples_per_s", e.samplesPerSecond());
         r.put("seconds", e.seconds());

@@ -18,6 +18,9 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class ShardPlan implements AutoCloseable {
 
+    /** Train rows (at most) whose metrics are evaluated after every evaluation, next to validation. */
+    static final int TRAIN_SAMPLE = 2000;
+
     private final int workers;
     private final boolean across;
     private final long seed;
@@ -25,6 +28,7 @@ final class ShardPlan implements AutoCloseable {
     private final boolean ownValidation;
     private final JavaRDD<Block> base;
     private final JavaRDD<Block> validation;
+    private final JavaRDD<Block> trainSample;
     private JavaRDD<Block> shards;
     private int shardsEpoch;
 
@@ -43,6 +47,8 @@ final class ShardPlan implements AutoCloseable {
         this.ownValidation = data.validation().getStorageLevel().equals(StorageLevel.NONE());
         this.base = ownBase ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
         this.validation = ownValidation ? data.validation().persist(StorageLevel.MEMORY_AND_DISK()) : data.validation();
+        this.trainSample = sample(data.train(), data.report().trainRows(), seed)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         this.shards = deal(firstEpoch);
         this.shardsEpoch = firstEpoch;
     }
@@ -75,6 +81,43 @@ final class ShardPlan implements AutoCloseable {
         return prefix + (across ? epoch : 0);
     }
 
+    /** @return the fixed train sample: every row of the train split kept with the same seeded chance */
+    JavaRDD<Block> trainSample() {
+        return trainSample;
+    }
+
+    /**
+     * A seeded Bernoulli sample of rows at one rate for every row, so each class keeps its share in
+     * expectation (stratified in expectation): a row is kept when a hash of the seed, its block's
+     * position and its row within the block falls below {@code TRAIN_SAMPLE / rows}.
+     */
+    static JavaRDD<Block> sample(JavaRDD<Block> train, long rows, long seed) {
+        double rate = Math.min(1.0, TRAIN_SAMPLE / (double) Math.max(1, rows));
+        long sampleSeed = Batches.mix(seed, -7, -7);
+        return train.zipWithIndex().map(x -> {
+            Block b = x._1();
+            if (rate >= 1.0) {
+                return b;
+            }
+            int fw = b.featureWidth();
+            int lw = b.labelWidth();
+            int[] keep = new int[b.rows()];
+            int n = 0;
+            for (int r = 0; r < b.rows(); r++) {
+                if ((Batches.mix(sampleSeed, x._2(), r) >>> 11) * 0x1.0p-53 < rate) {
+                    keep[n++] = r;
+                }
+            }
+            float[] f = new float[n * fw];
+            float[] l = new float[n * lw];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(b.features(), keep[i] * fw, f, i * fw, fw);
+                System.arraycopy(b.labels(), keep[i] * lw, l, i * lw, lw);
+            }
+            return new Block(f, l, n);
+        }).filter(b -> b.rows() > 0);
+    }
+
     /** @return the validation split */
     JavaRDD<Block> validation() {
         return validation;
@@ -104,6 +147,7 @@ final class ShardPlan implements AutoCloseable {
     @Override
     public void close() {
         shards.unpersist(false);
+        trainSample.unpersist(false);
         if (ownBase) {
             base.unpersist(false);
         }

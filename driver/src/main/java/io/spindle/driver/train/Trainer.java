@@ -208,6 +208,9 @@ public final class Trainer {
                             outer.nesterov() ? new float[(int) net.numParams()] : new float[0], schedule.start()));
             EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
+            EvalTask trainTask = new EvalTask(trialId, trialId + "/train-sample", json, shape, kind, outputs,
+                    data.normalization().labelShift(), data.normalization().labelScale(), 1024);
+            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask);
 
             for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
@@ -257,7 +260,7 @@ public final class Trainer {
                     boolean last = first + period >= maxBatches;
                     if (!last && cluster.evalEveryRounds() > 0
                             && ((long) epoch * roundsPerEpoch + round + 1) % cluster.evalEveryRounds() == 0) {
-                        check(s, spec, validation, valTask, listener, epoch, round + 1, lossSum / samples,
+                        check(s, spec, evals, listener, epoch, round + 1, lossSum / samples,
                                 samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, true);
                         if (s.status != Status.RUNNING) {
                             break;
@@ -272,7 +275,7 @@ public final class Trainer {
                     break;
                 }
                 if (s.status == Status.RUNNING) {
-                    check(s, spec, validation, valTask, listener, epoch, round, lossSum / samples,
+                    check(s, spec, evals, listener, epoch, round, lossSum / samples,
                             samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, false);
                 }
                 if (round == roundsPerEpoch) {
@@ -347,13 +350,18 @@ public final class Trainer {
     }
 
     /** Evaluates, records, keeps the best parameters, steps reduce-on-plateau, and asks the callbacks. */
-    private void check(Loop s, JobSpec spec, JavaRDD<Block> validation, EvalTask valTask, TrainListener listener,
+    /** The splits a check evaluates: validation, and the fixed train sample (its metrics next to validation's). */
+    private record Evaluations(JavaRDD<Block> validation, EvalTask valTask, JavaRDD<Block> trainSample,
+                               EvalTask trainTask) { }
+
+    private void check(Loop s, JobSpec spec, Evaluations evals, TrainListener listener,
                        int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
         JobSpec.EarlyStopping es = t.earlyStopping();
-        Metrics val = evaluate(validation, valTask, s.params);
+        Metrics val = evaluate(evals.validation(), evals.valTask(), s.params);
+        Metrics onTrain = evaluate(evals.trainSample(), evals.trainTask(), s.params);
         EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
-                val.values(), s.lr, samplesPerSecond, seconds, rounds, partial);
+                val.values(), s.lr, samplesPerSecond, seconds, rounds, partial, onTrain.values());
         s.history.add(rec);
         listener.onEpoch(rec);
         double monitored = monitored(val, es.monitor());
