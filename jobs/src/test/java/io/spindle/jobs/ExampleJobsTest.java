@@ -1,6 +1,7 @@
 package io.spindle.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,6 +54,14 @@ class ExampleJobsTest {
         assertTrue(value >= target, () -> spec + ": test " + metric + " " + value + " < " + target + "\n" + r.out());
         assertTrue(summary.get("best_epoch").asInt() >= 1);
         assertTrue(summary.get("epochs_run").asInt() >= summary.get("best_epoch").asInt());
+        // the examples are healthy runs: the doctor must not call them ill
+        java.util.List<String> codes = new java.util.ArrayList<>();
+        summary.get("diagnoses").forEach(d -> codes.add(d.get("code").asText()));
+        for (String wrong : java.util.List.of("overfitting", "underfitting", "lr_too_high", "lr_too_low",
+                "no_better_than_baseline")) {
+            assertFalse(codes.contains(wrong), () -> spec + ": no " + wrong + " expected: " + summary.get("diagnoses"));
+        }
+        assertTrue(summary.at("/baseline/value").isNumber() || metric.equals("rmse"), () -> "a baseline: " + summary);
         var restored =
                 org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetworkAndNormalizer(
                         out.resolve("model.zip").toFile(), false);

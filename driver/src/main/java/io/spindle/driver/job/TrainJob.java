@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.doctor.Diagnosis;
+import io.spindle.driver.doctor.Doctor;
 import io.spindle.driver.data.Normalization;
 import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.model.ModelBuilder;
@@ -213,16 +215,31 @@ public final class TrainJob {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
             }
             ObjectNode summary = summary(spec, data, result);
+            io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
+            java.util.OptionalDouble baseline = Doctor.baseline(selected, spec.data().task(), checked.counts());
+            List<Diagnosis> diagnoses = Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(),
+                    spec.training().lr(), spec.training().epochs(), result.epochs(), Optional.ofNullable(result.validation()),
+                    checked.counts(), baseline, spec.model().output().path()));
+            addDiagnoses(summary, selected, baseline, diagnoses);
+            String codes = String.join(", ", diagnoses.stream().map(Diagnosis::code).toList());
             // the runner wrote how the trial ended; this row adds where its model is
             tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
                     result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
-                    result.diagnosis(), result.seconds(), EpochRecord.meanSamplesPerSecond(result.epochs()), modelPath)));
+                    codes.isEmpty() ? result.diagnosis() : codes, result.seconds(),
+                    EpochRecord.meanSamplesPerSecond(result.epochs()), modelPath)));
             tables.close();
             writeJson(dir, "summary.json", summary);
             out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().name().toLowerCase(Locale.ROOT),
                     result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
+            baseline.ifPresent(b -> out.printf(Locale.ROOT, "baseline: val_%s %.4f (%s)%n", selected.spelling(), b,
+                    spec.data().task() == io.spindle.driver.spec.Task.REGRESSION ? "always the mean of the train targets"
+                            : "always the most common train class"));
             if (!result.diagnosis().isEmpty()) {
                 out.println("diagnosis: " + result.diagnosis());
+            }
+            if (!diagnoses.isEmpty()) {
+                out.println("diagnoses:");
+                diagnoses.forEach(d -> out.println("  " + d.line()));
             }
             out.println("wrote " + dir.path());
             out.flush();
@@ -305,6 +322,25 @@ public final class TrainJob {
     static String runId(String name) {
         return name + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    }
+
+    /** Adds the trivial baseline and the diagnoses to a run's summary. */
+    static void addDiagnoses(ObjectNode summary, io.spindle.driver.spec.Metric select, java.util.OptionalDouble baseline,
+                             List<Diagnosis> diagnoses) {
+        if (baseline.isPresent()) {
+            ObjectNode b = summary.putObject("baseline");
+            b.put("metric", select.spelling());
+            b.put("value", baseline.getAsDouble());
+        }
+        ArrayNode list = summary.putArray("diagnoses");
+        for (Diagnosis d : diagnoses) {
+            ObjectNode n = list.addObject();
+            n.put("code", d.code());
+            n.put("evidence", d.evidence());
+            n.put("explanation", d.explanation());
+            ArrayNode fix = n.putArray("fix");
+            d.fix().forEach(fix::add);
+        }
     }
 
     /**

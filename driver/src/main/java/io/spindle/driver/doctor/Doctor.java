@@ -1,0 +1,387 @@
+package io.spindle.driver.doctor;
+
+import io.spindle.driver.spec.Metric;
+import io.spindle.driver.spec.Task;
+import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Diagnoses a trial after it ends. Rules (each a pure function of the facts):
+ * <ul>
+ *   <li>{@code diverged}: the loss or the parameters became NaN or infinite; divide the rate by 10.</li>
+ *   <li>{@code lr_too_high}: validation loss more than 50% above its best so far at more than two
+ *       checks, or the train-sample loss rising for three checks in a row in the first ten; divide
+ *       the rate by 3.</li>
+ *   <li>{@code lr_too_low}: over the last 20 or more epochs the train-sample loss fell by less than
+ *       1% per epoch on average while the selected metric is still far from the best the task
+ *       allows; multiply the rate by 3.</li>
+ *   <li>{@code not_converged}: the best epoch is the last one and the validation loss still fell
+ *       clearly over the last epochs; train longer.</li>
+ *   <li>{@code overfitting}: the selected metric on the train sample is well above validation's
+ *       and validation loss rose from its minimum while the train-sample loss kept falling (when
+ *       early stopping ended the run, the gap must already be there at the epoch it kept)
+ *       (Goodfellow et al., "Deep Learning", 2016, section 5.2); more dropout, weight decay, earlier
+ *       stopping.</li>
+ *   <li>{@code underfitting}: the selected metric is poor on the train sample and validation alike
+ *       (close together, and closer to the trivial baseline than to the best the task allows);
+ *       a larger model, more epochs, less regularization.</li>
+ *   <li>{@code one_class}: more than 95% of validation predictions are one class while validation
+ *       holds several; class weights, a lower rate.</li>
+ *   <li>{@code imbalanced_accuracy}: the train classes are more than 4:1 apart and accuracy selects
+ *       the models; select F1 or AUC, weight the classes.</li>
+ *   <li>{@code outlier_targets}: validation RMSE more than 3x the MAE; a Huber or MAE loss.</li>
+ *   <li>{@code no_better_than_baseline}: the selected validation metric is no better than the
+ *       trivial baseline (the majority class; the mean of the train targets); check labels,
+ *       features and normalization.</li>
+ * </ul>
+ */
+public final class Doctor {
+
+    private Doctor() {
+    }
+
+    /**
+     * What the doctor looks at.
+     *
+     * @param task the task
+     * @param select the selected metric
+     * @param status how the trial ended
+     * @param lr the spec's learning rate
+     * @param epochs the epochs the spec asks for
+     * @param history every check, in order
+     * @param validation validation metrics of the kept parameters (with the confusion matrix), or empty
+     * @param classCounts train rows per class (classification), or null
+     * @param baseline the trivial baseline's value of the selected metric, if known
+     * @param outputLayer the spec path of the output layer ({@code model.layers[2]})
+     */
+    public record Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
+                        Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
+                        OptionalDouble baseline, String outputLayer) { }
+
+    /**
+     * @param f the facts
+     * @return the diagnoses, most fundamental first (divergence and the rate before capacity)
+     */
+    public static List<Diagnosis> diagnose(Facts f) {
+        List<Diagnosis> out = new ArrayList<>();
+        List<EpochRecord> whole = f.history().stream().filter(e -> !e.partial()).toList();
+        String lr3down = "training.lr=" + fmt(f.lr() / 3);
+        if (f.status() == Status.DIVERGED) {
+            out.add(new Diagnosis("diverged", "the loss or the parameters became NaN or infinite",
+                    "the learning rate is far too high for this model and data.", List.of("training.lr=" + fmt(f.lr() / 10))));
+            return out; // nothing else can be read from a run that blew up
+        }
+        lrTooHigh(whole, lr3down).ifPresent(out::add);
+        if (out.isEmpty()) {
+            lrTooLow(f, whole).ifPresent(out::add);
+        }
+        notConverged(f, whole).ifPresent(out::add);
+        overfitting(f, whole).ifPresent(out::add);
+        underfitting(f, whole).ifPresent(out::add);
+        oneClass(f).ifPresent(out::add);
+        imbalancedAccuracy(f).ifPresent(out::add);
+        outlierTargets(f).ifPresent(out::add);
+        noBetterThanBaseline(f).ifPresent(out::add);
+        return out;
+    }
+
+    static Optional<Diagnosis> lrTooHigh(List<EpochRecord> h, String fix) {
+        double best = Double.POSITIVE_INFINITY;
+        List<Integer> spikes = new ArrayList<>();
+        for (EpochRecord e : h) {
+            if (Double.isFinite(best) && e.valLoss() > 1.5 * best) {
+                spikes.add(e.epoch());
+            }
+            if (Double.isFinite(e.valLoss())) {
+                best = Math.min(best, e.valLoss());
+            }
+        }
+        if (spikes.size() > 2) {
+            return Optional.of(new Diagnosis("lr_too_high", "validation loss more than 50% above its best so far at epochs "
+                    + spikes, "the loss jumps around instead of settling: steps overshoot.", List.of(fix)));
+        }
+        int rising = 0;
+        for (int i = 1; i < Math.min(10, h.size()); i++) {
+            double a = trainLoss(h.get(i - 1));
+            double b = trainLoss(h.get(i));
+            rising = b > a ? rising + 1 : 0;
+            if (rising >= 3) {
+                return Optional.of(new Diagnosis("lr_too_high", "train loss rose for 3 epochs in a row up to epoch "
+                        + h.get(i).epoch() + " (" + fmt(trainLoss(h.get(i - 3))) + " -> " + fmt(b) + ")",
+                        "early training should lower the loss; rising loss means the steps overshoot.", List.of(fix)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> lrTooLow(Facts f, List<EpochRecord> h) {
+        if (h.size() < 20) {
+            return Optional.empty();
+        }
+        EpochRecord first = h.get(h.size() - 20);
+        EpochRecord last = h.get(h.size() - 1);
+        double a = trainLoss(first);
+        double b = trainLoss(last);
+        if (!(a > 0) || !Double.isFinite(b)) {
+            return Optional.empty();
+        }
+        double perEpoch = 1 - Math.pow(b / a, 1.0 / 19);
+        OptionalDouble gap = gapToBest(f, valMetric(last, f.select()));
+        if (perEpoch < 0.01 && gap.isPresent() && gap.getAsDouble() > 0.5) {
+            return Optional.of(new Diagnosis("lr_too_low", String.format(Locale.ROOT,
+                    "train loss fell %.2f%% per epoch over epochs %d-%d (%s -> %s) while val_%s is %s",
+                    100 * perEpoch, first.epoch(), last.epoch(), fmt(a), fmt(b), f.select().spelling(),
+                    fmt(valMetric(last, f.select()))), "the model learns, but very slowly.",
+                    List.of("training.lr=" + fmt(f.lr() * 3))));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> notConverged(Facts f, List<EpochRecord> h) {
+        if (h.size() < 4 || f.status() != Status.COMPLETED) {
+            return Optional.empty();
+        }
+        int k = Math.min(5, h.size() - 1);
+        EpochRecord last = h.get(h.size() - 1);
+        EpochRecord before = h.get(h.size() - 1 - k);
+        double bestVal = h.stream().mapToDouble(EpochRecord::valLoss).filter(Double::isFinite).min().orElse(Double.NaN);
+        double drop = (before.valLoss() - last.valLoss()) / before.valLoss();
+        if (last.valLoss() <= bestVal && drop > 0.02) {
+            return Optional.of(new Diagnosis("not_converged", String.format(Locale.ROOT,
+                    "validation loss still fell %.1f%% over the last %d epochs (%s -> %s) and the last epoch is the best",
+                    100 * drop, k, fmt(before.valLoss()), fmt(last.valLoss())), "training stopped while it was still improving.",
+                    List.of("training.epochs=" + (f.epochs() * 2))));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> overfitting(Facts f, List<EpochRecord> h) {
+        if (h.size() < 3 || h.get(h.size() - 1).train().isEmpty()) {
+            return Optional.empty();
+        }
+        int minAt = 0;
+        for (int i = 1; i < h.size(); i++) {
+            if (h.get(i).valLoss() < h.get(minAt).valLoss()) {
+                minAt = i;
+            }
+        }
+        EpochRecord last = h.get(h.size() - 1);
+        EpochRecord atMin = h.get(minAt);
+        boolean valRose = minAt < h.size() - 1 && last.valLoss() > atMin.valLoss() * 1.1;
+        boolean trainFell = trainLoss(last) < trainLoss(atMin);
+        double train = trainMetric(last, f.select());
+        double val = valMetric(last, f.select());
+        // the gap counts in the direction where the train sample looks better
+        double gap = f.select().higherIsBetter() ? train - val : relative(val, train);
+        boolean wide = f.select().higherIsBetter() ? gap > 0.05 : gap > 0.3;
+        // early stopping keeps the epoch of least validation loss: only a gap already there is the kept model's
+        double gapAtMin = f.select().higherIsBetter() ? trainMetric(atMin, f.select()) - valMetric(atMin, f.select())
+                : relative(valMetric(atMin, f.select()), trainMetric(atMin, f.select()));
+        boolean kept = f.status() != Status.EARLY_STOPPED
+                || (f.select().higherIsBetter() ? gapAtMin > 0.05 : gapAtMin > 0.3);
+        if (valRose && trainFell && wide && kept) {
+            return Optional.of(new Diagnosis("overfitting", String.format(Locale.ROOT,
+                    "at epoch %d train_%s %s vs val_%s %s; val_loss rose from %s (epoch %d) to %s while the train-sample"
+                            + " loss fell from %s to %s", last.epoch(), f.select().spelling(), fmt(train),
+                    f.select().spelling(), fmt(val), fmt(atMin.valLoss()), atMin.epoch(), fmt(last.valLoss()),
+                    fmt(trainLoss(atMin)), fmt(trainLoss(last))),
+                    "the model learns the train rows rather than what generalizes.",
+                    List.of("training.dropout=0.3", "training.weight_decay=0.0001", "training.early_stopping.patience=5")));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> underfitting(Facts f, List<EpochRecord> h) {
+        if (h.isEmpty() || h.get(h.size() - 1).train().isEmpty() || f.baseline().isEmpty()) {
+            return Optional.empty();
+        }
+        EpochRecord last = h.get(h.size() - 1);
+        double train = trainMetric(last, f.select());
+        double val = valMetric(last, f.select());
+        OptionalDouble trainGap = gapToBest(f, train);
+        if (trainGap.isEmpty() || !Double.isFinite(val)) {
+            return Optional.empty();
+        }
+        boolean close = Math.abs(train - val) <= 0.05 * Math.max(1e-9, Math.abs(best(f.select()) - f.baseline().getAsDouble()));
+        if (trainGap.getAsDouble() > 0.5 && close) {
+            return Optional.of(new Diagnosis("underfitting", String.format(Locale.ROOT,
+                    "train_%s %s and val_%s %s are close, and nearer the baseline %s than the best possible %s",
+                    f.select().spelling(), fmt(train), f.select().spelling(), fmt(val), fmt(f.baseline().getAsDouble()),
+                    fmt(best(f.select()))), "the model cannot even fit its own train rows.",
+                    List.of("model.layers[0].units=256", "training.epochs=" + (f.epochs() * 2), "training.dropout=0")));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> oneClass(Facts f) {
+        if (f.validation().isEmpty() || f.validation().get().confusionMatrix() == null) {
+            return Optional.empty();
+        }
+        long[][] m = f.validation().get().confusionMatrix();
+        int classes = m.length;
+        if (classes < 2) {
+            return Optional.empty();
+        }
+        long total = 0;
+        long[] predicted = new long[classes];
+        int present = 0;
+        for (int a = 0; a < classes; a++) {
+            long row = 0;
+            for (int p = 0; p < classes; p++) {
+                predicted[p] += m[a][p];
+                row += m[a][p];
+            }
+            total += row;
+            present += row > 0 ? 1 : 0;
+        }
+        int top = 0;
+        for (int p = 1; p < classes; p++) {
+            top = predicted[p] > predicted[top] ? p : top;
+        }
+        if (present > 1 && total > 0 && predicted[top] > 0.95 * total) {
+            return Optional.of(new Diagnosis("one_class", String.format(Locale.ROOT,
+                    "%.1f%% of %d validation predictions are class %d while validation holds %d classes",
+                    100.0 * predicted[top] / total, total, top, present), "the model predicts one class for nearly every row.",
+                    List.of("model.preset=imbalanced", "training.lr=0.0003")));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> imbalancedAccuracy(Facts f) {
+        if (f.classCounts() == null || f.classCounts().length < 2 || f.select() != Metric.ACCURACY) {
+            return Optional.empty();
+        }
+        long max = 0;
+        long min = Long.MAX_VALUE;
+        for (long c : f.classCounts()) {
+            max = Math.max(max, c);
+            min = Math.min(min, c);
+        }
+        if (min > 0 && (double) max / min > 4 || min == 0 && max > 0) {
+            String select = f.task() == Task.BINARY ? "auc" : "f1_macro";
+            return Optional.of(new Diagnosis("imbalanced_accuracy", "train classes range from " + min + " to " + max
+                    + " rows (" + (min == 0 ? "one is missing" : String.format(Locale.ROOT, "%.1f:1", (double) max / min))
+                    + ") and accuracy selects the models", "accuracy rewards predicting the majority class.",
+                    List.of("metrics.select=" + select, "model.preset=imbalanced")));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> outlierTargets(Facts f) {
+        if (f.task() != Task.REGRESSION || f.validation().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Double> v = f.validation().get().values();
+        Double rmse = v.get("rmse");
+        Double mae = v.get("mae");
+        if (rmse != null && mae != null && mae > 0 && rmse > 3 * mae) {
+            return Optional.of(new Diagnosis("outlier_targets", String.format(Locale.ROOT,
+                    "validation rmse %s is %.1fx its mae %s", fmt(rmse), rmse / mae, fmt(mae)),
+                    "a few rows with extreme targets dominate the squared error.",
+                    List.of(f.outputLayer() + ".loss=huber")));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Diagnosis> noBetterThanBaseline(Facts f) {
+        if (f.baseline().isEmpty() || f.validation().isEmpty()) {
+            return Optional.empty();
+        }
+        Double v = f.validation().get().values().get(f.select().spelling());
+        double b = f.baseline().getAsDouble();
+        if (v == null || !Double.isFinite(v)) {
+            return Optional.empty();
+        }
+        boolean notBetter = f.select().higherIsBetter() ? v <= b + 1e-9 : v >= b - 1e-9;
+        if (notBetter) {
+            return Optional.of(new Diagnosis("no_better_than_baseline", "val_" + f.select().spelling() + " " + fmt(v)
+                    + " vs the trivial baseline's " + fmt(b), "the model does no better than always predicting the "
+                    + (f.task() == Task.REGRESSION ? "mean of the train targets." : "most common class."),
+                    List.of()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The trivial baseline's value of the selected metric: always the most common train class
+     * (accuracy: its share; AUC: 0.5; binary F1 of the positive class: 0 when negatives are the
+     * majority), or the mean of the train targets (R2: 0).
+     *
+     * @param select the selected metric
+     * @param task the task
+     * @param classCounts train rows per class, or null
+     * @return the baseline, where it is defined without the data's targets
+     */
+    public static OptionalDouble baseline(Metric select, Task task, long[] classCounts) {
+        if (select == Metric.R2) {
+            return OptionalDouble.of(0);
+        }
+        if (select == Metric.AUC) {
+            return OptionalDouble.of(0.5);
+        }
+        if (classCounts == null || classCounts.length < 2 || task == Task.MULTILABEL) {
+            return OptionalDouble.empty();
+        }
+        long total = 0;
+        long max = 0;
+        for (long c : classCounts) {
+            total += c;
+            max = Math.max(max, c);
+        }
+        if (total == 0) {
+            return OptionalDouble.empty();
+        }
+        if (select == Metric.ACCURACY) {
+            return OptionalDouble.of((double) max / total);
+        }
+        if (task == Task.BINARY && (select == Metric.F1 || select == Metric.PRECISION || select == Metric.RECALL)) {
+            boolean positiveMajority = classCounts[1] >= classCounts[0];
+            double p = (double) classCounts[1] / total;
+            return OptionalDouble.of(!positiveMajority ? 0 : select == Metric.RECALL ? 1 : select == Metric.PRECISION ? p
+                    : 2 * p / (1 + p));
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** @return how far a value is from the best the metric allows, as a fraction of the baseline's distance */
+    private static OptionalDouble gapToBest(Facts f, double value) {
+        if (f.baseline().isEmpty() || !Double.isFinite(value)) {
+            return OptionalDouble.empty();
+        }
+        double span = best(f.select()) - f.baseline().getAsDouble();
+        if (Math.abs(span) < 1e-9) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of((best(f.select()) - value) / span);
+    }
+
+    private static double best(Metric m) {
+        return m.higherIsBetter() ? 1.0 : 0.0;
+    }
+
+    private static double trainLoss(EpochRecord e) {
+        return e.train().getOrDefault("loss", e.trainLoss());
+    }
+
+    private static double trainMetric(EpochRecord e, Metric m) {
+        return e.train().getOrDefault(m.spelling(), Double.NaN);
+    }
+
+    private static double valMetric(EpochRecord e, Metric m) {
+        return m == Metric.LOSS ? e.valLoss() : e.validation().getOrDefault(m.spelling(), Double.NaN);
+    }
+
+    private static double relative(double a, double b) {
+        return b > 0 ? (a - b) / b : Double.NaN;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

@@ -1,0 +1,166 @@
+package io.spindle.driver.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.driver.spec.Metric;
+import io.spindle.driver.spec.Task;
+import io.spindle.driver.train.EpochRecord;
+import io.spindle.driver.train.Status;
+import io.spindle.kernels.eval.Metrics;
+import io.spindle.kernels.eval.TaskKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/** Each diagnosis on synthetic histories: it fires where it should and stays quiet on a healthy run. */
+class DoctorTest {
+
+    static final long[] BALANCED = {100, 100, 100};
+
+    /** A history of n epochs: train-sample loss / accuracy and validation loss / accuracy per epoch. */
+    static List<EpochRecord> history(int n, IntToDoubleFunction trainLoss, IntToDoubleFunction trainAcc,
+                                     IntToDoubleFunction valLoss, IntToDoubleFunction valAcc) {
+        List<EpochRecord> h = new ArrayList<>();
+        for (int e = 1; e <= n; e++) {
+            h.add(new EpochRecord(e, trainLoss.applyAsDouble(e), valLoss.applyAsDouble(e),
+                    Map.of("accuracy", valAcc.applyAsDouble(e), "loss", valLoss.applyAsDouble(e)), 0.001, 1000, 1, 1, false,
+                    Map.of("accuracy", trainAcc.applyAsDouble(e), "loss", trainLoss.applyAsDouble(e))));
+        }
+        return h;
+    }
+
+    static Metrics val(double accuracy, long[][] confusion) {
+        return metrics(Map.of("accuracy", accuracy), confusion);
+    }
+
+    static Metrics metrics(Map<String, Double> values, long[][] confusion) {
+        return new Metrics(confusion.length == 2 ? TaskKind.BINARY : confusion.length == 0 ? TaskKind.REGRESSION
+                : TaskKind.MULTICLASS, 100, 0, values, Map.of(), confusion);
+    }
+
+    static List<String> codes(Status status, int epochs, List<EpochRecord> h, Optional<Metrics> v, long[] counts) {
+        return codes(Task.MULTICLASS, Metric.ACCURACY, status, epochs, h, v, counts);
+    }
+
+    static List<String> codes(Task task, Metric select, Status status, int epochs, List<EpochRecord> h,
+                              Optional<Metrics> v, long[] counts) {
+        OptionalDouble base = Doctor.baseline(select, task, counts);
+        return Doctor.diagnose(new Doctor.Facts(task, select, status, 0.001, epochs, h, v, counts, base,
+                "model.layers[2]")).stream().map(Diagnosis::code).toList();
+    }
+
+    static final long[][] SPREAD = {{30, 2, 1}, {2, 30, 1}, {1, 2, 30}};
+
+    @Test
+    void aHealthyRunHasNoDiagnosis() {
+        // loss falls and flattens, train and validation close together, early stopping ended it
+        List<EpochRecord> h = history(30, e -> 0.1 + 1.0 / e, e -> 0.97 - 0.3 / e, e -> 0.15 + 1.0 / e,
+                e -> 0.95 - 0.3 / e);
+        assertEquals(List.of(), codes(Status.EARLY_STOPPED, 60, h, Optional.of(val(0.94, SPREAD)), BALANCED));
+    }
+
+    @Test
+    void divergedSaysDivideTheRateByTen() {
+        List<Diagnosis> d = Doctor.diagnose(new Doctor.Facts(Task.MULTICLASS, Metric.ACCURACY, Status.DIVERGED, 0.5, 10,
+                List.of(), Optional.empty(), BALANCED, OptionalDouble.empty(), "model.layers[1]"));
+        assertEquals(1, d.size());
+        assertEquals("diverged", d.get(0).code());
+        assertEquals(List.of("training.lr=0.05000"), d.get(0).fix());
+    }
+
+    @Test
+    void lrTooHighOnAJumpyValidationLoss() {
+        List<EpochRecord> h = history(12, e -> 0.5, e -> 0.8, e -> e % 3 == 0 ? 2.0 : 0.5, e -> 0.8);
+        assertTrue(codes(Status.COMPLETED, 12, h, Optional.of(val(0.8, SPREAD)), BALANCED).contains("lr_too_high"));
+    }
+
+    @Test
+    void lrTooLowOnASlowCrawlFarFromGood() {
+        List<EpochRecord> h = history(40, e -> 1.09 * Math.pow(0.998, e), e -> 0.4, e -> 1.1 * Math.pow(0.998, e),
+                e -> 0.4);
+        List<String> c = codes(Status.COMPLETED, 40, h, Optional.of(val(0.4, SPREAD)), BALANCED);
+        assertTrue(c.contains("lr_too_low"), c.toString());
+        List<EpochRecord> tooShort = history(10, e -> 1.09 * Math.pow(0.998, e), e -> 0.4, e -> 1.1, e -> 0.4);
+        assertTrue(!codes(Status.COMPLETED, 10, tooShort, Optional.of(val(0.4, SPREAD)), BALANCED).contains("lr_too_low"));
+    }
+
+    @Test
+    void notConvergedWhenTheLastEpochIsTheBestAndStillFalling() {
+        List<EpochRecord> h = history(10, e -> 1.0 / e, e -> 0.9, e -> 1.2 / e, e -> 0.9);
+        assertTrue(codes(Status.COMPLETED, 10, h, Optional.of(val(0.9, SPREAD)), BALANCED).contains("not_converged"));
+        assertTrue(!codes(Status.EARLY_STOPPED, 10, h, Optional.of(val(0.9, SPREAD)), BALANCED).contains("not_converged"),
+                "an early-stopped run converged by definition");
+    }
+
+    @Test
+    void overfittingWhenTrainPullsAwayAndValidationLossRises() {
+        List<EpochRecord> h = history(20, e -> 1.0 / e, e -> Math.min(1.0, 0.7 + 0.02 * e),
+                e -> e < 8 ? 1.0 / e : 0.125 + 0.03 * (e - 8), e -> 0.8);
+        List<String> c = codes(Status.EARLY_STOPPED, 30, h, Optional.of(val(0.8, SPREAD)), BALANCED);
+        assertTrue(c.contains("overfitting"), "the gap is there at the kept epoch 8 already: " + c);
+        List<EpochRecord> late = history(20, e -> 1.0 / e, e -> e <= 8 ? 0.8 : Math.min(1.0, 0.8 + 0.02 * (e - 8)),
+                e -> e < 8 ? 1.0 / e : 0.125 + 0.03 * (e - 8), e -> 0.8);
+        assertTrue(!codes(Status.EARLY_STOPPED, 30, late, Optional.of(val(0.8, SPREAD)), BALANCED).contains("overfitting"),
+                "early stopping kept epoch 8, before the gap opened");
+        assertTrue(codes(Status.COMPLETED, 20, late, Optional.of(val(0.8, SPREAD)), BALANCED).contains("overfitting"),
+                "without early stopping the last epoch is kept");
+    }
+
+    @Test
+    void underfittingWhenTrainAndValidationAreBothPoor() {
+        List<EpochRecord> h = history(15, e -> 1.0, e -> 0.45, e -> 1.0, e -> 0.44);
+        List<String> c = codes(Status.EARLY_STOPPED, 50, h, Optional.of(val(0.44, SPREAD)), BALANCED);
+        assertTrue(c.contains("underfitting"), c.toString());
+    }
+
+    @Test
+    void oneClassWhenNearlyEveryPredictionIsTheSame() {
+        long[][] collapsed = {{0, 40, 0}, {0, 40, 0}, {0, 39, 1}};
+        List<EpochRecord> h = history(10, e -> 1.0 / e, e -> 0.34, e -> 1.0 / e, e -> 0.34);
+        assertTrue(codes(Status.EARLY_STOPPED, 50, h, Optional.of(val(0.34, collapsed)), BALANCED).contains("one_class"));
+    }
+
+    @Test
+    void imbalancedAccuracyWhenAccuracySelectsOnSkewedClasses() {
+        List<EpochRecord> h = history(10, e -> 0.2, e -> 0.9, e -> 0.2, e -> 0.9);
+        List<String> c = codes(Task.BINARY, Metric.ACCURACY, Status.EARLY_STOPPED, 50, h,
+                Optional.of(metrics(Map.of("accuracy", 0.9), new long[][] {{85, 5}, {5, 5}})),
+                new long[] {900, 100});
+        assertTrue(c.contains("imbalanced_accuracy"), c.toString());
+        assertTrue(!codes(Task.BINARY, Metric.F1, Status.EARLY_STOPPED, 50, h, Optional.empty(), new long[] {900, 100})
+                .contains("imbalanced_accuracy"));
+    }
+
+    @Test
+    void outlierTargetsWhenRmseDwarfsMae() {
+        Metrics m = metrics(Map.of("rmse", 10.0, "mae", 2.0, "r2", 0.6), new long[0][]);
+        List<Diagnosis> d = Doctor.diagnose(new Doctor.Facts(Task.REGRESSION, Metric.RMSE, Status.EARLY_STOPPED, 0.001, 10,
+                List.of(), Optional.of(m), null, OptionalDouble.empty(), "model.layers[3]"));
+        assertEquals(List.of("outlier_targets"), d.stream().map(Diagnosis::code).toList());
+        assertEquals(List.of("model.layers[3].loss=huber"), d.get(0).fix());
+    }
+
+    @Test
+    void noBetterThanBaselineAgainstTheMajorityClass() {
+        List<EpochRecord> h = history(10, e -> 0.7, e -> 0.6, e -> 0.7, e -> 0.6);
+        List<String> c = codes(Task.BINARY, Metric.ACCURACY, Status.EARLY_STOPPED, 50, h,
+                Optional.of(metrics(Map.of("accuracy", 0.6), new long[][] {{60, 0}, {40, 0}})),
+                new long[] {60, 40});
+        assertTrue(c.contains("no_better_than_baseline"), c.toString());
+    }
+
+    @Test
+    void baselines() {
+        assertEquals(0.6, Doctor.baseline(Metric.ACCURACY, Task.BINARY, new long[] {60, 40}).getAsDouble(), 1e-12);
+        assertEquals(0.5, Doctor.baseline(Metric.AUC, Task.BINARY, new long[] {60, 40}).getAsDouble());
+        assertEquals(0.0, Doctor.baseline(Metric.F1, Task.BINARY, new long[] {60, 40}).getAsDouble());
+        assertEquals(2 * 0.6 / 1.6, Doctor.baseline(Metric.F1, Task.BINARY, new long[] {40, 60}).getAsDouble(), 1e-12);
+        assertEquals(0.0, Doctor.baseline(Metric.R2, Task.REGRESSION, null).getAsDouble());
+        assertTrue(Doctor.baseline(Metric.RMSE, Task.REGRESSION, null).isEmpty());
+    }
+}
