@@ -18,9 +18,9 @@ import java.util.OptionalDouble;
  *   <li>{@code lr_too_high}: validation loss more than 50% above its best so far at more than two
  *       checks, or the train-sample loss rising for three checks in a row in the first ten; divide
  *       the rate by 3.</li>
- *   <li>{@code lr_too_low}: over the last 20 or more epochs the train-sample loss fell by less than
- *       1% per epoch on average while the selected metric is still far from the best the task
- *       allows; multiply the rate by 3.</li>
+ *   <li>{@code lr_too_low}: over the first 20 epochs the train-sample loss fell by less than 1% per
+ *       epoch on average while the selected metric is still far from the best the task allows
+ *       (more than half the way from it to the trivial baseline); multiply the rate by 3.</li>
  *   <li>{@code not_converged}: the best epoch is the last one and the validation loss still fell
  *       clearly over the last epochs; train longer.</li>
  *   <li>{@code overfitting}: the selected metric on the train sample is well above validation's
@@ -83,7 +83,9 @@ public final class Doctor {
         }
         notConverged(f, whole).ifPresent(out::add);
         overfitting(f, whole).ifPresent(out::add);
-        underfitting(f, whole).ifPresent(out::add);
+        if (out.stream().noneMatch(d -> d.code().equals("lr_too_low"))) {
+            underfitting(f, whole).ifPresent(out::add); // a rate too low explains poor fit by itself
+        }
         oneClass(f).ifPresent(out::add);
         imbalancedAccuracy(f).ifPresent(out::add);
         outlierTargets(f).ifPresent(out::add);
@@ -124,8 +126,10 @@ public final class Doctor {
         if (h.size() < 20) {
             return Optional.empty();
         }
-        EpochRecord first = h.get(h.size() - 20);
-        EpochRecord last = h.get(h.size() - 1);
+        // the first 20 epochs: a workable rate makes its fastest progress there (a converged run's
+        // last epochs crawl too, and rightly so)
+        EpochRecord first = h.get(0);
+        EpochRecord last = h.get(19);
         double a = trainLoss(first);
         double b = trainLoss(last);
         if (!(a > 0) || !Double.isFinite(b)) {

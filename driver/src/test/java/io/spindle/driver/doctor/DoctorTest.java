@@ -85,6 +85,10 @@ class DoctorTest {
                 e -> 0.4);
         List<String> c = codes(Status.COMPLETED, 40, h, Optional.of(val(0.4, SPREAD)), BALANCED);
         assertTrue(c.contains("lr_too_low"), c.toString());
+        // fast progress first, a crawl only once it converged: not a low rate
+        List<EpochRecord> converged = history(60, e -> e <= 20 ? 1.5 * Math.pow(0.9, e) : 0.18 * Math.pow(0.998, e - 20),
+                e -> 0.4, e -> 1.1, e -> 0.4);
+        assertTrue(!codes(Status.COMPLETED, 60, converged, Optional.of(val(0.4, SPREAD)), BALANCED).contains("lr_too_low"));
         List<EpochRecord> tooShort = history(10, e -> 1.09 * Math.pow(0.998, e), e -> 0.4, e -> 1.1, e -> 0.4);
         assertTrue(!codes(Status.COMPLETED, 10, tooShort, Optional.of(val(0.4, SPREAD)), BALANCED).contains("lr_too_low"));
     }

@@ -1,0 +1,50 @@
+package io.spindle.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The doctor on a real, deliberately broken run of the bundled digits example. */
+class DoctorCliTest {
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void spark() {
+        CliTest.spark();
+    }
+
+    @Test
+    void aRateFarTooLowIsDiagnosedWithItsFix() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = tmp.resolve("lr-too-low");
+        CliTest.Run r = CliTest.cli("train", root.resolve("conf/jobs/digits.yaml").toString(),
+                "--set", "data.path=" + root.resolve("conf/datasets/digits.csv"), "--set", "training.lr=0.000001",
+                "--set", "training.epochs=22", "--set", "training.early_stopping.patience=100", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        List<String> codes = new ArrayList<>();
+        summary.get("diagnoses").forEach(d -> codes.add(d.get("code").asText()));
+        assertEquals("lr_too_low", codes.get(0), summary.get("diagnoses").toString());
+        assertTrue(!codes.contains("underfitting"), "the low rate explains the poor fit: " + codes);
+        JsonNode d = summary.get("diagnoses").get(0);
+        assertTrue(d.get("evidence").asText().contains("over epochs 1-20"), d.toString());
+        assertEquals("training.lr=3.000e-06", d.get("fix").get(0).asText());
+        assertEquals("accuracy", summary.at("/baseline/metric").asText());
+        assertTrue(summary.at("/baseline/value").asDouble() > 0.09 && summary.at("/baseline/value").asDouble() < 0.13,
+                "the most common of ten digits: " + summary.get("baseline"));
+        assertTrue(r.out().contains("diagnoses:\n  lr_too_low: ") && r.out().contains("Try: --set training.lr=3.000e-06"),
+                r.out());
+        CliTest.Run row = CliTest.cli("sql", out.toString(), "SELECT diagnosis FROM trials", "--format", "csv");
+        assertTrue(row.out().contains("lr_too_low"), row.out());
+    }
+}
