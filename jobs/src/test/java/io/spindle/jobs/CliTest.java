@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,25 @@ class CliTest {
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Trains a bundled example job on its bundled data.
+     *
+     * @param job the file in conf/jobs
+     * @param data the file in conf/datasets
+     * @param out the output folder
+     * @param sets more {@code --set} values
+     * @return the run
+     */
+    static Run trainExample(String job, String data, Path out, String... sets) {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> args = new ArrayList<>(List.of("train", root.resolve("conf/jobs/" + job).toString(),
+                "--set", "data.path=" + root.resolve("conf/datasets/" + data), "--output", out.toString()));
+        for (String s : sets) {
+            args.addAll(List.of("--set", s));
+        }
+        return cli(args.toArray(String[]::new));
     }
 
     static Path write(String name, String text) throws Exception {

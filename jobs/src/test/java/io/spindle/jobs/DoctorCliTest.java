@@ -25,11 +25,9 @@ class DoctorCliTest {
 
     @Test
     void aRateFarTooLowIsDiagnosedWithItsFix() throws Exception {
-        Path root = Path.of("..").toAbsolutePath().normalize();
         Path out = tmp.resolve("lr-too-low");
-        CliTest.Run r = CliTest.cli("train", root.resolve("conf/jobs/digits.yaml").toString(),
-                "--set", "data.path=" + root.resolve("conf/datasets/digits.csv"), "--set", "training.lr=0.000001",
-                "--set", "training.epochs=22", "--set", "training.early_stopping.patience=100", "--output", out.toString());
+        CliTest.Run r = CliTest.trainExample("digits.yaml", "digits.csv", out, "training.lr=0.000001",
+                "training.epochs=22", "training.early_stopping.patience=100");
         assertEquals(0, r.code(), r.err());
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         List<String> codes = new ArrayList<>();

@@ -39,9 +39,7 @@ class ReportTest {
     static void train() {
         SharedSpark.session();
         run = tmp.resolve("digits");
-        CliTest.Run r = CliTest.cli("train", ROOT.resolve("conf/jobs/digits.yaml").toString(), "--set",
-                "data.path=" + ROOT.resolve("conf/datasets/digits.csv"), "--set", "training.epochs=5",
-                "--output", run.toString());
+        CliTest.Run r = CliTest.trainExample("digits.yaml", "digits.csv", run, "training.epochs=5");
         assertEquals(0, r.code(), r.err());
         CliTest.Run rep = CliTest.cli("report", run.toString());
         assertEquals(0, rep.code(), rep.err());

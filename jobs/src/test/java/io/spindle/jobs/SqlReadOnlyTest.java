@@ -32,15 +32,11 @@ class SqlReadOnlyTest {
 
     static Path run;
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
     @BeforeAll
     static void train() {
         SharedSpark.session();
         run = tmp.resolve("run");
-        CliTest.Run r = CliTest.cli("train", ROOT.resolve("conf/jobs/iris.yaml").toString(), "--set",
-                "data.path=" + ROOT.resolve("conf/datasets/iris.csv"), "--set", "training.epochs=2",
-                "--output", run.toString());
+        CliTest.Run r = CliTest.trainExample("iris.yaml", "iris.csv", run, "training.epochs=2");
         assertEquals(0, r.code(), r.err());
     }
 
