@@ -90,12 +90,7 @@ class ResumeTest {
         try {
             epochsAtKill = waitForCheckpoint(killed.resolve(TrainJob.CHECKPOINT), 3, p, log);
         } finally {
-            if (signal.equals("KILL")) {
-                p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
-            } else {
-                p.destroy(); // SIGTERM on Linux
-            }
-            p.waitFor();
+            stop(p, signal);
         }
         assertTrue(epochsAtKill < EPOCHS, "stopped part way, after epoch " + epochsAtKill);
         assertFalse(Files.exists(killed.resolve("summary.json")), "the stopped run never finished");
@@ -140,6 +135,16 @@ class ResumeTest {
         int epochs = a.get("epochs_run").asInt();
         assertEquals("trials,epochs,distinct_epochs\n1," + epochs + "," + epochs, rows.out().strip(),
                 "one trial row and one row per epoch after the kill and the resume");
+    }
+
+    /** Sends SIGKILL (no shutdown hooks, no chance to tidy up) or SIGTERM, and waits for the process to end. */
+    static void stop(Process p, String signal) throws InterruptedException {
+        if (signal.equals("KILL")) {
+            p.destroyForcibly();
+        } else {
+            p.destroy(); // SIGTERM on Linux
+        }
+        p.waitFor();
     }
 
     private static int waitForCheckpoint(Path file, int epochs, Process p, Path log) throws Exception {

@@ -94,12 +94,7 @@ class SweepResumeTest {
         try {
             waitForFinishedAndRunning(dir, p, log);
         } finally {
-            if (signal.equals("KILL")) {
-                p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
-            } else {
-                p.destroy(); // SIGTERM on Linux
-            }
-            p.waitFor();
+            ResumeTest.stop(p, signal);
         }
         assertFalse(Files.exists(dir.resolve("summary.json")), "the stopped sweep never finished");
         JsonNode state = new ObjectMapper().readTree(dir.resolve(SweepJob.STATE).toFile());

@@ -378,8 +378,15 @@ public final class SweepJob {
             };
             Trainer trainer = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
                     .withCallbacks(List.of(pruner));
-            TrialRunner.Ended ended = TrialRunner.run(trainer, new TrialRunner.Trial(sweepId, t.id, spec, d.data(), conf,
-                    tdir), tables, resume, checkpoint, progress);
+            TrialRunner.Ended ended;
+            try {
+                ended = TrialRunner.run(trainer, new TrialRunner.Trial(sweepId, t.id, spec, d.data(), conf, tdir), tables,
+                        resume, checkpoint, progress);
+            } catch (RuntimeException e) {
+                // the runner wrote the FAILED row (a shutdown under the trial returns INTERRUPTED instead)
+                ended(t, Status.FAILED, Double.NaN, Double.NaN, t.epochs, 0, TrialRunner.firstLine(e));
+                return;
+            }
             TrainResult r = ended.result();
             if (r.status() == Status.INTERRUPTED) {
                 interrupted(t, ended.last());
@@ -390,6 +397,7 @@ public final class SweepJob {
             double told = r.status() == Status.PRUNED && !values.isEmpty() ? values.get(values.size() - 1) : value;
             ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
         } catch (RuntimeException e) {
+            // the trial failed before training: its spec values, its data or its network
             Optional<Checkpoint> last = TrainJob.readCheckpoint(tdir);
             if (Shutdown.requested()) {
                 // what failed was the process shutting down under the trial, not the trial
@@ -430,7 +438,7 @@ public final class SweepJob {
             Optional<Checkpoint> c = TrainJob.readCheckpoint(dir.child(TRIALS + "/" + t.id));
             ids.add(t.id);
             c.ifPresent(x -> x.history().forEach(e -> epochs.add(ResultRows.epoch(sweepId, t.id, e))));
-            ResultRows.Outcome o = c.map(TrainJob::outcome).orElse(new ResultRows.Outcome(t.status, t.epochs, 0,
+            ResultRows.Outcome o = c.map(TrialRunner::outcome).orElse(new ResultRows.Outcome(t.status, t.epochs, 0,
                     Optional.empty(), Optional.empty(), t.diagnosis, 0, 0, ""));
             tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(t.status, o.epochsRun(),
                     o.bestEpoch(), o.bestValidation(), Optional.empty(), t.diagnosis, o.wallSeconds(),
@@ -629,7 +637,7 @@ public final class SweepJob {
         bestSummary.put("trial_id", b.id);
         bestSummary.set("config", b.config.toJson());
         TrainJob.writeJson(bdir, "summary.json", bestSummary);
-        ResultRows.Outcome o = TrainJob.outcome(c);
+        ResultRows.Outcome o = TrialRunner.outcome(c);
         tables.trial(ResultRows.trial(sweepId, b.id, spec, new ResultRows.Outcome(o.status(), o.epochsRun(), o.bestEpoch(),
                 o.bestValidation(), Optional.of(tested.metrics()), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
                 modelPath)));

@@ -367,10 +367,6 @@ public final class TrainJob {
         dir.write(PREDICTIONS, o -> o.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    static ResultRows.Outcome outcome(Checkpoint c) {
-        return TrialRunner.outcome(c);
-    }
-
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */
     private static void checkSameSpec(OutputDir dir, JobSpec spec, String output) {
         resumable(dir, output, "provenance.json", "run", "spec", "spec", spec.resolved());

@@ -172,10 +172,18 @@ final class TrialRunner {
      */
     static String failed(TableWriter tables, String sweepId, String trialId, JobSpec spec, Throwable e,
                          Optional<Checkpoint> last) {
-        String message = String.valueOf(e.getMessage()).split("\n")[0];
+        String message = firstLine(e);
         tables.trial(ResultRows.trial(sweepId, trialId, spec, new ResultRows.Outcome(Status.FAILED,
                 last.map(Checkpoint::epochsDone).orElse(0), 0, Optional.empty(), Optional.empty(), message, 0, 0, "")));
         return message;
+    }
+
+    /**
+     * @param e an error
+     * @return the first line of its message, as a trial's diagnosis
+     */
+    static String firstLine(Throwable e) {
+        return String.valueOf(e.getMessage()).split("\n")[0];
     }
 
     private static TrainResult interruptedResult(Optional<Checkpoint> last) {

@@ -127,12 +127,8 @@ public enum Metric {
         String suggestion = both.stream().filter(x -> !lower.isEmpty() && x.startsWith(lower))
                 .min(java.util.Comparator.comparingInt(String::length)).map(x -> " (did you mean '" + x + "'?)")
                 .orElseGet(() -> Schema.didYouMean(String.valueOf(given), both));
-        return fail(where + " '" + given + "' is " + (m.isPresent() ? "not " + why : "no metric") + "; use one of "
+        throw new SpecException(where + " '" + given + "' is " + (m.isPresent() ? "not " + why : "no metric") + "; use one of "
                 + String.join(", ", names) + " (or the same with val_)" + suggestion);
-    }
-
-    private static Metric fail(String message) {
-        throw new SpecException(message);
     }
 
     /** @return an SQL list of the metrics where smaller is better, e.g. {@code ('loss', 'mae')} */

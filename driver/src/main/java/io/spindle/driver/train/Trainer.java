@@ -210,7 +210,11 @@ public final class Trainer {
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
             EvalTask trainTask = new EvalTask(trialId, trialId + "/train-sample", json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
-            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask);
+            // the spec's early stopping first, then the caller's callbacks; every one hears every evaluation
+            List<TrialCallback> deciders = new ArrayList<>();
+            deciders.add(TrialCallback.earlyStopping(es));
+            deciders.addAll(callbacks);
+            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders);
 
             for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
@@ -350,9 +354,9 @@ public final class Trainer {
     }
 
     /** Evaluates, records, keeps the best parameters, steps reduce-on-plateau, and asks the callbacks. */
-    /** The splits a check evaluates: validation, and the fixed train sample (its metrics next to validation's). */
+    /** What a check evaluates (validation, the fixed train sample) and who decides after it. */
     private record Evaluations(JavaRDD<Block> validation, EvalTask valTask, JavaRDD<Block> trainSample,
-                               EvalTask trainTask) { }
+                               EvalTask trainTask, List<TrialCallback> deciders) { }
 
     private void check(Loop s, JobSpec spec, Evaluations evals, TrainListener listener,
                        int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
@@ -387,10 +391,7 @@ public final class Trainer {
                 List.copyOf(s.history));
         // every callback hears every evaluation (a pruner keeps its own record); the first stop decides
         Decision decided = Decision.CONTINUE;
-        List<TrialCallback> all = new ArrayList<>();
-        all.add(TrialCallback.earlyStopping(es));
-        all.addAll(callbacks);
-        for (TrialCallback c : all) {
+        for (TrialCallback c : evals.deciders()) {
             Decision d = c.afterEvaluation(ev);
             if (decided instanceof Decision.Continue) {
                 decided = d;

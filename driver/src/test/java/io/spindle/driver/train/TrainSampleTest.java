@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.driver.SharedSpark;
-import io.spindle.driver.model.ModelBuilder;
 import io.spindle.driver.results.ResultRows;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.kernels.Block;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,11 +67,7 @@ class TrainSampleTest {
     @Test
     void everyCheckRecordsTheTrainSampleMetricsNextToValidation(SparkSession spark) {
         JobSpec spec = TrainerControlTest.spec(Map.of("training.epochs", 3));
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        var data = TrainerControlTest.data(sc);
-        var conf = ModelBuilder.build(spec, data.layout(), null);
-        TrainResult r = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, new TrainerControlTest.Capture(),
-                Optional.empty());
+        TrainResult r = TrainerControlTest.train(spark, spec, new TrainerControlTest.Capture(), Optional.empty());
         assertEquals(3, r.epochs().size());
         for (EpochRecord e : r.epochs()) {
             assertEquals(e.validation().keySet(), e.train().keySet(), "the same metrics on train and validation");

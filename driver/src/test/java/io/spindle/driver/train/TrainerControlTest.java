@@ -92,10 +92,15 @@ class TrainerControlTest {
     }
 
     static TrainResult train(SparkSession spark, JobSpec spec, TrainListener l, Optional<Checkpoint> from) {
+        return train(spark, spec, l, from, List.of());
+    }
+
+    static TrainResult train(SparkSession spark, JobSpec spec, TrainListener l, Optional<Checkpoint> from,
+                             List<TrialCallback> callbacks) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         PreparedData data = data(sc);
         MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), null);
-        return new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, l, from);
+        return new Trainer(sc, Clock.systemUTC()).withCallbacks(callbacks).train(spec, data, conf, l, from);
     }
 
     static List<List<Double>> losses(List<EpochRecord> records) {

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.driver.SharedSpark;
-import io.spindle.driver.model.ModelBuilder;
 import io.spindle.driver.spec.JobSpec;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,17 +56,13 @@ class TrialCallbackTest {
     @Test
     void theTrainerStopsWhereACallbackSaysSo(SparkSession spark) {
         JobSpec spec = TrainerControlTest.spec(Map.of("training.epochs", 6));
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        var data = TrainerControlTest.data(sc);
-        var conf = ModelBuilder.build(spec, data.layout(), null);
         List<Integer> asked = new ArrayList<>();
         TrialCallback stopAtThree = e -> {
             asked.add(e.record().epoch());
             return e.record().epoch() == 3 ? Decision.stop(Status.FAILED, "stopped by the test") : Decision.CONTINUE;
         };
         TrainerControlTest.Capture c = new TrainerControlTest.Capture();
-        TrainResult r = new Trainer(sc, Clock.systemUTC()).withCallbacks(List.of(stopAtThree))
-                .train(spec, data, conf, c, Optional.empty());
+        TrainResult r = TrainerControlTest.train(spark, spec, c, Optional.empty(), List.of(stopAtThree));
         assertEquals(Status.FAILED, r.status());
         assertEquals("stopped by the test", r.diagnosis());
         assertEquals(3, r.epochsRun());
