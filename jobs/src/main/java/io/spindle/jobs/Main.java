@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed deep-learning training and hyperparameter sweeps on Apache Spark.",
-        subcommands = {TrainCommand.class, SweepCommand.class, ValidateCommand.class, SchemaCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, SweepCommand.class, LrFindCommand.class, DoctorCommand.class, ValidateCommand.class, SchemaCommand.class, DemoCommand.class,
                 ResultsCommand.class, SqlCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {

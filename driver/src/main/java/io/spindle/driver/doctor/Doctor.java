@@ -28,13 +28,18 @@ import java.util.OptionalDouble;
  *       early stopping ended the run, the gap must already be there at the epoch it kept)
  *       (Goodfellow et al., "Deep Learning", 2016, section 5.2); more dropout, weight decay, earlier
  *       stopping.</li>
- *   <li>{@code underfitting}: the selected metric is poor on the train sample and validation alike
- *       (close together, and closer to the trivial baseline than to the best the task allows);
- *       a larger model, more epochs, less regularization.</li>
+ *   <li>{@code underfitting}: the selected metric is poor on the train sample and validation alike:
+ *       for classification, more than a tenth of the way from a perfect fit back to the trivial
+ *       baseline is missing on the train sample while validation trails it by at most a quarter
+ *       of that shortfall; for regression (whose noise keeps the best error above zero), the train
+ *       sample is nearer the baseline than the best and validation is close to it; a larger model,
+ *       more epochs, less regularization.</li>
  *   <li>{@code one_class}: more than 95% of validation predictions are one class while validation
  *       holds several; class weights, a lower rate.</li>
- *   <li>{@code imbalanced_accuracy}: the train classes are more than 4:1 apart and accuracy selects
- *       the models; select F1 or AUC, weight the classes.</li>
+ *   <li>{@code imbalanced_accuracy}: accuracy selects the models while the train classes are more
+ *       than 4:1 apart, or more than 1.5:1 apart with validation recall lower on the rarest class
+ *       than on the commonest (accuracy suits balanced classes only); select F1 or AUC, weight the
+ *       classes.</li>
  *   <li>{@code outlier_targets}: validation RMSE more than 3x the MAE; a Huber or MAE loss.</li>
  *   <li>{@code no_better_than_baseline}: the selected validation metric is no better than the
  *       trivial baseline (the majority class; the mean of the train targets); check labels,
@@ -212,12 +217,21 @@ public final class Doctor {
         if (trainGap.isEmpty() || !Double.isFinite(val)) {
             return Optional.empty();
         }
-        boolean close = Math.abs(train - val) <= 0.05 * Math.max(1e-9, Math.abs(best(f.select()) - f.baseline().getAsDouble()));
-        if (trainGap.getAsDouble() > 0.5 && close) {
+        double span = Math.max(1e-9, Math.abs(best(f.select()) - f.baseline().getAsDouble()));
+        boolean fires;
+        if (f.task().isClassification()) {
+            // a tenth or more of the way to a perfect fit is missing on the train rows themselves, and validation is
+            // nearly as good as train: the model has not started to trade generalization for fit
+            fires = trainGap.getAsDouble() > 0.1 && Math.abs(train - val) <= 0.25 * Math.abs(best(f.select()) - train);
+        } else {
+            // noisy targets keep a regression's best error above zero: only a fit nearer the baseline counts
+            fires = trainGap.getAsDouble() > 0.5 && Math.abs(train - val) <= 0.05 * span;
+        }
+        if (fires) {
             return Optional.of(new Diagnosis("underfitting", String.format(Locale.ROOT,
-                    "train_%s %s and val_%s %s are close, and nearer the baseline %s than the best possible %s",
-                    f.select().spelling(), fmt(train), f.select().spelling(), fmt(val), fmt(f.baseline().getAsDouble()),
-                    fmt(best(f.select()))), "the model cannot even fit its own train rows.",
+                    "train_%s %s and val_%s %s are close, and far from the best possible %s (baseline %s)",
+                    f.select().spelling(), fmt(train), f.select().spelling(), fmt(val), fmt(best(f.select())),
+                    fmt(f.baseline().getAsDouble())), "the model cannot even fit its own train rows.",
                     List.of("model.layers[0].units=256", "training.epochs=" + (f.epochs() * 2), "training.dropout=0")));
         }
         return Optional.empty();
@@ -252,7 +266,7 @@ public final class Doctor {
             return Optional.of(new Diagnosis("one_class", String.format(Locale.ROOT,
                     "%.1f%% of %d validation predictions are class %d while validation holds %d classes",
                     100.0 * predicted[top] / total, total, top, present), "the model predicts one class for nearly every row.",
-                    List.of("model.preset=imbalanced", "training.lr=0.0003")));
+                    with(weighted(f), "training.lr=" + fmt(f.lr() / 3))));
         }
         return Optional.empty();
     }
@@ -267,14 +281,64 @@ public final class Doctor {
             max = Math.max(max, c);
             min = Math.min(min, c);
         }
+        String ratio = min == 0 ? "one is missing" : String.format(Locale.ROOT, "%.1f:1", (double) max / min);
+        String select = f.task() == Task.BINARY ? "auc" : "f1_macro";
+        List<String> fix = new ArrayList<>(List.of("metrics.select=" + select));
+        fix.addAll(weighted(f));
         if (min > 0 && (double) max / min > 4 || min == 0 && max > 0) {
-            String select = f.task() == Task.BINARY ? "auc" : "f1_macro";
             return Optional.of(new Diagnosis("imbalanced_accuracy", "train classes range from " + min + " to " + max
-                    + " rows (" + (min == 0 ? "one is missing" : String.format(Locale.ROOT, "%.1f:1", (double) max / min))
-                    + ") and accuracy selects the models", "accuracy rewards predicting the majority class.",
-                    List.of("metrics.select=" + select, "model.preset=imbalanced")));
+                    + " rows (" + ratio + ") and accuracy selects the models",
+                    "accuracy rewards predicting the majority class.", fix));
+        }
+        Optional<double[]> recalls = recalls(f);
+        if (min > 0 && (double) max / min > 1.5 && recalls.isPresent() && recalls.get()[0] < recalls.get()[1]) {
+            return Optional.of(new Diagnosis("imbalanced_accuracy", String.format(Locale.ROOT, "train classes are %s apart,"
+                    + " accuracy selects the models, and validation recall is %s on the rarest class against %s on the"
+                    + " commonest", ratio, fmt(recalls.get()[0]), fmt(recalls.get()[1])),
+                    "accuracy counts errors on the rare class as little as any other, so it hides them.", fix));
         }
         return Optional.empty();
+    }
+
+    /**
+     * @return the spec lines that weight the classes by their inverse frequency (scikit-learn's
+     *     "balanced"): a weighted cross-entropy over one softmax output per class
+     */
+    static List<String> weighted(Facts f) {
+        String o = f.outputLayer();
+        List<String> lines = new ArrayList<>();
+        if (f.task() == Task.BINARY) {
+            lines.add(o + ".units=2");
+            lines.add(o + ".activation=softmax");
+        }
+        lines.add(o + ".loss=weighted_cce");
+        lines.add(o + ".class_weights=balanced");
+        return lines;
+    }
+
+    private static List<String> with(List<String> a, String b) {
+        List<String> out = new ArrayList<>(a);
+        out.add(b);
+        return out;
+    }
+
+    /** @return validation recall of the rarest and of the commonest train class, when validation has both */
+    private static Optional<double[]> recalls(Facts f) {
+        if (f.validation().isEmpty() || f.validation().get().perClass() == null) {
+            return Optional.empty();
+        }
+        long[] c = f.classCounts();
+        int rare = 0;
+        int common = 0;
+        for (int i = 1; i < c.length; i++) {
+            rare = c[i] < c[rare] ? i : rare;
+            common = c[i] > c[common] ? i : common;
+        }
+        Map<String, Map<String, Double>> per = f.validation().get().perClass();
+        Double r = per.getOrDefault(String.valueOf(rare), Map.of()).get("recall");
+        Double m = per.getOrDefault(String.valueOf(common), Map.of()).get("recall");
+        return r == null || m == null || !Double.isFinite(r) || !Double.isFinite(m) ? Optional.empty()
+                : Optional.of(new double[] {r, m});
     }
 
     static Optional<Diagnosis> outlierTargets(Facts f) {

@@ -113,21 +113,44 @@ public final class TrainJob {
                     return dir.read("summary.json", in -> (ObjectNode) SpecTrees.MAPPER.readTree(in));
                 }
                 checkpoint = readCheckpoint(dir);
-                if (checkpoint.isPresent() && !checkpoint.get().specDigest().equals(SpecDigest.of(spec))) {
-                    throw new OutputDir.OutputException("--resume: " + CHECKPOINT + " in " + output + " was written by a"
-                            + " different spec than its provenance.json says; start afresh with --overwrite");
-                }
             } else {
                 dir = OutputDir.check(output, overwrite, hadoop);
             }
             Checked checked = check(spark, spec);
             PreparedData data = checked.data();
             MultiLayerConfiguration conf = checked.conf();
+            // lr: auto: the range test chooses the rate before anything is written; a resumed run keeps its choice
+            JobSpec trained = spec;
+            ObjectNode lrAuto = null;
+            io.spindle.driver.train.RangeTest.Result found = null;
+            if (spec.training().lrAuto()) {
+                if (resume) {
+                    JsonNode recorded = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("lr_auto");
+                    if (!recorded.path("lr").isNumber()) {
+                        throw new OutputDir.OutputException("--resume: provenance.json in " + output + " does not record"
+                                + " the rate training.lr: auto chose (lr_auto.lr); start afresh with --overwrite");
+                    }
+                    lrAuto = (ObjectNode) recorded;
+                } else {
+                    found = LrFindJob.choose(spark, spec, checked, out);
+                    lrAuto = LrFindJob.record(found, io.spindle.driver.train.RangeTest.Settings.DEFAULT);
+                }
+                trained = LrFindJob.withRate(spec, lrAuto.get("lr").asDouble());
+                conf = ModelBuilder.build(trained, data.layout(), checked.counts());
+            }
+            if (checkpoint.isPresent() && !checkpoint.get().specDigest().equals(SpecDigest.of(trained))) {
+                throw new OutputDir.OutputException("--resume: " + CHECKPOINT + " in " + output + " was written by a"
+                        + " different spec than its provenance.json says; start afresh with --overwrite");
+            }
             String runId;
             if (!resume) {
                 lock = dir.create(COMMAND);
                 runId = runId(spec.name());
                 ObjectNode provenance = Provenance.of(spec, runId);
+                if (lrAuto != null) {
+                    provenance.set("lr_auto", lrAuto);
+                    LrFindJob.write(dir, found);
+                }
                 dir.write("provenance.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, provenance));
             } else {
                 runId = dir.read("provenance.json", in -> SpecTrees.MAPPER.readTree(in)).path("trial_id").asText(spec.name());
@@ -191,7 +214,7 @@ public final class TrainJob {
             };
             TrialRunner.Ended ended;
             try {
-                ended = TrialRunner.run(trainer, new TrialRunner.Trial(runId, runId, spec, data, conf, dir), tables, resume,
+                ended = TrialRunner.run(trainer, new TrialRunner.Trial(runId, runId, trained, data, conf, dir), tables, resume,
                         checkpoint, listener);
             } catch (RuntimeException e) {
                 try {
@@ -209,21 +232,22 @@ public final class TrainJob {
 
             String modelPath = "";
             if (result.bestEpoch() > 0) {
-                modelPath = writeModel(dir, spec, data, conf, result.params());
+                modelPath = writeModel(dir, trained, data, conf, result.params());
             }
             if (!result.testPredictions().isEmpty()) {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
             }
-            ObjectNode summary = summary(spec, data, result);
+            ObjectNode summary = summary(trained, data, result);
+            if (lrAuto != null) {
+                summary.set("lr_auto", lrAuto);
+            }
             io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
             java.util.OptionalDouble baseline = Doctor.baseline(selected, spec.data().task(), checked.counts());
-            List<Diagnosis> diagnoses = Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(),
-                    spec.training().lr(), spec.training().epochs(), result.epochs(), Optional.ofNullable(result.validation()),
-                    checked.counts(), baseline, spec.model().output().path()));
+            List<Diagnosis> diagnoses = diagnose(trained, checked.counts(), result);
             addDiagnoses(summary, selected, baseline, diagnoses);
             String codes = String.join(", ", diagnoses.stream().map(Diagnosis::code).toList());
             // the runner wrote how the trial ended; this row adds where its model is
-            tables.trial(ResultRows.trial(runId, runId, spec, new ResultRows.Outcome(result.status(), result.epochsRun(),
+            tables.trial(ResultRows.trial(runId, runId, trained, new ResultRows.Outcome(result.status(), result.epochsRun(),
                     result.bestEpoch(), Optional.ofNullable(result.validation()), Optional.ofNullable(result.test()),
                     codes.isEmpty() ? result.diagnosis() : codes, result.seconds(),
                     EpochRecord.meanSamplesPerSecond(result.epochs()), modelPath)));
@@ -322,6 +346,19 @@ public final class TrainJob {
     static String runId(String name) {
         return name + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    }
+
+    /**
+     * @param spec the spec the trial trained with
+     * @param counts train rows per class, or null
+     * @param result how it ended
+     * @return the doctor's diagnoses of the trial
+     */
+    static List<Diagnosis> diagnose(JobSpec spec, long[] counts, TrainResult result) {
+        io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
+        return Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(), spec.training().lr(),
+                spec.training().epochs(), result.epochs(), Optional.ofNullable(result.validation()), counts,
+                Doctor.baseline(selected, spec.data().task(), counts), spec.model().output().path()));
     }
 
     /** Adds the trivial baseline and the diagnoses to a run's summary. */

@@ -91,10 +91,12 @@ public record JobSpec(
      * @param dropout dropout between hidden layers
      * @param earlyStopping early stopping
      * @param schedule the learning-rate schedule
+     * @param lrAuto whether {@code lr: auto} asked for the range test to choose the rate ({@code lr}
+     *     then holds the optimizer's default until a chosen rate replaces the spec)
      */
     public record Training(String optimizer, double lr, double momentum, double beta1, double beta2, double epsilon,
                            double rho, int batchSize, int epochs, long seed, double l2, double weightDecay,
-                           double dropout, EarlyStopping earlyStopping, Schedule schedule) { }
+                           double dropout, EarlyStopping earlyStopping, Schedule schedule, boolean lrAuto) { }
 
     /**
      * A learning-rate schedule; which fields matter depends on {@code type}.

@@ -82,7 +82,8 @@ public final class SpecParser {
         JobSpec.Schedule schedule = schedule((ObjectNode) tree.at("/training/schedule"), training, early, metrics);
         training = new JobSpec.Training(training.optimizer(), training.lr(), training.momentum(), training.beta1(),
                 training.beta2(), training.epsilon(), training.rho(), training.batchSize(), training.epochs(),
-                training.seed(), training.l2(), training.weightDecay(), training.dropout(), early, schedule);
+                training.seed(), training.l2(), training.weightDecay(), training.dropout(), early, schedule,
+                training.lrAuto());
         JobSpec.Cluster cluster = cluster((ObjectNode) tree.get("cluster"));
 
         writeBack(tree, data, layers, training, metrics);
@@ -391,7 +392,8 @@ public final class SpecParser {
 
     private static JobSpec.Training training(ObjectNode t, List<String> warnings) {
         String optimizer = t.has("optimizer") ? t.get("optimizer").asText() : "adam";
-        double lr = t.has("lr") ? t.get("lr").asDouble() : switch (optimizer) {
+        boolean auto = t.path("lr").isTextual();
+        double lr = t.has("lr") && !auto ? t.get("lr").asDouble() : switch (optimizer) {
             case "sgd", "momentum", "adagrad" -> 0.01;
             default -> 0.001;
         };
@@ -409,7 +411,7 @@ public final class SpecParser {
         return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
                 t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
                 t.has("batch_size") ? t.get("batch_size").asInt() : 32, t.has("epochs") ? t.get("epochs").asInt() : 100,
-                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null);
+                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null, auto);
     }
 
     private static JobSpec.Metrics metrics(ObjectNode m, Task task) {
@@ -470,12 +472,17 @@ public final class SpecParser {
                     throw new SpecException(at + "warmup_epochs must be < training.epochs (" + t.epochs() + "), got "
                             + warmup + "; shorten the warmup or train longer");
                 }
-                if (minLr >= lr) {
+                if (minLr >= lr && !t.lrAuto()) { // an automatic rate is checked once it is chosen
                     throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
                 }
                 return new JobSpec.Schedule(type, 0, 1, warmup, minLr, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
             }
             case "one_cycle": {
+                if (t.lrAuto()) {
+                    throw new SpecException("training.lr: auto does not combine with training.schedule.type: one_cycle,"
+                            + " whose rate follows schedule.max_lr and never a base rate; set training.lr to a number, or"
+                            + " run spindle lr-find and set schedule.max_lr near the rate where the loss is lowest");
+                }
                 double maxLr = s.has("max_lr") ? s.get("max_lr").asDouble() : lr;
                 return new JobSpec.Schedule(type, 0, 1, 0, 0, maxLr, s.get("pct_start").asDouble(),
                         s.get("div_factor").asDouble(), s.get("final_div_factor").asDouble(), 1, 1, 0, 0, "val_loss", false);
@@ -485,7 +492,7 @@ public final class SpecParser {
                         metrics);
                 String monitor = metric.validationName();
                 double minLr = s.get("min_lr").asDouble();
-                if (minLr >= lr) {
+                if (minLr >= lr && !t.lrAuto()) { // an automatic rate is checked once it is chosen
                     throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
                 }
                 boolean maximize = metric.higherIsBetter();
@@ -538,7 +545,11 @@ public final class SpecParser {
         }
         ObjectNode tr = (ObjectNode) tree.get("training");
         tr.put("optimizer", t.optimizer());
-        tr.put("lr", t.lr());
+        if (t.lrAuto()) {
+            tr.put("lr", "auto");
+        } else {
+            tr.put("lr", t.lr());
+        }
         tr.put("batch_size", t.batchSize());
         tr.put("epochs", t.epochs());
         tr.put("weight_decay", t.weightDecay());

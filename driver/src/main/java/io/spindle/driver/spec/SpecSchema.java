@@ -197,7 +197,8 @@ public final class SpecSchema {
 
         Schema training = obj("the optimization")
                 .opt("optimizer", oneOf("optimizer; momentum is SGD with Nesterov momentum", OPTIMIZERS.toArray(String[]::new)))
-                .opt("lr", positive("learning rate"))
+                .opt("lr", new Schema.AnyOf(List.of(positive(null), oneOf(null, "auto")),
+                        "learning rate, or auto: chosen by the learning-rate range test before training"))
                 .def("momentum", fraction("momentum coefficient (momentum)"), 0.9)
                 .def("beta1", fraction("Adam/AdamW first-moment decay"), 0.9)
                 .def("beta2", fraction("Adam/AdamW second-moment decay"), 0.999)

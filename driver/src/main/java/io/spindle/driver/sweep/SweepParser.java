@@ -89,6 +89,11 @@ public final class SweepParser {
             throw new SpecException(e.getMessage().startsWith("sweep") ? e.getMessage() : "sweep.space: " + e.getMessage(), e);
         }
         checkPaths(space, base);
+        if (base.training().lrAuto() && !space.paths().contains("training.lr")) {
+            throw new SpecException("training.lr: auto in a sweep's job spec: a sweep does not run the range test for"
+                    + " every trial; search training.lr in sweep.space (e.g. loguniform 1e-4 to 1e-1), or set it to"
+                    + " the rate spindle lr-find suggests");
+        }
         String strategy = text(sweep, "strategy", "random");
         if (!List.of("grid", "random", "tpe").contains(strategy)) {
             throw new SpecException("sweep.strategy must be grid, random or tpe, got '" + strategy + "'"
@@ -180,7 +185,21 @@ public final class SweepParser {
         if (n.isNumber() && n.asDouble() > 0) {
             return n.asDouble();
         }
-        String t = n.asText("").trim().toLowerCase(java.util.Locale.ROOT);
+        return seconds(n.asText(""), "sweep.time_budget", n.toString());
+    }
+
+    /**
+     * @param text a duration such as {@code 90s}, {@code 30m} or {@code 2h}
+     * @param where the key or option it came from, for the message
+     * @return its seconds
+     * @throws SpecException naming {@code where} when the text is no positive duration
+     */
+    public static double seconds(String text, String where) {
+        return seconds(text, where, "'" + text + "'");
+    }
+
+    private static double seconds(String text, String where, String shown) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h)").matcher(t);
         if (m.matches()) {
             double v = Double.parseDouble(m.group(1));
@@ -193,7 +212,7 @@ public final class SweepParser {
                 return s;
             }
         }
-        throw new SpecException("sweep.time_budget must be a positive duration such as 90s, 30m or 2h, got " + n);
+        throw new SpecException(where + " must be a positive duration such as 90s, 30m or 2h (units s, m, h), got " + shown);
     }
 
     private static String text(JsonNode n, String key, String def) {

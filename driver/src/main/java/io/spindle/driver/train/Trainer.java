@@ -307,7 +307,7 @@ public final class Trainer {
                     tested.predictions());
         } finally {
             plan.close();
-            release(trialId, workers);
+            release(sc, trialId, workers);
         }
     }
 
@@ -344,12 +344,12 @@ public final class Trainer {
             }
             return new Tested(metrics, predictions);
         } finally {
-            release(id, 2);
+            release(sc, id, 2);
         }
     }
 
     /** Frees what executors cache for a trial (networks, decoded rows), in at least {@code partitions} tasks. */
-    private void release(String trialId, int partitions) {
+    static void release(JavaSparkContext sc, String trialId, int partitions) {
         sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));
     }
 

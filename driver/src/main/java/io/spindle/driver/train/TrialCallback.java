@@ -68,4 +68,18 @@ public interface TrialCallback {
             return stop && !e.lastEpoch() ? Decision.stop(Status.PRUNED, "") : Decision.CONTINUE;
         };
     }
+
+    /**
+     * A wall-clock deadline: once the clock passes it, the trial stops after the evaluation with
+     * {@link Status#EARLY_STOPPED} (its best epoch so far is kept), unless that was its last epoch.
+     *
+     * @param clock the time source (a test injects its own)
+     * @param deadline when the budget is spent
+     * @param reason the trial's diagnosis when it stops here
+     * @return the callback
+     */
+    static TrialCallback deadline(java.time.Clock clock, java.time.Instant deadline, String reason) {
+        return e -> !e.lastEpoch() && !clock.instant().isBefore(deadline)
+                ? Decision.stop(Status.EARLY_STOPPED, reason) : Decision.CONTINUE;
+    }
 }
