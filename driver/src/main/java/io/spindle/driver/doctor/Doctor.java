@@ -23,7 +23,8 @@ import java.util.OptionalDouble;
  *       (more than half the way from it to the trivial baseline); multiply the rate by 3.</li>
  *   <li>{@code not_converged}: the best epoch is the last one and the validation loss still fell
  *       clearly over the last epochs; train longer.</li>
- *   <li>{@code overfitting}: the selected metric on the train sample is well above validation's
+ *   <li>{@code overfitting} (read after underfitting: capacity first, then regularization): the
+ *       selected metric on the train sample is well above validation's
  *       and validation loss rose from its minimum while the train-sample loss kept falling (when
  *       early stopping ended the run, the gap must already be there at the epoch it kept)
  *       (Goodfellow et al., "Deep Learning", 2016, section 5.2); more dropout, weight decay, earlier
@@ -32,8 +33,9 @@ import java.util.OptionalDouble;
  *       for classification, more than a tenth of the way from a perfect fit back to the trivial
  *       baseline is missing on the train sample while validation trails it by at most a quarter
  *       of that shortfall; for regression (whose noise keeps the best error above zero), the train
- *       sample is nearer the baseline than the best and validation is close to it; a larger model,
- *       more epochs, less regularization.</li>
+ *       sample is nearer the baseline than the best and validation is close to it; also when a
+ *       twentieth of the way is missing behind a hidden layer narrower than the classes; wider
+ *       layers, more epochs, half the dropout.</li>
  *   <li>{@code one_class}: more than 95% of validation predictions are one class while validation
  *       holds several; class weights, a lower rate.</li>
  *   <li>{@code imbalanced_accuracy}: accuracy selects the models while the train classes are more
@@ -64,10 +66,34 @@ public final class Doctor {
      * @param classCounts train rows per class (classification), or null
      * @param baseline the trivial baseline's value of the selected metric, if known
      * @param outputLayer the spec path of the output layer ({@code model.layers[2]})
+     * @param model the network's capacity and regularization
      */
     public record Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
                         Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
-                        OptionalDouble baseline, String outputLayer) { }
+                        OptionalDouble baseline, String outputLayer, Model model) {
+        /** Facts without the network's shape (rules that need it stay silent). */
+        public Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
+                     Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
+                     OptionalDouble baseline, String outputLayer) {
+            this(task, select, status, lr, epochs, history, validation, classCounts, baseline, outputLayer, Model.UNKNOWN);
+        }
+    }
+
+    /**
+     * The network as the capacity and regularization rules read it.
+     *
+     * @param hidden spec path of every hidden layer that has units ({@code model.layers[0]}) to its units
+     * @param dropout training.dropout
+     * @param weightDecay training.weight_decay
+     * @param patience training.early_stopping.patience
+     */
+    public record Model(java.util.LinkedHashMap<String, Integer> hidden, double dropout, double weightDecay, int patience) {
+        /** Nothing known. */
+        public static final Model UNKNOWN = new Model(new java.util.LinkedHashMap<>(), 0, 0, 10);
+    }
+
+    /** Hidden layers narrower than this are widened by the underfitting fix. */
+    static final int NARROW = 64;
 
     /**
      * @param f the facts
@@ -87,10 +113,11 @@ public final class Doctor {
             lrTooLow(f, whole).ifPresent(out::add);
         }
         notConverged(f, whole).ifPresent(out::add);
-        overfitting(f, whole).ifPresent(out::add);
+        // capacity before regularization: grow a model that cannot fit, then regularize one that overfits
         if (out.stream().noneMatch(d -> d.code().equals("lr_too_low"))) {
             underfitting(f, whole).ifPresent(out::add); // a rate too low explains poor fit by itself
         }
+        overfitting(f, whole).ifPresent(out::add);
         oneClass(f).ifPresent(out::add);
         imbalancedAccuracy(f).ifPresent(out::add);
         outlierTargets(f).ifPresent(out::add);
@@ -201,7 +228,7 @@ public final class Doctor {
                     f.select().spelling(), fmt(val), fmt(atMin.valLoss()), atMin.epoch(), fmt(last.valLoss()),
                     fmt(trainLoss(atMin)), fmt(trainLoss(last))),
                     "the model learns the train rows rather than what generalizes.",
-                    List.of("training.dropout=0.3", "training.weight_decay=0.0001", "training.early_stopping.patience=5")));
+                    regularize(f)));
         }
         return Optional.empty();
     }
@@ -219,22 +246,72 @@ public final class Doctor {
         }
         double span = Math.max(1e-9, Math.abs(best(f.select()) - f.baseline().getAsDouble()));
         boolean fires;
+        Optional<Map.Entry<String, Integer>> bottleneck = f.classCounts() == null ? Optional.empty()
+                : f.model().hidden().entrySet().stream().filter(e -> e.getValue() < f.classCounts().length).findFirst();
         if (f.task().isClassification()) {
             // a tenth or more of the way to a perfect fit is missing on the train rows themselves, and validation is
-            // nearly as good as train: the model has not started to trade generalization for fit
-            fires = trainGap.getAsDouble() > 0.1 && Math.abs(train - val) <= 0.25 * Math.abs(best(f.select()) - train);
+            // nearly as good as train: the model has not started to trade generalization for fit; or a twentieth is
+            // missing behind a hidden layer narrower than the classes it must tell apart
+            fires = trainGap.getAsDouble() > 0.1 && Math.abs(train - val) <= 0.25 * Math.abs(best(f.select()) - train)
+                    || trainGap.getAsDouble() > 0.05 && bottleneck.isPresent();
         } else {
             // noisy targets keep a regression's best error above zero: only a fit nearer the baseline counts
             fires = trainGap.getAsDouble() > 0.5 && Math.abs(train - val) <= 0.05 * span;
         }
         if (fires) {
+            String narrow = bottleneck.map(e -> String.format(Locale.ROOT, "; %s has %d units for %d classes", e.getKey(),
+                    e.getValue(), f.classCounts().length)).orElse("");
             return Optional.of(new Diagnosis("underfitting", String.format(Locale.ROOT,
-                    "train_%s %s and val_%s %s are close, and far from the best possible %s (baseline %s)",
+                    "train_%s %s and val_%s %s, far from the best possible %s (baseline %s)%s",
                     f.select().spelling(), fmt(train), f.select().spelling(), fmt(val), fmt(best(f.select())),
-                    fmt(f.baseline().getAsDouble())), "the model cannot even fit its own train rows.",
-                    List.of("model.layers[0].units=256", "training.epochs=" + (f.epochs() * 2), "training.dropout=0")));
+                    fmt(f.baseline().getAsDouble()), narrow), "the model cannot even fit its own train rows.",
+                    grow(f)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The underfitting fix: hidden layers narrower than {@value #NARROW} units four times wider (at
+     * least {@value #NARROW}; with none narrow, the first twice as wide), twice the epochs, half the
+     * dropout.
+     */
+    static List<String> grow(Facts f) {
+        List<String> fix = new ArrayList<>();
+        f.model().hidden().forEach((path, units) -> {
+            if (units < NARROW) {
+                fix.add(path + ".units=" + Math.max(NARROW, 4 * units));
+            }
+        });
+        if (fix.isEmpty()) {
+            f.model().hidden().entrySet().stream().findFirst()
+                    .ifPresentOrElse(e -> fix.add(e.getKey() + ".units=" + 2 * e.getValue()),
+                            () -> fix.add("model.layers[0].units=256"));
+        }
+        fix.add("training.epochs=" + f.epochs() * 2);
+        if (f.model().dropout() > 0) {
+            fix.add("training.dropout=" + fmt(f.model().dropout() / 2));
+        }
+        return fix;
+    }
+
+    /**
+     * The overfitting fix: more dropout (0.3, then 0.5; none past 0.5), ten times the weight decay
+     * (1e-4 from none), a patience of 5 when it is longer.
+     */
+    static List<String> regularize(Facts f) {
+        List<String> fix = new ArrayList<>();
+        double d = f.model().dropout();
+        if (d < 0.3) {
+            fix.add("training.dropout=0.3");
+        } else if (d < 0.5) {
+            fix.add("training.dropout=0.5");
+        }
+        double wd = f.model().weightDecay();
+        fix.add("training.weight_decay=" + fmt(wd > 0 ? wd * 10 : 1e-4));
+        if (f.model().patience() > 5) {
+            fix.add("training.early_stopping.patience=5");
+        }
+        return fix;
     }
 
     static Optional<Diagnosis> oneClass(Facts f) {

@@ -356,9 +356,14 @@ public final class TrainJob {
      */
     static List<Diagnosis> diagnose(JobSpec spec, long[] counts, TrainResult result) {
         io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
-        return Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(), spec.training().lr(),
-                spec.training().epochs(), result.epochs(), Optional.ofNullable(result.validation()), counts,
-                Doctor.baseline(selected, spec.data().task(), counts), spec.model().output().path()));
+        java.util.LinkedHashMap<String, Integer> hidden = new java.util.LinkedHashMap<>();
+        spec.model().layers().stream().filter(l -> l.units() > 0 && !l.type().equals("output"))
+                .forEach(l -> hidden.put(l.path(), l.units()));
+        JobSpec.Training t = spec.training();
+        return Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(), t.lr(), t.epochs(),
+                result.epochs(), Optional.ofNullable(result.validation()), counts,
+                Doctor.baseline(selected, spec.data().task(), counts), spec.model().output().path(),
+                new Doctor.Model(hidden, t.dropout(), t.weightDecay(), t.earlyStopping().patience())));
     }
 
     /** Adds the trivial baseline and the diagnoses to a run's summary. */
