@@ -176,7 +176,7 @@ class BadInputCorpusTest {
             c("lr-find: min above max", "--min 1.00 must be below --max 0.100", "lr-find", s, "--min", "1", "--max", "0.1", "--output", OUT),
             c("lr-find: min equal to max", "--min 0.100 must be below --max 0.100", "lr-find", s, "--min", "0.1", "--max", "0.1", "--output", OUT),
             c("lr-find: too few steps", "--steps must be at least 10, got 5", "lr-find", s, "--steps", "5", "--output", OUT),
-            c("lr-find: fewer rows than the steps need", "the learning-rate range test needs at least && train rows && holds 7 && lower training.batch_size", "lr-find", s, "--set", "training.batch_size=6", "--output", OUT),
+            c("lr-find: fewer rows than the steps need", "the learning-rate range test needs at least && train rows && holds 5 && lower training.batch_size", "lr-find", s, "--set", "training.batch_size=6", "--output", OUT),
             c("lr: auto with one-cycle", "training.lr: auto does not combine with training.schedule.type: one_cycle", "train", spec("training: {lr: auto, schedule: {type: one_cycle}}\n"), "--output", OUT),
             c("lr: auto in a sweep without lr in its space", "training.lr: auto in a sweep's job spec && search training.lr in sweep.space", "sweep", sweep("training: {lr: auto}\nsweep: {space: {training.batch_size: {choice: [4, 8]}}}"), "--output", OUT),
             c("lr: not a number", "training.lr && 'fast'", "train", s, "--set", "training.lr=fast", "--output", OUT),

@@ -122,6 +122,71 @@ class DoctorTest {
         assertTrue(c.contains("underfitting"), c.toString());
     }
 
+    /** Facts with the network's shape: hidden layers (path to units), dropout, weight decay, patience. */
+    static List<Diagnosis> withModel(List<EpochRecord> h, Status status, Doctor.Model model) {
+        return Doctor.diagnose(new Doctor.Facts(Task.MULTICLASS, Metric.ACCURACY, status, 0.001, 30, h,
+                Optional.of(val(h.get(h.size() - 1).validation().get("accuracy"), SPREAD)), BALANCED,
+                Doctor.baseline(Metric.ACCURACY, Task.MULTICLASS, BALANCED), "model.layers[1]", model));
+    }
+
+    static Doctor.Model model(int units, double dropout) {
+        java.util.LinkedHashMap<String, Integer> hidden = new java.util.LinkedHashMap<>();
+        hidden.put("model.layers[0]", units);
+        return new Doctor.Model(hidden, dropout, 0, 10);
+    }
+
+    @Test
+    void aHiddenLayerNarrowerThanTheClassesIsUnderfittingEvenWithAGap() {
+        // train 0.93, validation 0.83: a gap, and train still short of a fit, behind 2 units for 3 classes
+        List<EpochRecord> h = history(20, e -> 1.0 / e, e -> 0.93, e -> e < 8 ? 1.0 / e : 0.125 + 0.03 * (e - 8),
+                e -> 0.83);
+        List<Diagnosis> narrow = withModel(h, Status.COMPLETED, model(2, 0.7));
+        List<String> c = narrow.stream().map(Diagnosis::code).toList();
+        assertTrue(c.indexOf("underfitting") >= 0 && c.indexOf("underfitting") < c.indexOf("overfitting"),
+                "capacity first, then regularization: " + c);
+        Diagnosis u = narrow.get(c.indexOf("underfitting"));
+        assertTrue(u.evidence().contains("model.layers[0] has 2 units for 3 classes"), u.evidence());
+        assertEquals(List.of("model.layers[0].units=64", "training.epochs=60", "training.dropout=0.3500"), u.fix());
+        List<String> wide = withModel(h, Status.COMPLETED, model(256, 0.7)).stream().map(Diagnosis::code).toList();
+        assertTrue(!wide.contains("underfitting") && wide.contains("overfitting"), "a wide layer that overfits: " + wide);
+    }
+
+    @Test
+    void theOverfittingFixAddsRegularizationFromWhereTheSpecIs() {
+        List<EpochRecord> h = history(20, e -> 1.0 / e, e -> Math.min(1.0, 0.7 + 0.02 * e),
+                e -> e < 8 ? 1.0 / e : 0.125 + 0.03 * (e - 8), e -> 0.8);
+        java.util.function.Function<Doctor.Model, List<String>> fix = m -> withModel(h, Status.COMPLETED, m).stream()
+                .filter(d -> d.code().equals("overfitting")).findFirst().orElseThrow().fix();
+        java.util.LinkedHashMap<String, Integer> hidden = new java.util.LinkedHashMap<>(Map.of("model.layers[0]", 256));
+        assertEquals(List.of("training.dropout=0.3", "training.weight_decay=0.0001000", "training.early_stopping.patience=5"),
+                fix.apply(new Doctor.Model(hidden, 0, 0, 10)));
+        assertEquals(List.of("training.dropout=0.5", "training.weight_decay=0.001000"),
+                fix.apply(new Doctor.Model(hidden, 0.3, 1e-4, 5)));
+        assertEquals(List.of("training.weight_decay=0.01000"), fix.apply(new Doctor.Model(hidden, 0.7, 1e-3, 5)),
+                "never more dropout than 0.5: a spec at 0.7 gets weight decay only");
+    }
+
+    @Test
+    void imbalancedAccuracyOnMildlySkewedClassesOnlyWhenTheRareClassIsMissedMore() {
+        List<EpochRecord> h = history(10, e -> 0.2, e -> 0.97, e -> 0.2, e -> 0.97);
+        long[] counts = {250, 150};
+        Map<String, Map<String, Double>> trailing = Map.of("0", Map.of("recall", 1.0), "1", Map.of("recall", 0.93));
+        Metrics missed = new Metrics(TaskKind.BINARY, 83, 0, Map.of("accuracy", 0.97), trailing,
+                new long[][] {{54, 0}, {2, 27}});
+        List<Diagnosis> d = Doctor.diagnose(new Doctor.Facts(Task.BINARY, Metric.ACCURACY, Status.EARLY_STOPPED, 0.001,
+                50, h, Optional.of(missed), counts, Doctor.baseline(Metric.ACCURACY, Task.BINARY, counts),
+                "model.layers[2]"));
+        Diagnosis i = d.stream().filter(x -> x.code().equals("imbalanced_accuracy")).findFirst().orElseThrow();
+        assertTrue(i.evidence().contains("1.7:1") && i.evidence().contains("0.9300"), i.evidence());
+        assertEquals(List.of("metrics.select=auc", "model.layers[2].units=2", "model.layers[2].activation=softmax",
+                "model.layers[2].loss=weighted_cce", "model.layers[2].class_weights=balanced"), i.fix());
+        Map<String, Map<String, Double>> even = Map.of("0", Map.of("recall", 0.97), "1", Map.of("recall", 0.97));
+        Metrics fair = new Metrics(TaskKind.BINARY, 83, 0, Map.of("accuracy", 0.97), even, new long[][] {{53, 1}, {1, 28}});
+        assertTrue(Doctor.diagnose(new Doctor.Facts(Task.BINARY, Metric.ACCURACY, Status.EARLY_STOPPED, 0.001, 50, h,
+                Optional.of(fair), counts, Doctor.baseline(Metric.ACCURACY, Task.BINARY, counts), "model.layers[2]"))
+                .stream().noneMatch(x -> x.code().equals("imbalanced_accuracy")), "errors spread evenly: accuracy is fair");
+    }
+
     @Test
     void oneClassWhenNearlyEveryPredictionIsTheSame() {
         long[][] collapsed = {{0, 40, 0}, {0, 40, 0}, {0, 39, 1}};
