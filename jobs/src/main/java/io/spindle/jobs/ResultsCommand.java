@@ -20,10 +20,10 @@ import picocli.CommandLine.Parameters;
 final class ResultsCommand implements Callable<Integer> {
 
     /** Columns of the aligned table (CSV and JSON print every column). */
-    static final List<String> TABLE_COLUMNS = List.of("sweep_id", "trial_id", "status", "epochs_run", "best_epoch",
-            "select_metric", "best_val");
+    static final List<String> TABLE_COLUMNS = List.of("sweep_id", "trial_id", "status", "changes", "epochs_run",
+            "best_epoch", "select_metric", "best_val", "diagnosis");
 
-    @Parameters(arity = "1..*", paramLabel = "DIR", description = "run folders (--output of train or sweep)")
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "run folders (--output of train, sweep or doctor)")
     List<String> dirs = new ArrayList<>();
 
     @Option(names = "--top", paramLabel = "N", description = "print only the first N trials")

@@ -44,5 +44,10 @@ class DoctorCliTest {
                 r.out());
         CliTest.Run row = CliTest.cli("sql", out.toString(), "SELECT diagnosis FROM trials", "--format", "csv");
         assertTrue(row.out().contains("lr_too_low"), row.out());
+        assertEquals(0, CliTest.cli("report", out.toString()).code());
+        String html = java.nio.file.Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2>Diagnosis</h2>") && html.contains("id=\"diagnoses\"")
+                && html.contains("<b>lr_too_low</b>") && html.contains("--set training.lr=3.000e-06")
+                && html.contains("Trivial baseline: val_accuracy"), "the report's Diagnosis section");
     }
 }

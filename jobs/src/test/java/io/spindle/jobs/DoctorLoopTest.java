@@ -88,6 +88,18 @@ class DoctorLoopTest {
         assertTrue(lines[1].startsWith("step-1," + summary.get("doctor_id").asText() + ",the spec as given,")
                 && lines[1].contains("lr_too_low"), rows.out());
         assertTrue(r.out().contains("doctor stopped: "), r.out());
+        // results show the path of changes and each step's codes; the report has the Diagnosis section
+        CliTest.Run results = CliTest.cli("results", out.toString());
+        assertEquals(0, results.code(), results.err());
+        String header = results.out().lines().findFirst().orElse("");
+        assertTrue(header.contains("changes") && header.contains("diagnosis"), results.out());
+        assertTrue(results.out().contains("the spec as given"), results.out());
+        CliTest.Run report = CliTest.cli("report", out.toString());
+        assertEquals(0, report.code(), report.err());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2>Diagnosis</h2>") && html.contains("id=\"doctor-steps\"")
+                && html.contains("lr_too_low: training.lr=") && html.contains("Evidence: train-sample vs validation loss"),
+                "the report's Diagnosis section");
     }
 
     @Test

@@ -97,9 +97,9 @@ class ReportTest {
         while (svg.find()) {
             charts++;
         }
-        assertEquals(4, charts, "loss, accuracy, learning rate and confusion matrix charts");
+        assertEquals(5, charts, "loss, accuracy, learning rate, the diagnosis's evidence and confusion matrix charts");
         for (String title : List.of("Loss per epoch", "Validation accuracy per epoch", "Learning rate per epoch",
-                "rows: actual, columns: predicted")) {
+                "Evidence: train-sample vs validation loss", "rows: actual, columns: predicted")) {
             assertTrue(dom.contains("aria-label=\"" + title + "\""), "chart " + title);
         }
 

@@ -392,10 +392,19 @@ public final class SweepJob {
                 interrupted(t, ended.last());
                 return;
             }
+            // the doctor reads every finished trial: its codes go to the trial's row and the sweep state
+            List<io.spindle.driver.doctor.Diagnosis> found = TrainJob.diagnose(spec, d.counts(), r);
+            String diagnosis = found.isEmpty() ? r.diagnosis()
+                    : String.join(", ", found.stream().map(io.spindle.driver.doctor.Diagnosis::code).toList());
+            if (!found.isEmpty()) {
+                tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
+                        r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), diagnosis, r.seconds(),
+                        EpochRecord.meanSamplesPerSecond(r.epochs()), "")));
+            }
             double value = r.validation() == null ? Double.NaN : metric(r.validation());
             // the strategy hears a pruned trial's last value (what it reached when stopped), as its contract says
             double told = r.status() == Status.PRUNED && !values.isEmpty() ? values.get(values.size() - 1) : value;
-            ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), r.diagnosis());
+            ended(t, r.status(), value, told, r.epochsRun(), r.bestEpoch(), diagnosis);
         } catch (RuntimeException e) {
             // the trial failed before training: its spec values, its data or its network
             Optional<Checkpoint> last = TrainJob.readCheckpoint(tdir);
@@ -520,7 +529,7 @@ public final class SweepJob {
         out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.name().toLowerCase(Locale.ROOT), epochs,
                 epochs == 1 ? "" : "s", sweep.metric(), Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value),
                 best.isPresent() && best.get() == t ? "  (best so far)" : "",
-                diagnosis.isEmpty() || s == Outcome.Status.COMPLETED ? "" : "; " + diagnosis);
+                diagnosis.isEmpty() ? "" : "; " + diagnosis);
         long now = System.nanoTime();
         if (lastStatus == Long.MIN_VALUE || now - lastStatus >= options.progressEvery().toNanos()) {
             lastStatus = now;
@@ -639,7 +648,7 @@ public final class SweepJob {
         TrainJob.writeJson(bdir, "summary.json", bestSummary);
         ResultRows.Outcome o = TrialRunner.outcome(c);
         tables.trial(ResultRows.trial(sweepId, b.id, spec, new ResultRows.Outcome(o.status(), o.epochsRun(), o.bestEpoch(),
-                o.bestValidation(), Optional.of(tested.metrics()), o.diagnosis(), o.wallSeconds(), o.samplesPerSecond(),
+                o.bestValidation(), Optional.of(tested.metrics()), b.diagnosis, o.wallSeconds(), o.samplesPerSecond(),
                 modelPath)));
         tables.close();
         summary.put("status", Status.COMPLETED.name());

@@ -373,6 +373,8 @@ public final class TrainJob {
             ObjectNode b = summary.putObject("baseline");
             b.put("metric", select.spelling());
             b.put("value", baseline.getAsDouble());
+            b.put("rule", io.spindle.driver.spec.Metric.regression().contains(select) ? "always the mean of the train targets"
+                    : "always the most common train class");
         }
         ArrayNode list = summary.putArray("diagnoses");
         for (Diagnosis d : diagnoses) {

@@ -43,6 +43,20 @@ public final class HtmlReport {
      */
     public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
                                 Optional<JsonNode> summary, List<double[]> predictions) {
+        return render(title, trials, epochs, summary, predictions, Optional.empty());
+    }
+
+    /**
+     * @param title the report's title (the run folder)
+     * @param trials rows of the trials table
+     * @param epochs rows of the epochs table
+     * @param summary the best model's summary.json (confusion matrix, class names), if any
+     * @param predictions regression: the best model's {actual, predicted} pairs on test rows (else empty)
+     * @param run the folder's own summary.json (a run's diagnoses and baseline, a doctor run's steps), if any
+     * @return the whole HTML document
+     */
+    public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
+                                Optional<JsonNode> summary, List<double[]> predictions, Optional<JsonNode> run) {
         List<Map<String, Object>> ranked = new ArrayList<>(trials);
         ranked.sort(Comparator.comparingDouble(HtmlReport::rankKey));
         StringBuilder h = new StringBuilder();
@@ -67,6 +81,8 @@ public final class HtmlReport {
         h.append(chart(curves("Learning rate per epoch", best, epochs, List.of("lr"), "learning rate")));
         h.append("</div>\n");
 
+        diagnosis(h, ranked, epochs, run);
+
         summary.flatMap(HtmlReport::confusion).ifPresent(c -> h.append("<h2>Confusion matrix of the best model (test)</h2>\n")
                 .append("<div class=\"charts\">").append(chart(c)).append("</div>\n"));
 
@@ -87,6 +103,63 @@ public final class HtmlReport {
         return h.toString();
     }
 
+    /**
+     * The "Diagnosis" section: a run's diagnoses (code, evidence, explanation, the {@code --set}
+     * lines of the fix) next to its trivial baseline, or a doctor run's path of steps; and the
+     * evidence chart, train-sample against validation loss of the diagnosed (best) trial.
+     */
+    private static void diagnosis(StringBuilder h, List<Map<String, Object>> ranked, List<Map<String, Object>> epochs,
+                                  Optional<JsonNode> run) {
+        boolean codes = ranked.stream().anyMatch(t -> t.get("diagnosis") != null && !String.valueOf(t.get("diagnosis")).isEmpty());
+        if (run.isEmpty() && !codes) {
+            return;
+        }
+        h.append("<h2>Diagnosis</h2>\n");
+        JsonNode r = run.orElse(null);
+        if (r != null && r.has("baseline")) {
+            h.append("<p id=\"baseline\">Trivial baseline: val_").append(esc(r.at("/baseline/metric").asText())).append(' ')
+                    .append(esc(fmt(r.at("/baseline/value").asDouble()))).append(" (")
+                    .append(esc(r.at("/baseline/rule").asText(""))).append(").</p>\n");
+        }
+        if (r != null && r.has("diagnoses")) {
+            if (r.get("diagnoses").isEmpty()) {
+                h.append("<p>No diagnosis: none of the rules fired on this run.</p>\n");
+            }
+            h.append("<ul id=\"diagnoses\">\n");
+            for (JsonNode d : r.get("diagnoses")) {
+                h.append("<li><b>").append(esc(d.get("code").asText())).append("</b>: ").append(esc(d.get("evidence").asText()))
+                        .append("; ").append(esc(d.get("explanation").asText()));
+                if (d.path("fix").size() > 0) {
+                    h.append(" Try: <code>");
+                    d.get("fix").forEach(f -> h.append("--set ").append(esc(f.asText())).append(' '));
+                    h.append("</code>");
+                }
+                h.append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        if (r != null && r.has("steps")) {
+            String m = r.path("select").asText();
+            h.append("<p>The doctor stopped: ").append(esc(r.path("stopped").asText())).append(".</p>\n")
+                    .append("<table id=\"doctor-steps\"><tr><th class=\"l\">step</th><th class=\"l\">from</th>")
+                    .append("<th class=\"l\">changes</th><th>val_").append(esc(m)).append("</th><th class=\"l\">diagnoses</th></tr>\n");
+            for (JsonNode s : r.get("steps")) {
+                List<String> c = new ArrayList<>();
+                s.path("diagnoses").forEach(d -> c.add(d.get("code").asText()));
+                h.append("<tr><td class=\"l\">").append(esc(s.get("id").asText())).append("</td><td class=\"l\">")
+                        .append(esc(s.path("parent").asText())).append("</td><td class=\"l\">")
+                        .append(esc(s.path("changes").asText())).append("</td><td>")
+                        .append(esc(fmt(s.has("val_" + m) ? s.get("val_" + m).asDouble() : null))).append("</td><td class=\"l\">")
+                        .append(esc(String.join(", ", c))).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        if (!ranked.isEmpty()) {
+            h.append("<div class=\"charts\">").append(chart(curves("Evidence: train-sample vs validation loss",
+                    ranked.subList(0, 1), epochs, List.of("train_eval_loss", "val_loss"), "loss"))).append("</div>\n");
+        }
+    }
+
     private static double rankKey(Map<String, Object> t) {
         Object v = t.get("best_val");
         if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
@@ -103,6 +176,9 @@ public final class HtmlReport {
         ranked.forEach(t -> t.keySet().stream().filter(k -> k.startsWith("test_")).forEach(tests::add));
         cols.addAll(tests);
         cols.add("wall_seconds");
+        if (ranked.stream().anyMatch(t -> t.get("diagnosis") != null && !String.valueOf(t.get("diagnosis")).isEmpty())) {
+            cols.add("diagnosis");
+        }
         StringBuilder s = new StringBuilder("<table id=\"leaderboard\"><tr><th class=\"l\">#</th>");
         cols.forEach(c -> s.append("<th class=\"l\">").append(esc(c)).append("</th>"));
         s.append("</tr>\n");

@@ -32,6 +32,7 @@ public final class ReportJob {
         DeltaResultStore store = new DeltaResultStore(spark, dir);
         OutputDir out = OutputDir.existing(dir, spark.sparkContext().hadoopConfiguration());
         // a sweep keeps its best model's test results in best/, a run in the folder itself
+        // (a doctor run's best step too: DoctorJob.BEST is the same folder name)
         OutputDir model = out.exists(SweepJob.BEST + "/summary.json") ? out.child(SweepJob.BEST) : out;
         Optional<JsonNode> summary = model.exists("summary.json")
                 ? Optional.of(model.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
@@ -40,7 +41,9 @@ public final class ReportJob {
                         .filter(l -> !l.startsWith("#") && !l.startsWith("actual") && !l.isBlank())
                         .map(l -> java.util.Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())
                         .toList()) : List.of();
-        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary, predictions);
+        Optional<JsonNode> run = out.exists("summary.json")
+                ? Optional.of(out.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
+        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary, predictions, run);
         return out.write("report.html", o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
     }
 }
