@@ -50,4 +50,36 @@ class DoctorCliTest {
                 && html.contains("<b>lr_too_low</b>") && html.contains("--set training.lr=3.000e-06")
                 && html.contains("Trivial baseline: val_accuracy"), "the report's Diagnosis section");
     }
+
+    private static List<String> codes(Path out) throws Exception {
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        List<String> codes = new ArrayList<>();
+        summary.get("diagnoses").forEach(d -> codes.add(d.get("code").asText() + ": " + d.get("evidence").asText()));
+        return codes;
+    }
+
+    @Test
+    void aRateTooHighForAdamKillsReluUnits() throws Exception {
+        Path out = tmp.resolve("dead");
+        CliTest.Run r = CliTest.trainExample("digits.yaml", "digits.csv", out, "training.lr=0.05", "training.epochs=15");
+        assertEquals(0, r.code(), r.err());
+        List<String> codes = codes(out);
+        assertTrue(codes.stream().anyMatch(c -> c.startsWith("dead_units: ") && c.contains("ReLU units of model.layers[")),
+                codes.toString());
+        JsonNode probe = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("probe");
+        assertEquals(3, probe.size(), "one entry per layer: " + probe);
+    }
+
+    @Test
+    void eightSigmoidLayersStarveTheLowerOnesOfGradient() throws Exception {
+        Path out = tmp.resolve("vanishing");
+        String l = "{type: dense, units: 64, activation: sigmoid}";
+        CliTest.Run r = CliTest.trainExample("digits.yaml", "digits.csv", out, "model.layers=[" + (l + ",").repeat(8)
+                + "{type: output}]", "training.epochs=15");
+        assertEquals(0, r.code(), r.err());
+        List<String> codes = codes(out);
+        assertTrue(codes.stream().anyMatch(c -> c.startsWith("vanishing_gradients: the gradient norm of model.layers[")),
+                codes.toString());
+        assertTrue(codes.stream().noneMatch(c -> c.startsWith("exploding_gradients")), "the same spread: " + codes);
+    }
 }

@@ -4,6 +4,7 @@ import io.spindle.driver.spec.Metric;
 import io.spindle.driver.spec.Task;
 import io.spindle.driver.train.EpochRecord;
 import io.spindle.driver.train.Status;
+import io.spindle.kernels.Probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,13 @@ import java.util.OptionalDouble;
  *       sample is nearer the baseline than the best and validation is close to it; also when a
  *       twentieth of the way is missing behind a hidden layer narrower than the classes; wider
  *       layers, more epochs, half the dropout.</li>
+ *   <li>{@code dead_units}: a probe of the kept parameters on up to 256 validation rows finds more
+ *       than half of a ReLU layer's units never above zero; leaky ReLU, He init, a lower rate.</li>
+ *   <li>{@code vanishing_gradients} / {@code exploding_gradients}: on the same probe, one layer's
+ *       weight-gradient norm is below a tenth of (above ten times) the median of the other layers'
+ *       (three layers with weights at least; vanishing is read first, as a chain that vanishes
+ *       toward the input also stands high at the output end); a ReLU activation and He init for
+ *       the starved layer, or a lower rate.</li>
  *   <li>{@code one_class}: more than 95% of validation predictions are one class while validation
  *       holds several; class weights, a lower rate.</li>
  *   <li>{@code imbalanced_accuracy}: accuracy selects the models while the train classes are more
@@ -70,14 +78,26 @@ public final class Doctor {
      */
     public record Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
                         Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
-                        OptionalDouble baseline, String outputLayer, Model model) {
+                        OptionalDouble baseline, String outputLayer, Model model, List<Probe.LayerProbe> probes) {
         /** Facts without the network's shape (rules that need it stay silent). */
         public Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
                      Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
                      OptionalDouble baseline, String outputLayer) {
             this(task, select, status, lr, epochs, history, validation, classCounts, baseline, outputLayer, Model.UNKNOWN);
         }
+
+        /** Facts without probes (the probe rules stay silent). */
+        public Facts(Task task, Metric select, Status status, double lr, int epochs, List<EpochRecord> history,
+                     Optional<io.spindle.kernels.eval.Metrics> validation, long[] classCounts,
+                     OptionalDouble baseline, String outputLayer, Model model) {
+            this(task, select, status, lr, epochs, history, validation, classCounts, baseline, outputLayer, model, List.of());
+        }
     }
+
+    /** A ReLU layer with more than this share of units that never activate has dead units. */
+    static final double DEAD = 0.5;
+    /** A layer whose weights' gradient norm is this many times above (below) the median of the others'. */
+    static final double GRADIENT_SPREAD = 10;
 
     /**
      * The network as the capacity and regularization rules read it.
@@ -86,10 +106,17 @@ public final class Doctor {
      * @param dropout training.dropout
      * @param weightDecay training.weight_decay
      * @param patience training.early_stopping.patience
+     * @param layers the spec path of every layer, the output last (empty when unknown)
      */
-    public record Model(java.util.LinkedHashMap<String, Integer> hidden, double dropout, double weightDecay, int patience) {
+    public record Model(java.util.LinkedHashMap<String, Integer> hidden, double dropout, double weightDecay, int patience,
+                        List<String> layers) {
         /** Nothing known. */
         public static final Model UNKNOWN = new Model(new java.util.LinkedHashMap<>(), 0, 0, 10);
+
+        /** A model whose layers' paths are unknown (probes name layers by index). */
+        public Model(java.util.LinkedHashMap<String, Integer> hidden, double dropout, double weightDecay, int patience) {
+            this(hidden, dropout, weightDecay, patience, List.of());
+        }
     }
 
     /** Hidden layers narrower than this are widened by the underfitting fix. */
@@ -118,6 +145,8 @@ public final class Doctor {
             underfitting(f, whole).ifPresent(out::add); // a rate too low explains poor fit by itself
         }
         overfitting(f, whole).ifPresent(out::add);
+        deadUnits(f).ifPresent(out::add);
+        gradients(f).forEach(out::add);
         oneClass(f).ifPresent(out::add);
         imbalancedAccuracy(f).ifPresent(out::add);
         outlierTargets(f).ifPresent(out::add);
@@ -312,6 +341,74 @@ public final class Doctor {
             fix.add("training.early_stopping.patience=5");
         }
         return fix;
+    }
+
+    /** @return a layer's spec path when the network maps one to one onto the spec's layers, else "layer i" */
+    private static String path(Facts f, int index) {
+        List<String> layers = f.model().layers();
+        return layers.size() == f.probes().size() && index < layers.size() ? layers.get(index) : "layer " + index;
+    }
+
+    static Optional<Diagnosis> deadUnits(Facts f) {
+        for (Probe.LayerProbe p : f.probes()) {
+            if (p.relu() && Double.isFinite(p.dead()) && p.dead() > DEAD && p.units() > 1) {
+                String at = path(f, p.index());
+                List<String> fix = new ArrayList<>();
+                if (at.startsWith("model.")) {
+                    fix.add(at + ".activation=leaky_relu");
+                    fix.add(at + ".init=he");
+                }
+                fix.add("training.lr=" + fmt(f.lr() / 3));
+                return Optional.of(new Diagnosis("dead_units", String.format(Locale.ROOT,
+                        "%.0f%% of the %d ReLU units of %s never activate on a batch of validation rows", 100 * p.dead(),
+                        p.units(), at), "units whose input stays negative get no gradient and stop learning for good.",
+                        fix));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static List<Diagnosis> gradients(Facts f) {
+        List<Probe.LayerProbe> withWeights = f.probes().stream()
+                .filter(p -> Double.isFinite(p.gradientNorm()) && p.gradientNorm() >= 0).toList();
+        if (withWeights.size() < 3) {
+            return List.of(); // "far from the others" needs others
+        }
+        // vanishing first: in a chain whose gradient dies toward the input, the layers near the output
+        // stand far above the rest too, and that is the same spread seen from the other end
+        Optional<Diagnosis> d = spread(f, withWeights, true);
+        return d.or(() -> spread(f, withWeights, false)).map(List::of).orElse(List.of());
+    }
+
+    private static Optional<Diagnosis> spread(Facts f, List<Probe.LayerProbe> withWeights, boolean vanishing) {
+        for (Probe.LayerProbe p : withWeights) {
+            double[] others = withWeights.stream().filter(o -> o != p).mapToDouble(Probe.LayerProbe::gradientNorm).sorted()
+                    .toArray();
+            double median = others.length % 2 == 1 ? others[others.length / 2]
+                    : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
+            String at = path(f, p.index());
+            if (!vanishing && median > 0 && p.gradientNorm() > GRADIENT_SPREAD * median) {
+                return Optional.of(new Diagnosis("exploding_gradients", String.format(Locale.ROOT,
+                        "the gradient norm of %s's weights is %s, %.0fx the median %s of the other layers", at,
+                        fmt(p.gradientNorm()), p.gradientNorm() / median, fmt(median)),
+                        "one layer's updates dwarf the others' and can throw training off.",
+                        List.of("training.lr=" + fmt(f.lr() / 3))));
+            }
+            if (vanishing && p.gradientNorm() < median / GRADIENT_SPREAD) {
+                List<String> fix = new ArrayList<>();
+                if (at.startsWith("model.") && !p.relu() && !at.equals(f.outputLayer())) {
+                    fix.add(at + ".activation=relu");
+                    fix.add(at + ".init=he");
+                } else {
+                    fix.add("training.lr=" + fmt(f.lr() * 3));
+                }
+                return Optional.of(new Diagnosis("vanishing_gradients", String.format(Locale.ROOT,
+                        "the gradient norm of %s's weights is %s, 1/%.0f of the median %s of the other layers", at,
+                        fmt(p.gradientNorm()), median / Math.max(p.gradientNorm(), 1e-300), fmt(median)),
+                        "the layer barely learns: too little of the error reaches it.", fix));
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<Diagnosis> oneClass(Facts f) {

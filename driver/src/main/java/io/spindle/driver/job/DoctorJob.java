@@ -438,7 +438,7 @@ public final class DoctorJob {
         s.epochs = r.epochsRun();
         s.bestEpoch = r.bestEpoch();
         s.validation = r.validation() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.validation().values());
-        s.diagnoses = TrainJob.diagnose(spec, d.counts(), r);
+        s.diagnoses = TrainJob.diagnose(spec, d.counts(), r, TrainJob.probe(trainer, spec, d.data(), conf, r));
         row(s, spec, new ResultRows.Outcome(r.status(), r.epochsRun(), r.bestEpoch(), Optional.ofNullable(r.validation()),
                 Optional.empty(), r.diagnosis(), r.seconds(), io.spindle.driver.train.EpochRecord.meanSamplesPerSecond(
                 r.epochs()), ""));

@@ -243,7 +243,11 @@ public final class TrainJob {
             }
             io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
             java.util.OptionalDouble baseline = Doctor.baseline(selected, spec.data().task(), checked.counts());
-            List<Diagnosis> diagnoses = diagnose(trained, checked.counts(), result);
+            List<io.spindle.kernels.Probe.LayerProbe> probes = probe(trainer, trained, data, conf, result);
+            List<Diagnosis> diagnoses = diagnose(trained, checked.counts(), result, probes);
+            if (!probes.isEmpty()) {
+                summary.set("probe", probeJson(probes));
+            }
             addDiagnoses(summary, selected, baseline, diagnoses);
             String codes = String.join(", ", diagnoses.stream().map(Diagnosis::code).toList());
             // the runner wrote how the trial ended; this row adds where its model is
@@ -355,6 +359,18 @@ public final class TrainJob {
      * @return the doctor's diagnoses of the trial
      */
     static List<Diagnosis> diagnose(JobSpec spec, long[] counts, TrainResult result) {
+        return diagnose(spec, counts, result, List.of());
+    }
+
+    /**
+     * @param spec the spec the trial trained with
+     * @param counts train rows per class, or null
+     * @param result how it ended
+     * @param probes what a probe of its kept parameters saw (empty: none)
+     * @return the doctor's diagnoses of the trial
+     */
+    static List<Diagnosis> diagnose(JobSpec spec, long[] counts, TrainResult result,
+                                    List<io.spindle.kernels.Probe.LayerProbe> probes) {
         io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
         java.util.LinkedHashMap<String, Integer> hidden = new java.util.LinkedHashMap<>();
         spec.model().layers().stream().filter(l -> l.units() > 0 && !l.type().equals("output"))
@@ -363,7 +379,33 @@ public final class TrainJob {
         return Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(), t.lr(), t.epochs(),
                 result.epochs(), Optional.ofNullable(result.validation()), counts,
                 Doctor.baseline(selected, spec.data().task(), counts), spec.model().output().path(),
-                new Doctor.Model(hidden, t.dropout(), t.weightDecay(), t.earlyStopping().patience())));
+                new Doctor.Model(hidden, t.dropout(), t.weightDecay(), t.earlyStopping().patience(),
+                        spec.model().layers().stream().map(io.spindle.driver.spec.LayerSpec::path).toList()), probes));
+    }
+
+    /** @return a probe of a finished trial's kept parameters; empty when it kept none or diverged */
+    static List<io.spindle.kernels.Probe.LayerProbe> probe(Trainer trainer, JobSpec spec, PreparedData data,
+                                                           MultiLayerConfiguration conf, TrainResult r) {
+        if (r.bestEpoch() == 0 || r.status() == Status.DIVERGED || r.params() == null) {
+            return List.of();
+        }
+        return trainer.probe(spec, data, conf, r.params());
+    }
+
+    static ArrayNode probeJson(List<io.spindle.kernels.Probe.LayerProbe> probes) {
+        ArrayNode a = SpecTrees.MAPPER.createArrayNode();
+        for (io.spindle.kernels.Probe.LayerProbe p : probes) {
+            ObjectNode n = a.addObject();
+            n.put("layer", p.index());
+            n.put("units", p.units());
+            if (p.relu()) {
+                n.put("dead_units", p.dead());
+            }
+            if (Double.isFinite(p.gradientNorm())) {
+                n.put("gradient_norm", p.gradientNorm());
+            }
+        }
+        return a;
     }
 
     /** Adds the trivial baseline and the diagnoses to a run's summary. */

@@ -348,6 +348,34 @@ public final class Trainer {
         }
     }
 
+    /** Validation rows a probe looks at. */
+    static final int PROBE_ROWS = 256;
+
+    /**
+     * Looks inside trained parameters on up to {@value #PROBE_ROWS} validation rows (on the
+     * executor holding the first validation partition): per layer, the share of ReLU units that
+     * never activate and the norm of its weights' gradient.
+     *
+     * @param spec the spec the parameters were trained with
+     * @param data the prepared splits
+     * @param conf the network configuration
+     * @param params the parameters
+     * @return one entry per layer (empty without validation rows)
+     */
+    public List<io.spindle.kernels.Probe.LayerProbe> probe(JobSpec spec, PreparedData data, MultiLayerConfiguration conf,
+                                                            float[] params) {
+        String id = spec.name() + "-probe-" + UUID.randomUUID();
+        EvalTask task = new EvalTask(id, id + "/validation", conf.toJson(), shape(spec, conf),
+                TaskKind.valueOf(spec.data().task().name()), outputs(spec, data), data.normalization().labelShift(),
+                data.normalization().labelScale(), PROBE_ROWS);
+        try {
+            return data.validation().mapPartitionsWithIndex((i, it) ->
+                    io.spindle.kernels.Probe.run(i, it, task, params, PROBE_ROWS).iterator(), true).collect();
+        } finally {
+            release(sc, id, 2);
+        }
+    }
+
     /** Frees what executors cache for a trial (networks, decoded rows), in at least {@code partitions} tasks. */
     static void release(JavaSparkContext sc, String trialId, int partitions) {
         sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));

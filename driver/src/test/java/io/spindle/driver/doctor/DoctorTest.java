@@ -187,6 +187,51 @@ class DoctorTest {
                 .stream().noneMatch(x -> x.code().equals("imbalanced_accuracy")), "errors spread evenly: accuracy is fair");
     }
 
+    static List<Diagnosis> probed(io.spindle.kernels.Probe.LayerProbe... probes) {
+        List<EpochRecord> h = history(30, e -> 0.1 + 1.0 / e, e -> 0.97 - 0.3 / e, e -> 0.15 + 1.0 / e, e -> 0.95 - 0.3 / e);
+        List<String> layers = new ArrayList<>();
+        for (int i = 0; i < probes.length; i++) {
+            layers.add("model.layers[" + i + "]");
+        }
+        return Doctor.diagnose(new Doctor.Facts(Task.MULTICLASS, Metric.ACCURACY, Status.EARLY_STOPPED, 0.003, 60, h,
+                Optional.of(val(0.94, SPREAD)), BALANCED, Doctor.baseline(Metric.ACCURACY, Task.MULTICLASS, BALANCED),
+                layers.get(layers.size() - 1), new Doctor.Model(new java.util.LinkedHashMap<>(), 0, 0, 10, layers),
+                List.of(probes)));
+    }
+
+    static io.spindle.kernels.Probe.LayerProbe layer(int i, boolean relu, double dead, double grad) {
+        return new io.spindle.kernels.Probe.LayerProbe(i, relu, 128, dead, grad);
+    }
+
+    @Test
+    void deadUnitsWhenMostOfAReluLayerNeverActivates() {
+        List<Diagnosis> d = probed(layer(0, true, 0.1, 1), layer(1, true, 0.7, 1), layer(2, false, Double.NaN, 1));
+        assertEquals(List.of("dead_units"), d.stream().map(Diagnosis::code).toList());
+        assertTrue(d.get(0).evidence().startsWith("70% of the 128 ReLU units of model.layers[1] never activate"),
+                d.get(0).evidence());
+        assertEquals(List.of("model.layers[1].activation=leaky_relu", "model.layers[1].init=he", "training.lr=0.001000"),
+                d.get(0).fix());
+        assertEquals(List.of(), probed(layer(0, true, 0.4, 1), layer(1, true, 0.5, 1), layer(2, false, Double.NaN, 1)),
+                "half or fewer dead is no diagnosis");
+    }
+
+    @Test
+    void gradientNormsFarBelowOrAboveTheOtherLayers() {
+        List<Diagnosis> v = probed(layer(0, false, Double.NaN, 1.0), layer(1, false, Double.NaN, 0.05),
+                layer(2, false, Double.NaN, 1.2), layer(3, false, Double.NaN, 2.0));
+        assertEquals(List.of("vanishing_gradients"), v.stream().map(Diagnosis::code).toList());
+        assertTrue(v.get(0).evidence().contains("model.layers[1]'s weights is 0.05000, 1/24 of the median 1.200"),
+                v.get(0).evidence());
+        assertEquals(List.of("model.layers[1].activation=relu", "model.layers[1].init=he"), v.get(0).fix());
+        List<Diagnosis> x = probed(layer(0, true, 0, 1.0), layer(1, true, 0, 30), layer(2, true, 0, 1.2),
+                layer(3, false, Double.NaN, 1.1));
+        assertEquals(List.of("exploding_gradients"), x.stream().map(Diagnosis::code).toList());
+        assertEquals(List.of("training.lr=0.001000"), x.get(0).fix());
+        assertEquals(List.of(), probed(layer(0, true, 0, 1), layer(1, true, 0, 3), layer(2, false, Double.NaN, 5)),
+                "a few times apart is normal");
+        assertEquals(List.of(), probed(layer(0, true, 0, 1), layer(1, false, Double.NaN, 100)), "two layers have no 'others'");
+    }
+
     @Test
     void oneClassWhenNearlyEveryPredictionIsTheSame() {
         long[][] collapsed = {{0, 40, 0}, {0, 40, 0}, {0, 39, 1}};
