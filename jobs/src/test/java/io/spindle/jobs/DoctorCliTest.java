@@ -66,6 +66,7 @@ class DoctorCliTest {
         List<String> codes = codes(out);
         assertTrue(codes.stream().anyMatch(c -> c.startsWith("dead_units: ") && c.contains("ReLU units of model.layers[")),
                 codes.toString());
+        assertTrue(codes.stream().anyMatch(c -> c.startsWith("lr_too_high: ")), codes.toString());
         JsonNode probe = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("probe");
         assertEquals(3, probe.size(), "one entry per layer: " + probe);
     }

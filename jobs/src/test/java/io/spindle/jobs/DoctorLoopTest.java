@@ -71,6 +71,7 @@ class DoctorLoopTest {
         assertTrue(grown > 0, "no step widened the layer: " + r.out());
         int parent = Integer.parseInt(steps.get(grown).get("parent").asText().substring("step-".length())) - 1;
         assertTrue(codes.get(parent).contains("underfitting"), codes.toString());
+        assertTrue(codes.stream().anyMatch(c -> c.contains("overfitting")), "4 units at the range test's rate: " + codes);
         // the best step by validation is the only one tested, and it reaches 0.95 test accuracy
         double test = summary.at("/best/test/accuracy").asDouble();
         assertTrue(test >= 0.95, "test accuracy " + test + "; path " + r.out());
@@ -155,6 +156,21 @@ class DoctorLoopTest {
         String[] n = trials.out().strip().split("\n")[1].split(",");
         assertEquals(n[0], n[1], trials.out());
         assertEquals(summary.get("steps").size(), Integer.parseInt(n[0]), trials.out());
+    }
+
+    @Test
+    void aSpentTimeBudgetEndsTheLoopWithItsBestStep() throws Exception {
+        Path out = tmp.resolve("budget");
+        CliTest.Run r = CliTest.cli("doctor", ROOT.resolve("conf/jobs/digits.yaml").toString(),
+                "--set", "data.path=" + ROOT.resolve("conf/datasets/digits.csv"), "--set", "training.epochs=40",
+                "--time-budget", "1s", "--output", out.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("time budget of 1 s spent", summary.get("stopped").asText(), r.out());
+        assertEquals(1, summary.get("steps").size());
+        assertTrue(summary.at("/steps/0/epochs").asInt() < 40, "the step stopped after an epoch past the budget");
+        assertEquals("step-1", summary.at("/best/step").asText());
+        assertTrue(Files.exists(out.resolve("best/model.zip")));
     }
 
     private static String read(Path log) {

@@ -222,12 +222,7 @@ public final class DoctorJob {
                 saveState();
             }
         } catch (RuntimeException e) {
-            try {
-                tables.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+            throw TrainJob.closing(tables, e);
         } finally {
             data.values().forEach(d -> {
                 d.data().train().unpersist(false);

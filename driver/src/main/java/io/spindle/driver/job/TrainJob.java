@@ -217,12 +217,7 @@ public final class TrainJob {
                 ended = TrialRunner.run(trainer, new TrialRunner.Trial(runId, runId, trained, data, conf, dir), tables, resume,
                         checkpoint, listener);
             } catch (RuntimeException e) {
-                try {
-                    tables.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
+                throw closing(tables, e);
             }
             TrainResult result = ended.result();
             if (result.status() == Status.INTERRUPTED) {
@@ -277,6 +272,22 @@ public final class TrainJob {
                 lock.close();
             }
         }
+    }
+
+    /**
+     * Closes a run's table writer after a failure, keeping the failure first.
+     *
+     * @param tables the writer
+     * @param e what failed
+     * @return {@code e}, with a failure to close attached as suppressed
+     */
+    static RuntimeException closing(TableWriter tables, RuntimeException e) {
+        try {
+            tables.close();
+        } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+        return e;
     }
 
     /**

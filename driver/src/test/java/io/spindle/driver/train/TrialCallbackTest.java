@@ -47,6 +47,34 @@ class TrialCallbackTest {
     }
 
     @Test
+    void aDeadlineStopsOnTheInjectedClockButNeverAfterTheLastEpoch() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(t0);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        TrialCallback d = TrialCallback.deadline(clock, t0.plusSeconds(60), "time budget spent");
+        now.set(t0.plusSeconds(59));
+        assertEquals(Decision.CONTINUE, d.afterEvaluation(at(2, 10, 0, false)));
+        now.set(t0.plusSeconds(60));
+        assertEquals(Decision.stop(Status.EARLY_STOPPED, "time budget spent"), d.afterEvaluation(at(3, 10, 0, false)));
+        assertEquals(Decision.CONTINUE, d.afterEvaluation(at(10, 10, 0, false)), "the last epoch ends the trial anyway");
+    }
+
+    @Test
     void aStopNeedsAnEndingStatus() {
         assertThrows(IllegalArgumentException.class, () -> Decision.stop(Status.RUNNING, ""));
         assertThrows(IllegalArgumentException.class, () -> Decision.stop(null, ""));
