@@ -192,7 +192,8 @@ public final class DoctorJob {
             rewriteFinishedRows();
             while (true) {
                 Step next;
-                if (!steps.isEmpty() && !steps.get(steps.size() - 1).finished()) {
+                boolean resuming = !steps.isEmpty() && !steps.get(steps.size() - 1).finished();
+                if (resuming) {
                     next = steps.get(steps.size() - 1); // a step a signal or a crash stopped: it continues
                 } else {
                     Optional<String> why = whyStop();
@@ -209,7 +210,7 @@ public final class DoctorJob {
                     steps.add(next);
                     saveState();
                 }
-                if (!train(next)) {
+                if (!train(next, resuming)) {
                     saveState();
                     tables.close();
                     ObjectNode s = SpecTrees.MAPPER.createObjectNode();
@@ -373,11 +374,15 @@ public final class DoctorJob {
         return base.withOverrides(o);
     }
 
-    /** Trains a step to its end; false when a signal stopped it. */
-    private boolean train(Step s) {
+    /**
+     * Trains a step to its end; false when a signal stopped it.
+     *
+     * @param resuming whether the step ran before (a killed or stopped run's): it continues from its
+     *     checkpoint, if it wrote one, and its rows of evaluations after that are replaced
+     */
+    private boolean train(Step s, boolean resuming) {
         JobSpec spec = spec(s);
         OutputDir sdir = dir.child(STEPS + "/" + s.id);
-        boolean resuming = s.status == Status.INTERRUPTED || dir.exists(STEPS + "/" + s.id + "/" + TrialRunner.CHECKPOINT);
         Optional<Checkpoint> checkpoint = resuming ? TrainJob.readCheckpoint(sdir) : Optional.empty();
         out.println(s.id + (resuming ? " resumes" : " starts") + ": " + s.changes
                 + (s.parent.isEmpty() ? "" : " (from " + s.parent + ")"));

@@ -210,11 +210,15 @@ public final class Trainer {
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
             EvalTask trainTask = new EvalTask(trialId, trialId + "/train-sample", json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
-            // the spec's early stopping first, then the caller's callbacks; every one hears every evaluation
+            // the spec's early stopping and reduce-on-plateau first, then the caller's callbacks; every one
+            // hears every evaluation
             List<TrialCallback> deciders = new ArrayList<>();
             deciders.add(TrialCallback.earlyStopping(es));
+            Optional<ReduceOnPlateau> plateau = t.schedule().adaptive()
+                    ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau)) : Optional.empty();
+            plateau.ifPresent(deciders::add);
             deciders.addAll(callbacks);
-            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders);
+            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau);
 
             for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
@@ -381,11 +385,11 @@ public final class Trainer {
         sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));
     }
 
-    /** Evaluates, records, keeps the best parameters, steps reduce-on-plateau, and asks the callbacks. */
     /** What a check evaluates (validation, the fixed train sample) and who decides after it. */
     private record Evaluations(JavaRDD<Block> validation, EvalTask valTask, JavaRDD<Block> trainSample,
-                               EvalTask trainTask, List<TrialCallback> deciders) { }
+                               EvalTask trainTask, List<TrialCallback> deciders, Optional<ReduceOnPlateau> plateau) { }
 
+    /** Evaluates, records, keeps the best parameters, and asks the callbacks (reduce-on-plateau among them). */
     private void check(Loop s, JobSpec spec, Evaluations evals, TrainListener listener,
                        int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
@@ -412,18 +416,21 @@ public final class Trainer {
             s.best = s.params;
             s.bestMetrics = val;
         }
-        if (t.schedule().adaptive()) {
-            s.plateau = s.plateau.next(t.schedule(), monitored(val, t.schedule().monitor()));
-        }
         TrialCallback.Evaluation ev = new TrialCallback.Evaluation(rec, t.epochs(), s.sinceBest,
                 List.copyOf(s.history));
         // every callback hears every evaluation (a pruner keeps its own record); the first stop decides
         Decision decided = Decision.CONTINUE;
         for (TrialCallback c : evals.deciders()) {
             Decision d = c.afterEvaluation(ev);
-            if (decided instanceof Decision.Continue) {
-                decided = d;
+            if (!(decided instanceof Decision.Stop)) {
+                decided = d instanceof Decision.Continue ? decided : d;
             }
+        }
+        // the rate reduce-on-plateau decided is in its state, which the checkpoint keeps
+        evals.plateau().ifPresent(p -> s.plateau = p.state());
+        if (decided instanceof Decision.ChangeRate change && evals.plateau().isEmpty()) {
+            throw new IllegalStateException("a callback changed the rate to " + change.lr() + " but the schedule "
+                    + spec.training().schedule().type() + " sets every rate itself");
         }
         if (decided instanceof Decision.Stop stop) {
             s.status = stop.status();
