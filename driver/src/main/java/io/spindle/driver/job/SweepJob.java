@@ -394,8 +394,9 @@ public final class SweepJob {
             }
             // the doctor reads every finished trial: its codes go to the trial's row and the sweep state
             List<io.spindle.driver.doctor.Diagnosis> found = TrainJob.diagnose(spec, d.counts(), r);
-            String diagnosis = found.isEmpty() ? r.diagnosis()
-                    : String.join(", ", found.stream().map(io.spindle.driver.doctor.Diagnosis::code).toList());
+            String codes = String.join(", ", found.stream().map(io.spindle.driver.doctor.Diagnosis::code).toList());
+            // the codes, then the trainer's own reason (a diverged trial's rate, say)
+            String diagnosis = found.isEmpty() ? r.diagnosis() : r.diagnosis().isEmpty() ? codes : codes + "; " + r.diagnosis();
             if (!found.isEmpty()) {
                 tables.trial(ResultRows.trial(sweepId, t.id, spec, new ResultRows.Outcome(r.status(), r.epochsRun(),
                         r.bestEpoch(), Optional.ofNullable(r.validation()), Optional.empty(), diagnosis, r.seconds(),
