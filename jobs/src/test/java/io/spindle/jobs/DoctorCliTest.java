@@ -83,4 +83,17 @@ class DoctorCliTest {
                 codes.toString());
         assertTrue(codes.stream().noneMatch(c -> c.startsWith("exploding_gradients")), "the same spread: " + codes);
     }
+
+    @Test
+    void aRateOfTwoCollapsesBreastCancerPredictionsOntoOneClass() throws Exception {
+        Path out = tmp.resolve("one-class");
+        // the example without its imbalanced preset: one sigmoid output, cross-entropy; Adam at a rate of 2
+        CliTest.Run r = CliTest.trainExample("breast_cancer.yaml", "breast_cancer.csv", out, "model.preset=classification",
+                "model.layers=[{type: dense, units: 64}, {type: dense, units: 32}, {type: output}]",
+                "metrics.select=accuracy", "training.lr=2.0", "training.epochs=20");
+        assertEquals(0, r.code(), r.err());
+        List<String> codes = codes(out);
+        assertTrue(codes.stream().anyMatch(c -> c.startsWith("one_class: 100.0% of ")), codes.toString());
+        assertTrue(codes.stream().noneMatch(c -> c.startsWith("underfitting")), "the collapse explains it: " + codes);
+    }
 }

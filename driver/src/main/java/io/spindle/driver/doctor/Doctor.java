@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Diagnoses a trial after it ends. Rules (each a pure function of the facts):
@@ -140,14 +141,15 @@ public final class Doctor {
             lrTooLow(f, whole).ifPresent(out::add);
         }
         notConverged(f, whole).ifPresent(out::add);
-        // capacity before regularization: grow a model that cannot fit, then regularize one that overfits
-        if (out.stream().noneMatch(d -> d.code().equals("lr_too_low"))) {
-            underfitting(f, whole).ifPresent(out::add); // a rate too low explains poor fit by itself
+        oneClass(f).ifPresent(out::add);
+        // capacity before regularization: grow a model that cannot fit, then regularize one that overfits;
+        // a rate too low or too high, or predictions collapsed onto one class, explain a poor fit by themselves
+        if (out.stream().noneMatch(d -> Set.of("lr_too_low", "lr_too_high", "one_class").contains(d.code()))) {
+            underfitting(f, whole).ifPresent(out::add);
         }
         overfitting(f, whole).ifPresent(out::add);
         deadUnits(f).ifPresent(out::add);
         gradients(f).forEach(out::add);
-        oneClass(f).ifPresent(out::add);
         imbalancedAccuracy(f).ifPresent(out::add);
         outlierTargets(f).ifPresent(out::add);
         noBetterThanBaseline(f).ifPresent(out::add);

@@ -137,8 +137,9 @@ class DoctorTest {
 
     @Test
     void aHiddenLayerNarrowerThanTheClassesIsUnderfittingEvenWithAGap() {
-        // train 0.93, validation 0.83: a gap, and train still short of a fit, behind 2 units for 3 classes
-        List<EpochRecord> h = history(20, e -> 1.0 / e, e -> 0.93, e -> e < 8 ? 1.0 / e : 0.125 + 0.03 * (e - 8),
+        // train 0.93, validation 0.83: a gap, and train still short of a fit, behind 2 units for 3 classes;
+        // validation loss creeps up 29% from its minimum (overfitting), never 50% (no rate problem)
+        List<EpochRecord> h = history(20, e -> 1.0 / e, e -> 0.93, e -> e < 8 ? 1.0 / e : 0.125 + 0.003 * (e - 8),
                 e -> 0.83);
         List<Diagnosis> narrow = withModel(h, Status.COMPLETED, model(2, 0.7));
         List<String> c = narrow.stream().map(Diagnosis::code).toList();
@@ -236,7 +237,16 @@ class DoctorTest {
     void oneClassWhenNearlyEveryPredictionIsTheSame() {
         long[][] collapsed = {{0, 40, 0}, {0, 40, 0}, {0, 39, 1}};
         List<EpochRecord> h = history(10, e -> 1.0 / e, e -> 0.34, e -> 1.0 / e, e -> 0.34);
-        assertTrue(codes(Status.EARLY_STOPPED, 50, h, Optional.of(val(0.34, collapsed)), BALANCED).contains("one_class"));
+        List<String> c = codes(Status.EARLY_STOPPED, 50, h, Optional.of(val(0.34, collapsed)), BALANCED);
+        assertTrue(c.contains("one_class"), c.toString());
+        assertTrue(!c.contains("underfitting"), "the collapse explains the poor fit: " + c);
+    }
+
+    @Test
+    void aRateTooHighExplainsAPoorFitByItself() {
+        List<EpochRecord> h = history(12, e -> 0.7, e -> 0.45, e -> e % 3 == 0 ? 2.0 : 0.6, e -> 0.44);
+        List<String> c = codes(Status.COMPLETED, 12, h, Optional.of(val(0.44, SPREAD)), BALANCED);
+        assertTrue(c.contains("lr_too_high") && !c.contains("underfitting"), c.toString());
     }
 
     @Test
