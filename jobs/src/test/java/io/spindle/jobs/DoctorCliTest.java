@@ -42,6 +42,10 @@ class DoctorCliTest {
                 "the most common of ten digits: " + summary.get("baseline"));
         assertTrue(r.out().contains("diagnoses:\n  lr_too_low: ") && r.out().contains("Try: --set training.lr=3.000e-06"),
                 r.out());
+        // the live check said it once, after epoch 20, and the run went on to the epochs the spec asks for
+        assertTrue(r.out().contains("diagnosis after epoch 20: lr_too_low: "), r.out());
+        assertEquals(1, r.out().split("diagnosis after epoch", -1).length - 1, r.out());
+        assertEquals(22, summary.get("epochs_run").asInt(), summary.toString());
         CliTest.Run row = CliTest.cli("sql", out.toString(), "SELECT diagnosis FROM trials", "--format", "csv");
         assertTrue(row.out().contains("lr_too_low"), row.out());
         assertEquals(0, CliTest.cli("report", out.toString()).code());

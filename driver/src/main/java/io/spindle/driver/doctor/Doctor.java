@@ -156,6 +156,23 @@ public final class Doctor {
         return out;
     }
 
+    /**
+     * The rules a history still growing already settles: the rate far too high (loss spikes, or
+     * train loss rising early on) or far too low (the first 20 epochs crawl). Both only look at
+     * epochs already run and, once they fire, stay fired however the run goes on.
+     *
+     * @param f the facts so far (status RUNNING)
+     * @return at most one diagnosis
+     */
+    public static List<Diagnosis> live(Facts f) {
+        List<EpochRecord> whole = f.history().stream().filter(e -> !e.partial()).toList();
+        Optional<Diagnosis> high = lrTooHigh(whole, "training.lr=" + fmt(f.lr() / 3));
+        if (high.isPresent()) {
+            return List.of(high.get());
+        }
+        return lrTooLow(f, whole).map(List::of).orElse(List.of());
+    }
+
     static Optional<Diagnosis> lrTooHigh(List<EpochRecord> h, String fix) {
         double best = Double.POSITIVE_INFINITY;
         List<Integer> spikes = new ArrayList<>();

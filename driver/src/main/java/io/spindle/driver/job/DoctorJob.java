@@ -399,6 +399,11 @@ public final class DoctorJob {
         }
         MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
         List<TrialCallback> callbacks = new ArrayList<>();
+        // a rate far off is settled before the step's last epoch: the step stops there and the loop moves on
+        callbacks.add(TrainJob.liveCheck(spec, d.counts(), (e, found) -> {
+            out.println("  " + s.id + " stops after epoch " + e.epoch() + ": " + found.code() + " is already clear");
+            out.flush();
+        }, true));
         options.budgetSeconds().ifPresent(b -> callbacks.add(TrialCallback.deadline(Clock.systemUTC(),
                 java.time.Instant.now().plusMillis((long) (1000 * Math.max(0, b - seconds()))), "time budget spent")));
         Trainer trainer = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)

@@ -275,9 +275,10 @@ public final class SweepJob {
                 synchronized (this) {
                     while (!exhausted && running < sweep.parallelTrials() && strategy.hasCapacity()
                             && !Shutdown.requested()) {
-                        if (seconds() >= sweep.timeBudgetSeconds().orElse(Double.POSITIVE_INFINITY)) {
-                            out.printf(Locale.ROOT, "time budget of %.0f s spent: no new trials%n",
-                                    sweep.timeBudgetSeconds().getAsDouble());
+                        // the first trial always runs: a budget smaller than the setup still gives a result
+                        if (!trials.isEmpty() && seconds() >= sweep.timeBudgetSeconds().orElse(Double.POSITIVE_INFINITY)) {
+                            out.printf(Locale.ROOT, "time budget of %s s spent: no new trials%n",
+                                    plain(sweep.timeBudgetSeconds().getAsDouble()));
                             exhausted = true;
                             break;
                         }
@@ -376,8 +377,13 @@ public final class SweepJob {
                     }
                 }
             };
+            List<TrialCallback> callbacks = new ArrayList<>(List.of(pruner));
+            // once the sweep's time budget is spent, a running trial stops after its next evaluation (its best epoch kept)
+            sweep.timeBudgetSeconds().ifPresent(b -> callbacks.add(TrialCallback.deadline(Clock.systemUTC(),
+                    java.time.Instant.now().plusMillis((long) (1000 * Math.max(0, b - seconds()))),
+                    "the sweep's time budget of " + plain(b) + " s was spent")));
             Trainer trainer = new Trainer(sc, Clock.systemUTC()).withoutTest().withStop(Shutdown::requested)
-                    .withCallbacks(List.of(pruner));
+                    .withCallbacks(callbacks);
             TrialRunner.Ended ended;
             try {
                 ended = TrialRunner.run(trainer, new TrialRunner.Trial(sweepId, t.id, spec, d.data(), conf, tdir), tables,
@@ -568,6 +574,11 @@ public final class SweepJob {
                 .filter(t -> t.finished() && t.status != Status.FAILED && t.status != Status.DIVERGED
                         && Double.isFinite(t.value) && t.bestEpoch > 0)
                 .min(Comparator.comparingDouble(t -> sweep.mode().loss(t.value)));
+    }
+
+    /** @return seconds as written: 1800, 0.5 */
+    private static String plain(double seconds) {
+        return java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString();
     }
 
     private double seconds() {

@@ -164,8 +164,13 @@ public final class TrainJob {
                     rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
             checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
             String select = spec.metrics().select();
+            // the doctor's live checks say a rate far off as soon as the history settles it; the run goes on as specified
             Trainer trainer = new Trainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), Clock.systemUTC())
-                    .withStop(Shutdown::requested);
+                    .withStop(Shutdown::requested)
+                    .withCallbacks(List.of(liveCheck(trained, checked.counts(), (e, d) -> {
+                        out.println("diagnosis after epoch " + e.epoch() + ": " + d.line());
+                        out.flush();
+                    }, false)));
             double[] elapsed = {0};
             checkpoint.ifPresent(c -> c.history().forEach(e -> {
                 elapsed[0] += e.partial() ? 0 : e.seconds();
@@ -382,16 +387,45 @@ public final class TrainJob {
      */
     static List<Diagnosis> diagnose(JobSpec spec, long[] counts, TrainResult result,
                                     List<io.spindle.kernels.Probe.LayerProbe> probes) {
+        return Doctor.diagnose(facts(spec, counts, result.status(), result.epochs(), Optional.ofNullable(result.validation()),
+                probes));
+    }
+
+    /**
+     * @param spec the spec the trial trains with
+     * @param counts train rows per class, or null
+     * @param status how it ended (RUNNING while it runs)
+     * @param history its evaluations so far
+     * @param validation validation metrics of its kept parameters, if known
+     * @param probes what a probe of them saw (empty: none)
+     * @return what the doctor reads
+     */
+    static Doctor.Facts facts(JobSpec spec, long[] counts, Status status, List<EpochRecord> history,
+                              Optional<io.spindle.kernels.eval.Metrics> validation,
+                              List<io.spindle.kernels.Probe.LayerProbe> probes) {
         io.spindle.driver.spec.Metric selected = io.spindle.driver.spec.Metric.find(spec.metrics().select()).orElseThrow();
         java.util.LinkedHashMap<String, Integer> hidden = new java.util.LinkedHashMap<>();
         spec.model().layers().stream().filter(l -> l.units() > 0 && !l.type().equals("output"))
                 .forEach(l -> hidden.put(l.path(), l.units()));
         JobSpec.Training t = spec.training();
-        return Doctor.diagnose(new Doctor.Facts(spec.data().task(), selected, result.status(), t.lr(), t.epochs(),
-                result.epochs(), Optional.ofNullable(result.validation()), counts,
+        return new Doctor.Facts(spec.data().task(), selected, status, t.lr(), t.epochs(), history, validation, counts,
                 Doctor.baseline(selected, spec.data().task(), counts), spec.model().output().path(),
                 new Doctor.Model(hidden, t.dropout(), t.weightDecay(), t.earlyStopping().patience(),
-                        spec.model().layers().stream().map(io.spindle.driver.spec.LayerSpec::path).toList()), probes));
+                        spec.model().layers().stream().map(io.spindle.driver.spec.LayerSpec::path).toList()), probes);
+    }
+
+    /**
+     * @param spec the spec the trial trains with
+     * @param counts train rows per class, or null
+     * @param report hears each live diagnosis once
+     * @param stop whether a live diagnosis stops the trial
+     * @return the doctor's live checks for the trial
+     */
+    static io.spindle.driver.doctor.LiveCheck liveCheck(JobSpec spec, long[] counts,
+                                                         java.util.function.BiConsumer<EpochRecord, Diagnosis> report,
+                                                         boolean stop) {
+        return new io.spindle.driver.doctor.LiveCheck(h -> facts(spec, counts, Status.RUNNING, h, Optional.empty(), List.of()),
+                report, stop);
     }
 
     /** @return a probe of a finished trial's kept parameters; empty when it kept none or diverged */

@@ -213,6 +213,7 @@ public final class Trainer {
             // the spec's early stopping and reduce-on-plateau first, then the caller's callbacks; every one
             // hears every evaluation
             List<TrialCallback> deciders = new ArrayList<>();
+            deciders.add(TrialCallback.divergence());
             deciders.add(TrialCallback.earlyStopping(es));
             Optional<ReduceOnPlateau> plateau = t.schedule().adaptive()
                     ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau)) : Optional.empty();
@@ -228,6 +229,7 @@ public final class Trainer {
                 long samples = 0;
                 double lossSum = 0;
                 int round = 0;
+                boolean stoppedAfterRound = false;
                 for (int first = 0; first < maxBatches; first += period, round++) {
                     if (stop.getAsBoolean()) {
                         s.status = Status.INTERRUPTED;
@@ -252,11 +254,9 @@ public final class Trainer {
                             4L * (s.params.length + s.updater.length), broadcastNanos, r.fetchNanos(), r.computeNanos(),
                             wall));
                     // the mean of finite parameters is finite; only the outer step can overflow
-                    if (!r.finite() || (outer.nesterov() && !finite(next))) {
-                        s.status = Status.DIVERGED;
-                        s.diagnosis = "loss or parameters became NaN or infinite in epoch " + (epoch + 1)
-                                + ": learning rate too high (lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
-                                + "): divide it by 10";
+                    boolean finiteRound = r.finite() && (!outer.nesterov() || finite(next));
+                    if (afterRound(evals.deciders(), new TrialCallback.Round(epoch + 1, round, lr, finiteRound), s)) {
+                        stoppedAfterRound = true;
                         break;
                     }
                     s.params = next;
@@ -278,7 +278,8 @@ public final class Trainer {
                 if (s.status == Status.INTERRUPTED) {
                     break; // the last checkpoint stands; this epoch runs again on --resume
                 }
-                if (s.status == Status.DIVERGED) {
+                if (stoppedAfterRound) {
+                    // a callback stopped the trial between rounds (divergence): the kept parameters stand
                     listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                     break;
                 }
@@ -438,6 +439,33 @@ public final class Trainer {
                 s.diagnosis = stop.reason();
             }
         }
+    }
+
+    /**
+     * Asks every callback about a round; the first stop ends the trial.
+     *
+     * @return whether the trial stops here (its round's parameters are not applied)
+     */
+    private static boolean afterRound(List<TrialCallback> deciders, TrialCallback.Round r, Loop s) {
+        Decision decided = Decision.CONTINUE;
+        for (TrialCallback c : deciders) {
+            Decision d = c.afterRound(r);
+            if (decided instanceof Decision.Continue && d instanceof Decision.Stop) {
+                decided = d;
+            } else if (d instanceof Decision.ChangeRate) {
+                throw new IllegalStateException("a callback changed the rate after a round; rates change after evaluations");
+            }
+        }
+        if (decided instanceof Decision.Stop stop) {
+            s.status = stop.status();
+            s.diagnosis = stop.reason();
+            return true;
+        }
+        if (!r.finite()) {
+            throw new IllegalStateException("no callback stopped a trial whose round " + r.round() + " of epoch "
+                    + r.epoch() + " is not finite");
+        }
+        return false;
     }
 
     private static double monitored(Metrics val, String monitor) {

@@ -7,7 +7,8 @@ import java.util.List;
  * Decides, after every evaluation of a trial, whether it goes on (as Keras callbacks and Ray
  * Tune's stoppers and trial schedulers do). Every callback of a trial is asked after every
  * evaluation, in order, so each sees the whole history; the first that does not answer
- * {@link Decision#CONTINUE} decides. Callbacks steer; {@link TrainListener}s only observe.
+ * {@link Decision#CONTINUE} decides; after every averaging round they are asked again
+ * ({@link #afterRound}: divergence). Callbacks steer; {@link TrainListener}s only observe.
  */
 @FunctionalInterface
 public interface TrialCallback {
@@ -17,6 +18,50 @@ public interface TrialCallback {
      * @return whether the trial goes on
      */
     Decision afterEvaluation(Evaluation e);
+
+    /**
+     * Asked after every averaging round, before its parameters are applied (most callbacks only
+     * look at evaluations).
+     *
+     * @param r what the round came back with
+     * @return whether the trial goes on; a trial never goes on from a round that is not finite
+     */
+    default Decision afterRound(Round r) {
+        return Decision.CONTINUE;
+    }
+
+    /**
+     * One averaging round's outcome.
+     *
+     * @param epoch the epoch it belongs to, from 1
+     * @param round its index within the epoch, from 0
+     * @param lr the rate it trained at
+     * @param finite whether every worker's loss and parameters, and the averaged step, stayed finite
+     */
+    record Round(int epoch, int round, double lr, boolean finite) { }
+
+    /**
+     * Divergence: a round whose loss or parameters became NaN or infinite stops the trial with
+     * {@link Status#DIVERGED} and the fix (the rate divided by 10); the last finite parameters
+     * stay the kept ones.
+     *
+     * @return the callback
+     */
+    static TrialCallback divergence() {
+        return new TrialCallback() {
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                return Decision.CONTINUE;
+            }
+
+            @Override
+            public Decision afterRound(Round r) {
+                return r.finite() ? Decision.CONTINUE : Decision.stop(Status.DIVERGED,
+                        "loss or parameters became NaN or infinite in epoch " + r.epoch() + ": learning rate too high (lr "
+                                + String.format(java.util.Locale.ROOT, "%.3g", r.lr()) + "): divide it by 10");
+            }
+        };
+    }
 
     /**
      * An evaluation and what the trial knows after it.

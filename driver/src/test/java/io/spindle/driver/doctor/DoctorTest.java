@@ -73,6 +73,54 @@ class DoctorTest {
         assertEquals(List.of("training.lr=0.05000"), d.get(0).fix());
     }
 
+    static Doctor.Facts running(List<EpochRecord> h) {
+        return new Doctor.Facts(Task.MULTICLASS, Metric.ACCURACY, Status.RUNNING, 0.3, 12, h, Optional.empty(), BALANCED,
+                Doctor.baseline(Metric.ACCURACY, Task.MULTICLASS, BALANCED), "model.layers[2]");
+    }
+
+    @Test
+    void theLiveCheckReportsARateTooHighOnceAtTheEpochThatSettlesItAndStopsWhenAsked() {
+        // validation loss spikes at epochs 3, 6 and 9: the third spike settles it
+        List<EpochRecord> h = history(12, e -> 0.5, e -> 0.8, e -> e % 3 == 0 ? 2.0 : 0.5, e -> 0.8);
+        List<String> heard = new ArrayList<>();
+        LiveCheck watch = new LiveCheck(DoctorTest::running, (e, d) -> heard.add(e.epoch() + " " + d.code()), false);
+        LiveCheck stopper = new LiveCheck(DoctorTest::running, (e, d) -> { }, true);
+        List<io.spindle.driver.train.Decision> decisions = new ArrayList<>();
+        for (int n = 1; n <= 11; n++) {
+            var ev = new io.spindle.driver.train.TrialCallback.Evaluation(h.get(n - 1), 12, 0, h.subList(0, n));
+            assertEquals(io.spindle.driver.train.Decision.CONTINUE, watch.afterEvaluation(ev), "observing never steers");
+            decisions.add(stopper.afterEvaluation(ev));
+        }
+        assertEquals(List.of("9 lr_too_high"), heard, "said once, when the third spike came");
+        for (int n = 1; n <= 11; n++) {
+            io.spindle.driver.train.Decision d = decisions.get(n - 1);
+            if (n == 9) {
+                assertEquals(io.spindle.driver.train.Decision.stop(Status.EARLY_STOPPED, "stopped after epoch 9: lr_too_high"), d);
+            } else {
+                assertEquals(io.spindle.driver.train.Decision.CONTINUE, d, "epoch " + n);
+            }
+        }
+        assertEquals(List.of("training.lr=0.1000"), Doctor.live(running(h)).get(0).fix());
+    }
+
+    @Test
+    void theLiveCheckLeavesTheLastEpochAndAHealthyRunAlone() {
+        List<EpochRecord> spiky = history(12, e -> 0.5, e -> 0.8, e -> e % 3 == 0 ? 2.0 : 0.5, e -> 0.8);
+        LiveCheck stopper = new LiveCheck(DoctorTest::running, (e, d) -> { }, true);
+        // the whole history at once, but as the spec's last epoch: the finished run is diagnosed in full instead
+        assertEquals(io.spindle.driver.train.Decision.CONTINUE, stopper.afterEvaluation(
+                new io.spindle.driver.train.TrialCallback.Evaluation(spiky.get(11), 12, 0, spiky)));
+        List<EpochRecord> healthy = history(30, e -> 0.1 + 1.0 / e, e -> 0.97 - 0.3 / e, e -> 0.15 + 1.0 / e,
+                e -> 0.95 - 0.3 / e);
+        for (int n = 1; n <= 30; n++) {
+            assertEquals(List.of(), Doctor.live(running(healthy.subList(0, n))), "epoch " + n);
+        }
+        // a crawl is settled at epoch 20, not before
+        List<EpochRecord> crawl = history(25, e -> 2.3 - 0.001 * e, e -> 0.1, e -> 2.3, e -> 0.1);
+        assertEquals(List.of(), Doctor.live(running(crawl.subList(0, 19))));
+        assertEquals("lr_too_low", Doctor.live(running(crawl.subList(0, 20))).get(0).code());
+    }
+
     @Test
     void lrTooHighOnAJumpyValidationLoss() {
         List<EpochRecord> h = history(12, e -> 0.5, e -> 0.8, e -> e % 3 == 0 ? 2.0 : 0.5, e -> 0.8);

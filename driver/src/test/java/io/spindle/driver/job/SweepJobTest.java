@@ -179,6 +179,30 @@ class SweepJobTest {
     }
 
     @Test
+    void aSpentTimeBudgetStopsTheRunningTrialAfterItsNextEpochAndStartsNoOther(SparkSession spark) throws Exception {
+        // a budget spent before the first trial's first epoch ends: the first trial still runs (a sweep always
+        // gives a result), stops after that epoch keeping it, and no other trial starts
+        SweepSpec s = sweep("", """
+                strategy: grid
+                parallel_trials: 1
+                time_budget: 0.001
+                space:
+                  training.lr: {choice: [0.001, 0.003, 0.01]}
+                """);
+        Path dir = tmp.resolve("budget");
+        Ran r = run(spark, s, dir);
+        List<Map<String, Object>> trials = new DeltaResultStore(spark, dir.toString()).trials();
+        assertEquals(1, trials.size(), r.out());
+        Map<String, Object> t = trials.get(0);
+        assertEquals("EARLY_STOPPED", t.get("status"), t.toString());
+        assertEquals(1L, ((Number) t.get("epochs_run")).longValue(), t.toString());
+        assertTrue(((String) t.get("diagnosis")).contains("the sweep's time budget of 0.001 s was spent"), t.toString());
+        assertTrue(r.out().contains("time budget of 0.001 s spent: no new trials"), r.out());
+        assertEquals("COMPLETED", r.summary().get("status").asText(), r.out());
+        assertEquals(t.get("trial_id"), r.summary().at("/best/trial_id").asText(), "the stopped trial's kept epoch is a result");
+    }
+
+    @Test
     void workersPerTrialTrainsEachTrialDataParallel(SparkSession spark) throws Exception {
         SweepSpec s = sweep("", """
                 strategy: grid

@@ -93,6 +93,18 @@ class TrialCallbackTest {
     }
 
     @Test
+    void divergenceStopsANonFiniteRoundWithTheRateToTry() {
+        TrialCallback d = TrialCallback.divergence();
+        assertEquals(Decision.CONTINUE, d.afterRound(new TrialCallback.Round(3, 1, 0.5, true)));
+        assertEquals(Decision.stop(Status.DIVERGED, "loss or parameters became NaN or infinite in epoch 3: learning rate"
+                + " too high (lr 0.500): divide it by 10"), d.afterRound(new TrialCallback.Round(3, 1, 0.5, false)));
+        assertEquals(Decision.CONTINUE, d.afterEvaluation(at(3, 10, 0, false)), "it reads rounds only");
+        TrialCallback plain = e -> Decision.CONTINUE;
+        assertEquals(Decision.CONTINUE, plain.afterRound(new TrialCallback.Round(1, 0, 0.1, false)),
+                "a callback that only reads evaluations leaves rounds alone");
+    }
+
+    @Test
     void aStopNeedsAnEndingStatus() {
         assertThrows(IllegalArgumentException.class, () -> Decision.stop(Status.RUNNING, ""));
         assertThrows(IllegalArgumentException.class, () -> Decision.stop(null, ""));
@@ -117,5 +129,32 @@ class TrialCallbackTest {
         assertEquals(Status.FAILED, last.status());
         assertEquals(3, last.epochsDone());
         assertTrue(r.test() != null, "the kept parameters are still tested");
+    }
+
+    /** A stop after a round ends the trial before that round's parameters are applied; the epochs before it stand. */
+    @Test
+    void aCallbackCanStopTheTrialBetweenRounds(SparkSession spark) {
+        JobSpec spec = TrainerControlTest.spec(Map.of("training.epochs", 4, "cluster.averaging_period", 2));
+        List<String> rounds = new ArrayList<>();
+        TrialCallback midEpochTwo = new TrialCallback() {
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                return Decision.CONTINUE;
+            }
+
+            @Override
+            public Decision afterRound(Round r) {
+                rounds.add(r.epoch() + "." + r.round());
+                return r.epoch() == 2 && r.round() == 1 ? Decision.stop(Status.FAILED, "round stop") : Decision.CONTINUE;
+            }
+        };
+        TrainerControlTest.Capture c = new TrainerControlTest.Capture();
+        TrainResult r = TrainerControlTest.train(spark, spec, c, Optional.empty(), List.of(midEpochTwo));
+        assertEquals(Status.FAILED, r.status());
+        assertEquals("round stop", r.diagnosis());
+        assertEquals(1, r.epochsRun(), "epoch 2 did not finish");
+        assertEquals(1, r.bestEpoch());
+        assertEquals("2.1", rounds.get(rounds.size() - 1), "no round after the stop: " + rounds);
+        assertEquals(Status.FAILED, c.checkpoints.get(c.checkpoints.size() - 1).status(), "the stop is checkpointed");
     }
 }
