@@ -202,8 +202,8 @@ public final class Trainer {
             JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
             boolean shareUpdater = cluster.averageUpdater();
 
-            Loop s = resume.map(c -> Loop.from(c, workers, period))
-                    .orElseGet(() -> Loop.fresh(net.params().toFloatVector(),
+            LoopState s = resume.map(c -> LoopState.from(c, workers, period))
+                    .orElseGet(() -> LoopState.fresh(net.params().toFloatVector(),
                             hasUpdater && shareUpdater ? view.toFloatVector() : new float[0],
                             outer.nesterov() ? new float[(int) net.numParams()] : new float[0], schedule.start()));
             EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
@@ -216,12 +216,12 @@ public final class Trainer {
             deciders.add(TrialCallback.divergence());
             deciders.add(TrialCallback.earlyStopping(es));
             Optional<ReduceOnPlateau> plateau = t.schedule().adaptive()
-                    ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau)) : Optional.empty();
+                    ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau())) : Optional.empty();
             plateau.ifPresent(deciders::add);
             deciders.addAll(callbacks);
             Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau);
 
-            for (int epoch = s.epochsDone; epoch < t.epochs() && s.status == Status.RUNNING; epoch++) {
+            for (int epoch = s.epochsDone(); epoch < t.epochs() && s.status() == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
                 String dataKey = plan.dataKey(dataPrefix, epoch);
                 long e0 = clock.millis();
@@ -229,53 +229,53 @@ public final class Trainer {
                 long samples = 0;
                 double lossSum = 0;
                 int round = 0;
+                double lr = s.plateau().lr();
                 boolean stoppedAfterRound = false;
                 for (int first = 0; first < maxBatches; first += period, round++) {
                     if (stop.getAsBoolean()) {
-                        s.status = Status.INTERRUPTED;
+                        s = s.ended(Status.INTERRUPTED, "");
                         break;
                     }
-                    double lr = schedule.rate(epoch, round, s.plateau);
-                    s.lr = lr;
-                    ModelState state = new ModelState(s.params, s.updater, s.pendingWorkerUpdaters);
-                    s.pendingWorkerUpdaters = new float[0][];
+                    lr = schedule.rate(epoch, round, s.plateau());
+                    ModelState state = new ModelState(s.params(), s.updater(), s.pendingWorkerUpdaters());
                     long r0 = System.nanoTime();
                     WorkerTask task = new WorkerTask(trialId, dataKey, json, shape, t.batchSize(), t.seed(), epoch, first,
-                            period, s.iteration, schedule.varies() ? lr : Double.NaN, shareUpdater);
+                            period, s.iteration(), schedule.varies() ? lr : Double.NaN, shareUpdater);
                     RoundExecutor.Round done = rounds.run(train, task, state, trialId + "#" + epoch + "#" + round + "#");
                     PartitionResult r = done.result();
                     long broadcastNanos = done.broadcastNanos();
                     int steps = Math.min(period, maxBatches - first);
-                    s.iteration += steps;
-                    float[] next = r.finite() ? step(s, r.params(), outer) : s.params;
+                    s = s.handedOut().counted(steps);
+                    Stepped next = r.finite() ? step(s.params(), s.velocity(), r.params(), outer)
+                            : new Stepped(s.params(), s.velocity());
                     long wall = System.nanoTime() - r0;
                     trainNanos += wall;
                     listener.onRound(new RoundStats(epoch + 1, round, workers, steps, r.samples(),
-                            4L * (s.params.length + s.updater.length), broadcastNanos, r.fetchNanos(), r.computeNanos(),
-                            wall));
+                            4L * (s.params().length + s.updater().length), broadcastNanos, r.fetchNanos(),
+                            r.computeNanos(), wall));
                     // the mean of finite parameters is finite; only the outer step can overflow
-                    boolean finiteRound = r.finite() && (!outer.nesterov() || finite(next));
-                    if (afterRound(evals.deciders(), new TrialCallback.Round(epoch + 1, round, lr, finiteRound), s)) {
+                    boolean finiteRound = r.finite() && (!outer.nesterov() || finite(next.params()));
+                    Optional<Decision.Stop> stopped = afterRound(evals.deciders(),
+                            new TrialCallback.Round(epoch + 1, round, lr, finiteRound));
+                    if (stopped.isPresent()) {
+                        s = s.ended(stopped.get().status(), stopped.get().reason());
                         stoppedAfterRound = true;
                         break;
                     }
-                    s.params = next;
-                    if (shareUpdater) {
-                        s.updater = r.updaterState();
-                    }
+                    s = s.stepped(next.params(), shareUpdater ? r.updaterState() : s.updater(), next.velocity());
                     samples += r.samples();
                     lossSum += r.lossSum();
                     boolean last = first + period >= maxBatches;
                     if (!last && cluster.evalEveryRounds() > 0
                             && ((long) epoch * roundsPerEpoch + round + 1) % cluster.evalEveryRounds() == 0) {
-                        check(s, spec, evals, listener, epoch, round + 1, lossSum / samples,
+                        s = check(s, spec, evals, listener, epoch, round + 1, lr, lossSum / samples,
                                 samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, true);
-                        if (s.status != Status.RUNNING) {
+                        if (s.status() != Status.RUNNING) {
                             break;
                         }
                     }
                 }
-                if (s.status == Status.INTERRUPTED) {
+                if (s.status() == Status.INTERRUPTED) {
                     break; // the last checkpoint stands; this epoch runs again on --resume
                 }
                 if (stoppedAfterRound) {
@@ -283,32 +283,31 @@ public final class Trainer {
                     listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
                     break;
                 }
-                if (s.status == Status.RUNNING) {
-                    check(s, spec, evals, listener, epoch, round, lossSum / samples,
+                if (s.status() == Status.RUNNING) {
+                    s = check(s, spec, evals, listener, epoch, round, lr, lossSum / samples,
                             samples / (trainNanos / 1e9), (clock.millis() - e0) / 1000.0, false);
                 }
                 if (round == roundsPerEpoch) {
-                    s.epochsDone = epoch + 1;
+                    s = s.epochsDone(epoch + 1);
                 }
-                if (s.status == Status.RUNNING && s.epochsDone == t.epochs()) {
-                    s.status = Status.COMPLETED;
+                if (s.status() == Status.RUNNING && s.epochsDone() == t.epochs()) {
+                    s = s.ended(Status.COMPLETED, "");
                 }
-                if (!shareUpdater && hasUpdater) {
-                    s.pendingWorkerUpdaters = workerUpdaters(train, trialId);
-                }
-                listener.onCheckpoint(s.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
-                s.pendingWorkerUpdaters = new float[0][];
+                // workers that keep their own updater state hand it to the checkpoint (and to the next epoch's tasks)
+                LoopState saved = !shareUpdater && hasUpdater ? s.withWorkerUpdaters(workerUpdaters(train, trialId)) : s;
+                listener.onCheckpoint(saved.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
             }
-            if (s.status == Status.RUNNING) {
-                s.status = Status.COMPLETED; // resumed from the last epoch's checkpoint
+            if (s.status() == Status.RUNNING) {
+                s = s.ended(Status.COMPLETED, ""); // resumed from the last epoch's checkpoint
             }
-            if (!es.restoreBest() && !s.history.isEmpty()) {
-                s.bestEpoch = s.history.get(s.history.size() - 1).epoch();
+            if (!es.restoreBest()) {
+                s = s.keptLatest();
             }
-            boolean interrupted = s.status == Status.INTERRUPTED;
-            Tested tested = test && s.bestEpoch > 0 && !interrupted ? test(spec, data, conf, s.best) : new Tested(null, List.of());
-            return new TrainResult(s.status, s.history, s.bestEpoch, s.bestMetrics, tested.metrics(), s.best,
-                    priorSeconds(resume) + since(start), s.diagnosis, s.epochsDone, workers, period,
+            boolean interrupted = s.status() == Status.INTERRUPTED;
+            Tested tested = test && s.bestEpoch() > 0 && !interrupted ? test(spec, data, conf, s.best())
+                    : new Tested(null, List.of());
+            return new TrainResult(s.status(), s.history(), s.bestEpoch(), s.bestMetrics().orElse(null), tested.metrics(),
+                    s.best(), priorSeconds(resume) + since(start), s.diagnosis(), s.epochsDone(), workers, period,
                     tested.predictions());
         } finally {
             plan.close();
@@ -390,35 +389,25 @@ public final class Trainer {
     private record Evaluations(JavaRDD<Block> validation, EvalTask valTask, JavaRDD<Block> trainSample,
                                EvalTask trainTask, List<TrialCallback> deciders, Optional<ReduceOnPlateau> plateau) { }
 
-    /** Evaluates, records, keeps the best parameters, and asks the callbacks (reduce-on-plateau among them). */
-    private void check(Loop s, JobSpec spec, Evaluations evals, TrainListener listener,
-                       int epoch, int rounds, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
+    /**
+     * Evaluates, records, keeps the best parameters, and asks the callbacks (reduce-on-plateau among them).
+     *
+     * @return the state after the evaluation
+     */
+    private LoopState check(LoopState s, JobSpec spec, Evaluations evals, TrainListener listener, int epoch, int rounds,
+                            double lr, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
         JobSpec.EarlyStopping es = t.earlyStopping();
-        Metrics val = evaluate(evals.validation(), evals.valTask(), s.params);
-        Metrics onTrain = evaluate(evals.trainSample(), evals.trainTask(), s.params);
+        Metrics val = evaluate(evals.validation(), evals.valTask(), s.params());
+        Metrics onTrain = evaluate(evals.trainSample(), evals.trainTask(), s.params());
         EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
-                val.values(), s.lr, samplesPerSecond, seconds, rounds, partial, onTrain.values());
-        s.history.add(rec);
+                val.values(), lr, samplesPerSecond, seconds, rounds, partial, onTrain.values());
         listener.onEpoch(rec);
         double monitored = monitored(val, es.monitor());
-        boolean improved = s.bestEpoch == 0 || (Double.isFinite(monitored)
-                && (es.maximize() ? monitored > s.bestValue + es.minDelta() : monitored < s.bestValue - es.minDelta()));
-        if (improved) {
-            s.bestValue = monitored;
-            s.bestEpoch = epoch + 1;
-            s.best = s.params;
-            s.bestMetrics = val;
-            s.sinceBest = 0;
-        } else {
-            s.sinceBest++;
-        }
-        if (!es.restoreBest()) {
-            s.best = s.params;
-            s.bestMetrics = val;
-        }
-        TrialCallback.Evaluation ev = new TrialCallback.Evaluation(rec, t.epochs(), s.sinceBest,
-                List.copyOf(s.history));
+        boolean improved = s.bestEpoch() == 0 || (Double.isFinite(monitored)
+                && (es.maximize() ? monitored > s.bestValue() + es.minDelta() : monitored < s.bestValue() - es.minDelta()));
+        LoopState after = s.evaluated(rec, val, monitored, improved, !es.restoreBest());
+        TrialCallback.Evaluation ev = new TrialCallback.Evaluation(rec, t.epochs(), after.sinceBest(), after.history());
         // every callback hears every evaluation (a pruner keeps its own record); the first stop decides
         Decision decided = Decision.CONTINUE;
         for (TrialCallback c : evals.deciders()) {
@@ -428,25 +417,22 @@ public final class Trainer {
             }
         }
         // the rate reduce-on-plateau decided is in its state, which the checkpoint keeps
-        evals.plateau().ifPresent(p -> s.plateau = p.state());
+        if (evals.plateau().isPresent()) {
+            after = after.withPlateau(evals.plateau().get().state());
+        }
         if (decided instanceof Decision.ChangeRate change && evals.plateau().isEmpty()) {
             throw new IllegalStateException("a callback changed the rate to " + change.lr() + " but the schedule "
                     + spec.training().schedule().type() + " sets every rate itself");
         }
-        if (decided instanceof Decision.Stop stop) {
-            s.status = stop.status();
-            if (!stop.reason().isEmpty()) {
-                s.diagnosis = stop.reason();
-            }
-        }
+        return decided instanceof Decision.Stop stop ? after.ended(stop.status(), stop.reason()) : after;
     }
 
     /**
      * Asks every callback about a round; the first stop ends the trial.
      *
-     * @return whether the trial stops here (its round's parameters are not applied)
+     * @return the stop, if one came (the round's parameters are then not applied)
      */
-    private static boolean afterRound(List<TrialCallback> deciders, TrialCallback.Round r, Loop s) {
+    private static Optional<Decision.Stop> afterRound(List<TrialCallback> deciders, TrialCallback.Round r) {
         Decision decided = Decision.CONTINUE;
         for (TrialCallback c : deciders) {
             Decision d = c.afterRound(r);
@@ -457,15 +443,13 @@ public final class Trainer {
             }
         }
         if (decided instanceof Decision.Stop stop) {
-            s.status = stop.status();
-            s.diagnosis = stop.reason();
-            return true;
+            return Optional.of(stop);
         }
         if (!r.finite()) {
             throw new IllegalStateException("no callback stopped a trial whose round " + r.round() + " of epoch "
                     + r.epoch() + " is not finite");
         }
-        return false;
+        return Optional.empty();
     }
 
     private static double monitored(Metrics val, String monitor) {
@@ -475,16 +459,19 @@ public final class Trainer {
                 Double.NaN);
     }
 
+    /** Parameters and the outer optimizer's velocity after a round. */
+    private record Stepped(float[] params, float[] velocity) { }
+
     /** Applies the averaged parameters: as they are, or through the outer Nesterov step. */
-    private static float[] step(Loop s, float[] averaged, JobSpec.OuterOptimizer outer) {
+    private static Stepped step(float[] params, float[] velocity, float[] averaged, JobSpec.OuterOptimizer outer) {
         if (!outer.nesterov()) {
-            return averaged;
+            return new Stepped(averaged, velocity);
         }
-        INDArray current = Nd4j.createFromArray(s.params);
+        INDArray current = Nd4j.createFromArray(params);
         INDArray delta = Nd4j.createFromArray(averaged).subi(current);
-        INDArray v = Nd4j.createFromArray(s.velocity).muli(outer.momentum()).addi(delta);
-        s.velocity = v.toFloatVector();
-        return current.addi(delta.addi(v.muli(outer.momentum())).muli(outer.lr())).toFloatVector();
+        INDArray v = Nd4j.createFromArray(velocity).muli(outer.momentum()).addi(delta);
+        float[] nextVelocity = v.toFloatVector();
+        return new Stepped(current.addi(delta.addi(v.muli(outer.momentum())).muli(outer.lr())).toFloatVector(), nextVelocity);
     }
 
     private static boolean finite(float[] params) {
@@ -692,68 +679,5 @@ public final class Trainer {
             case BINARY -> 1;
             case MULTILABEL, REGRESSION -> data.layout().labelWidth();
         };
-    }
-
-    /** The loop's state between rounds: what a {@link Checkpoint} saves. */
-    private static final class Loop {
-        float[] params;
-        float[] updater;
-        float[] velocity;
-        float[] best;
-        float[][] pendingWorkerUpdaters = new float[0][];
-        int epochsDone;
-        int iteration;
-        double lr;
-        LrSchedule.Plateau plateau;
-        double bestValue = Double.NaN;
-        int bestEpoch;
-        int sinceBest;
-        Status status = Status.RUNNING;
-        String diagnosis = "";
-        List<EpochRecord> history = new ArrayList<>();
-        Metrics bestMetrics;
-
-        static Loop fresh(float[] params, float[] updater, float[] velocity, double lr) {
-            Loop s = new Loop();
-            s.params = params;
-            s.updater = updater;
-            s.velocity = velocity;
-            s.best = params;
-            s.lr = lr;
-            s.plateau = LrSchedule.Plateau.start(lr);
-            return s;
-        }
-
-        static Loop from(Checkpoint c, int workers, int period) {
-            if (c.workers() != workers || c.period() != period) {
-                throw new io.spindle.driver.spec.SpecException("the checkpoint was written with " + c.workers() + " workers and"
-                        + " averaging period " + c.period() + "; this run has " + workers + " and " + period
-                        + ": set cluster.workers and cluster.averaging_period to the checkpoint's values to resume");
-            }
-            Loop s = new Loop();
-            s.params = c.params();
-            s.updater = c.updater();
-            s.velocity = c.velocity();
-            s.best = c.bestParams();
-            s.pendingWorkerUpdaters = c.workerUpdaters();
-            s.epochsDone = c.epochsDone();
-            s.iteration = c.iteration();
-            s.plateau = c.plateau();
-            s.lr = c.plateau().lr();
-            s.bestValue = c.bestValue();
-            s.bestEpoch = c.bestEpoch();
-            s.sinceBest = c.sinceBest();
-            s.status = c.status();
-            s.diagnosis = c.diagnosis();
-            s.history = new ArrayList<>(c.history());
-            s.bestMetrics = c.bestMetrics().orElse(null);
-            return s;
-        }
-
-        Checkpoint checkpoint(JobSpec spec, int workers, int period, double seconds) {
-            return new Checkpoint(io.spindle.driver.spec.SpecDigest.of(spec), spec.training().seed(), workers, period, epochsDone, iteration,
-                    status, diagnosis, plateau, bestValue, bestEpoch, sinceBest, seconds, history,
-                    Optional.ofNullable(bestMetrics), params, updater, best, velocity, pendingWorkerUpdaters);
-        }
     }
 }
