@@ -25,6 +25,7 @@ public final class Batches {
     public static ExecutorCache.PartitionData stack(Iterator<Block> blocks) {
         List<INDArray> fs = new ArrayList<>();
         List<INDArray> ls = new ArrayList<>();
+        List<INDArray> os = new ArrayList<>();
         int fw = 0;
         int lw = 0;
         while (blocks.hasNext()) {
@@ -36,13 +37,17 @@ public final class Batches {
             lw = b.labelWidth();
             fs.add(Nd4j.create(b.features(), new long[] {b.rows(), fw}, 'c'));
             ls.add(Nd4j.create(b.labels(), new long[] {b.rows(), lw}, 'c'));
+            if (b.offsets().length > 0) {
+                os.add(Nd4j.create(b.offsets(), new long[] {b.rows(), lw}, 'c'));
+            }
         }
         if (fs.isEmpty()) {
             return new ExecutorCache.PartitionData(Nd4j.create(DataType.FLOAT, 0, 0), Nd4j.create(DataType.FLOAT, 0, 0));
         }
         return new ExecutorCache.PartitionData(
                 fs.size() == 1 ? fs.get(0) : Nd4j.vstack(fs.toArray(INDArray[]::new)),
-                ls.size() == 1 ? ls.get(0) : Nd4j.vstack(ls.toArray(INDArray[]::new)));
+                ls.size() == 1 ? ls.get(0) : Nd4j.vstack(ls.toArray(INDArray[]::new)),
+                os.isEmpty() ? null : os.size() == 1 ? os.get(0) : Nd4j.vstack(os.toArray(INDArray[]::new)));
     }
 
     /**

@@ -14,12 +14,24 @@ import java.util.Objects;
  * @param features row-major features, already normalized
  * @param labels row-major labels
  * @param rows number of rows in this block
+ * @param offsets regression only: row-major values, one per label, added back to the targets and
+ *     predictions in the data's units (a forecast window's level); empty: none
  */
-public record Block(float[] features, float[] labels, int rows) implements Serializable {
+public record Block(float[] features, float[] labels, int rows, float[] offsets) implements Serializable {
+
+    /** A block without offsets. */
+    public Block(float[] features, float[] labels, int rows) {
+        this(features, labels, rows, new float[0]);
+    }
 
     public Block {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(offsets, "offsets");
+        if (offsets.length != 0 && offsets.length != labels.length) {
+            throw new IllegalArgumentException("offsets (" + offsets.length + ") must be empty or one per label ("
+                    + labels.length + ")");
+        }
         if (rows < 0) {
             throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }

@@ -51,6 +51,12 @@ public final class EvaluationKernel {
                     pred = pred.mulRowVector(scale).addiRowVector(shift);
                     truth = truth.mulRowVector(scale).addiRowVector(shift);
                 }
+                if (task.kind() == TaskKind.REGRESSION && data.offsets() != null) {
+                    // a forecast window's level, back in the data's units
+                    INDArray off = data.offsets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                    pred = pred.add(off);
+                    truth = truth.add(off);
+                }
                 acc.add(truth, pred);
             }
         }
@@ -85,6 +91,11 @@ public final class EvaluationKernel {
             if (task.labelScale().length > 0) {
                 pred = pred.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
                 truth = truth.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
+            }
+            if (data.offsets() != null) {
+                INDArray off = data.offsets().get(NDArrayIndex.interval(0, n), NDArrayIndex.point(0)).reshape(n, 1);
+                pred = pred.add(off);
+                truth = truth.add(off);
             }
             double[] p = pred.toDoubleVector();
             double[] t = truth.toDoubleVector();

@@ -15,7 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ExecutorCache {
 
     /** A partition's rows as two matrices. */
-    public record PartitionData(INDArray features, INDArray labels) {
+    public record PartitionData(INDArray features, INDArray labels, INDArray offsets) {
+        /** Rows without offsets. */
+        public PartitionData(INDArray features, INDArray labels) {
+            this(features, labels, null);
+        }
+
         /** @return rows held */
         public long rows() {
             return features.size(0);

@@ -97,6 +97,9 @@ public final class DataLoader {
      *     {@code data.sequence}
      */
     public static PreparedData load(SparkSession spark, DataSpec spec, java.nio.file.Path baseDir) {
+        if (spec.window().isPresent()) {
+            return Windows.load(spark, spec, baseDir);
+        }
         checkShape(spec);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -678,7 +681,7 @@ public final class DataLoader {
         return new Normalization(kind, shift, scale, lShift, lScale);
     }
 
-    private static float shift(DataSpec.Normalize kind, double mean, double min) {
+    static float shift(DataSpec.Normalize kind, double mean, double min) {
         return switch (kind) {
             case STANDARDIZE -> (float) mean;
             case MINMAX -> (float) min;
@@ -686,7 +689,7 @@ public final class DataLoader {
         };
     }
 
-    private static float scale(DataSpec.Normalize kind, double m2, long n, double min, double max) {
+    static float scale(DataSpec.Normalize kind, double m2, long n, double min, double max) {
         double s = switch (kind) {
             case STANDARDIZE -> Math.sqrt(m2 / n);
             case MINMAX -> max - min;

@@ -3,6 +3,7 @@ package io.spindle.driver.data;
 import io.spindle.kernels.Block;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -15,6 +16,7 @@ import org.apache.spark.api.java.JavaRDD;
  * @param layout names and widths of the encoded features and labels
  * @param normalization the fitted scaling (identity when {@code normalize: none})
  * @param report row counts and skipped-row counts per reason
+ * @param forecast for windows cut from a series: the forecast baselines and the test windows' times
  */
 public record PreparedData(
         JavaRDD<Block> train,
@@ -22,7 +24,30 @@ public record PreparedData(
         JavaRDD<Block> test,
         Layout layout,
         Normalization normalization,
-        LoadReport report) {
+        LoadReport report,
+        Optional<Forecast> forecast) {
+
+    /** Rows that are no forecast windows. */
+    public PreparedData(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test, Layout layout,
+                        Normalization normalization, LoadReport report) {
+        this(train, validation, test, layout, normalization, report, Optional.empty());
+    }
+
+    /**
+     * What a windowed series adds: the scale of MASE, the trivial forecasts' metrics on the same
+     * windows as the model's, and where the test windows lie in time.
+     *
+     * @param seasonality the season length in steps
+     * @param maseScale the mean absolute seasonal-naive error of the train parts (one step, in sample;
+     *     averaged over the targets)
+     * @param validationBaselines forecast name ({@code naive}, {@code seasonal_naive}) to its validation metrics
+     * @param testBaselines the same on the test windows
+     * @param testTimes per test window, in order, the time of its first predicted step
+     * @param testSeries per test window, its series (empty for a single series)
+     */
+    public record Forecast(int seasonality, double maseScale, Map<String, Map<String, Double>> validationBaselines,
+                           Map<String, Map<String, Double>> testBaselines, List<String> testTimes,
+                           List<String> testSeries) { }
 
     /**
      * @param featureNames encoded feature names (a one-hot column is {@code column=value})

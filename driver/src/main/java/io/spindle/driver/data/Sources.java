@@ -76,7 +76,7 @@ final class Sources {
         return n.startsWith("_") || n.startsWith(".");
     }
 
-    private static InputStream open(Path p, Configuration conf) throws IOException {
+    static InputStream open(Path p, Configuration conf) throws IOException {
         FileSystem fs = p.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
         InputStream in = fs.open(p);

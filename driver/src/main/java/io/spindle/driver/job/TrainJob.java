@@ -259,6 +259,14 @@ public final class TrainJob {
             writeJson(dir, "summary.json", summary);
             out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().name().toLowerCase(Locale.ROOT),
                     result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
+            if (data.forecast().isPresent() && result.test() != null) {
+                PreparedData.Forecast f = data.forecast().get();
+                Map<String, Double> naive = f.testBaselines().get("naive");
+                Map<String, Double> seasonal = f.testBaselines().get("seasonal_naive");
+                out.printf(Locale.ROOT, "forecast: test rmse %.4f; naive %.4f, seasonal naive (every %d steps) %.4f: %s%n",
+                        result.test().values().get("rmse"), naive.get("rmse"), f.seasonality(), seasonal.get("rmse"),
+                        verdict(result.test(), f));
+            }
             baseline.ifPresent(b -> out.printf(Locale.ROOT, "baseline: val_%s %.4f (%s)%n", selected.spelling(), b,
                     spec.data().task() == io.spindle.driver.spec.Task.REGRESSION ? "always the mean of the train targets"
                             : "always the most common train class"));
@@ -673,9 +681,41 @@ public final class TrainJob {
             n.put("samples_per_s", e.samplesPerSecond());
             n.put("seconds", e.seconds());
         }
+        data.forecast().ifPresent(f -> s.set("forecast", forecastJson(f, r.test())));
         ArrayNode w = s.putArray("warnings");
         spec.warnings().forEach(w::add);
         return s;
+    }
+
+    /**
+     * A windowed run's forecast section: the trivial forecasts' metrics on the same windows and how
+     * the model's test RMSE compares with them.
+     */
+    static ObjectNode forecastJson(PreparedData.Forecast f, Metrics test) {
+        ObjectNode o = SpecTrees.MAPPER.createObjectNode();
+        o.put("seasonality", f.seasonality());
+        o.put("mase_scale", f.maseScale());
+        ObjectNode b = o.putObject("baselines");
+        b.set("validation", SpecTrees.MAPPER.valueToTree(f.validationBaselines()));
+        b.set("test", SpecTrees.MAPPER.valueToTree(f.testBaselines()));
+        if (test != null && test.values().containsKey("rmse")) {
+            ObjectNode vs = o.putObject("test_rmse_below");
+            f.testBaselines().forEach((name, m) -> vs.put(name, rmseBelow(test, m)));
+            o.put("verdict", verdict(test, f));
+        }
+        return o;
+    }
+
+    /** @return by how many percent the model's RMSE is below a forecast's (negative: above it) */
+    static double rmseBelow(Metrics model, Map<String, Double> baseline) {
+        return 100 * (1 - model.values().get("rmse") / baseline.get("rmse"));
+    }
+
+    /** @return "beats seasonal naive by 79.7% RMSE" or "trails seasonal naive by 5.0% RMSE" */
+    static String verdict(Metrics test, PreparedData.Forecast f) {
+        double below = rmseBelow(test, f.testBaselines().get("seasonal_naive"));
+        return String.format(Locale.ROOT, "%s seasonal naive by %.1f%% RMSE", below >= 0 ? "beats" : "trails",
+                Math.abs(below));
     }
 
     private static ObjectNode metrics(Metrics m, java.util.List<String> classes) {

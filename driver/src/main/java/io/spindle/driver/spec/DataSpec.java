@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param image image geometry of the feature columns, or empty for tabular rows
  * @param sequence sequence geometry of the feature columns, or empty for tabular rows
  * @param onBadRecord what to do with a row that cannot be read
+ * @param window supervised windows cut from a series of observations, or empty for rows as they are
+ * @param missing what to do with missing values of a windowed series
  */
 public record DataSpec(
         String path,
@@ -41,7 +43,9 @@ public record DataSpec(
         Normalize normalize,
         Optional<Image> image,
         Optional<Sequence> sequence,
-        OnBadRecord onBadRecord) {
+        OnBadRecord onBadRecord,
+        Optional<Window> window,
+        Missing missing) {
 
     public DataSpec {
         Objects.requireNonNull(path, "data.path");
@@ -54,6 +58,17 @@ public record DataSpec(
         Objects.requireNonNull(split, "data.split");
         Objects.requireNonNull(normalize, "data.normalize");
         Objects.requireNonNull(onBadRecord, "data.on_bad_record");
+        Objects.requireNonNull(window, "data.window");
+        Objects.requireNonNull(missing, "data.missing");
+    }
+
+    /** A spec of rows as they are (no window; a missing value is a bad record). */
+    public DataSpec(String path, Format format, boolean header, String delimiter, List<String> label, Task task,
+                    List<String> features, List<String> categorical, List<String> classes, Split split,
+                    Optional<String> validationPath, Optional<String> testPath, Normalize normalize,
+                    Optional<Image> image, Optional<Sequence> sequence, OnBadRecord onBadRecord) {
+        this(path, format, header, delimiter, label, task, features, categorical, classes, split, validationPath,
+                testPath, normalize, image, sequence, onBadRecord, Optional.empty(), Missing.FAIL);
     }
 
     /** File encodings Spindle reads. */
@@ -66,14 +81,57 @@ public record DataSpec(
     public enum OnBadRecord { FAIL, SKIP }
 
     /**
+     * Missing values of a windowed series: stop at the first, drop the windows that touch a gap,
+     * carry the last value forward, or interpolate linearly in time between the neighbours.
+     */
+    public enum Missing { FAIL, DROP, FFILL, INTERPOLATE }
+
+    /**
+     * A window's level: none (values as they are), or its last observed value of each column,
+     * subtracted from its inputs and targets and added back to its predictions (the network learns
+     * changes, so it can follow a trend beyond the levels it trained on).
+     */
+    public enum Level { NONE, LAST }
+
+    /** How rows go to the splits: by a seeded hash of each row, or in time order. */
+    public enum SplitMethod { RANDOM, TIME }
+
+    /**
+     * Supervised windows from a table of observations: {@code size} past steps of the features
+     * predict the next {@code horizon} values of each target.
+     *
+     * @param size past steps per window
+     * @param horizon future steps predicted
+     * @param stride steps between the starts of consecutive windows
+     * @param time the column that orders the observations, or empty for file order
+     * @param targets the columns predicted
+     * @param seriesId the column naming the series (each windowed on its own), or empty for one series
+     * @param seasonality the season length in steps, for the seasonal-naive forecast and MASE
+     * @param level what each window is taken relative to: nothing, or its last observed values
+     */
+    public record Window(int size, int horizon, int stride, Optional<String> time, List<String> targets,
+                         Optional<String> seriesId, int seasonality, Level level) {
+        /** Copies the targets. */
+        public Window {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /**
      * Random split fractions (summing to 1) and the seed that makes the split repeatable.
      *
      * @param train fraction of rows for training
      * @param validation fraction for validation (ignored when a validation path is given)
      * @param test fraction for the final test (ignored when a test path is given)
      * @param seed split seed
+     * @param method random (a seeded hash of each row) or time (consecutive parts of each series, in time order)
      */
-    public record Split(double train, double validation, double test, long seed) { }
+    public record Split(double train, double validation, double test, long seed, SplitMethod method) {
+        /** A random split. */
+        public Split(double train, double validation, double test, long seed) {
+            this(train, validation, test, seed, SplitMethod.RANDOM);
+        }
+    }
 
     /**
      * Image geometry: each row holds {@code height * width * channels} pixel columns in

@@ -39,7 +39,13 @@ public enum Metric {
     /** Root mean squared error. */
     RMSE("rmse", false),
     /** Coefficient of determination. */
-    R2("r2", true);
+    R2("r2", true),
+    /** mean absolute percentage error, in percent (rows whose actual value is 0 are left out) */
+    MAPE("mape", false),
+    /** symmetric mean absolute percentage error, in percent (0-200) */
+    SMAPE("smape", false),
+    /** mean absolute scaled error: MAE over the train part's mean absolute seasonal-naive error (Hyndman and Koehler 2006) */
+    MASE("mase", false);
 
     /** Prefix of a metric's validation column. */
     public static final String VALIDATION = "val_";
@@ -74,7 +80,7 @@ public enum Metric {
 
     /** @return the metrics a regression task computes */
     public static List<Metric> regression() {
-        return List.of(MAE, MSE, RMSE, R2);
+        return List.of(MAE, MSE, RMSE, R2, MAPE, SMAPE, MASE);
     }
 
     /**

@@ -77,7 +77,7 @@ public final class SpecParser {
         DataSpec data = data((ObjectNode) tree.get("data"));
         List<LayerSpec> layers = layers((ObjectNode) tree.get("model"), data, warnings);
         JobSpec.Training training = training((ObjectNode) tree.get("training"), warnings);
-        JobSpec.Metrics metrics = metrics((ObjectNode) tree.get("metrics"), data.task());
+        JobSpec.Metrics metrics = metrics((ObjectNode) tree.get("metrics"), data.task(), data.window().isPresent());
         JobSpec.EarlyStopping early = earlyStopping((ObjectNode) tree.at("/training/early_stopping"), metrics, warnings);
         JobSpec.Schedule schedule = schedule((ObjectNode) tree.at("/training/schedule"), training, early, metrics);
         training = new JobSpec.Training(training.optimizer(), training.lr(), training.momentum(), training.beta1(),
@@ -100,8 +100,15 @@ public final class SpecParser {
         DataSpec.Format format = d.has("format")
                 ? DataSpec.Format.valueOf(d.get("format").asText().toUpperCase(Locale.ROOT))
                 : formatOf(path);
+        Optional<DataSpec.Window> window = window(d, format);
         List<String> label = strings(d.get("label"));
-        if (label.isEmpty()) {
+        if (window.isPresent()) {
+            if (!label.isEmpty()) {
+                throw new SpecException("data.label " + d.get("label") + " does not apply with data.window: "
+                        + "data.window.targets names the columns to predict; remove data.label");
+            }
+            label = window.get().targets();
+        } else if (label.isEmpty()) {
             if (format != DataSpec.Format.LIBSVM) {
                 throw new SpecException("data.label is required: the column (or list of columns) to predict");
             }
@@ -137,10 +144,19 @@ public final class SpecParser {
             }
         }
         ObjectNode s = (ObjectNode) d.get("split");
+        DataSpec.SplitMethod method = splitMethod(s, window);
         DataSpec.Split split = new DataSpec.Split(s.get("train").asDouble(), s.get("validation").asDouble(),
-                s.get("test").asDouble(), s.get("seed").asLong());
+                s.get("test").asDouble(), s.get("seed").asLong(), method);
         Optional<String> valPath = optText(d, "validation_path");
         Optional<String> testPath = optText(d, "test_path");
+        DataSpec.Missing missing = DataSpec.Missing.valueOf(d.get("missing").asText().toUpperCase(Locale.ROOT));
+        if (window.isPresent()) {
+            checkWindowed(d, task, valPath, testPath);
+        } else if (missing != DataSpec.Missing.FAIL) {
+            throw new SpecException("data.missing " + d.get("missing").asText() + " applies to a series cut into windows"
+                    + " (data.window); rows of a table have no neighbours in time: remove data.missing, or set"
+                    + " data.on_bad_record: skip to drop rows with missing values");
+        }
         double sum = split.train() + (valPath.isEmpty() ? split.validation() : 0) + (testPath.isEmpty() ? split.test() : 0);
         if (split.train() <= 0) {
             throw new SpecException("data.split.train must be > 0, got " + split.train());
@@ -160,12 +176,16 @@ public final class SpecParser {
                 i.get("height").asInt(), i.get("width").asInt(), i.get("channels").asInt()));
         Optional<DataSpec.Sequence> sequence = Optional.ofNullable(d.get("sequence"))
                 .map(q -> new DataSpec.Sequence(q.get("steps").asInt()));
+        if (window.isPresent()) {
+            // a window is a sequence of window.size steps
+            sequence = Optional.of(new DataSpec.Sequence(window.get().size()));
+        }
         if (image.isPresent() && sequence.isPresent()) {
             throw new SpecException("data.image and data.sequence exclude each other: rows are either images or sequences");
         }
         List<String> features = strings(d.get("features"));
         List<String> categorical = strings(d.get("categorical"));
-        for (String l : label) {
+        for (String l : window.isPresent() ? List.<String>of() : label) {
             if (features.contains(l)) {
                 throw new SpecException("data.features must not contain the label column '" + l + "'");
             }
@@ -185,9 +205,94 @@ public final class SpecParser {
             throw new SpecException("data.delimiter must be one character, got '" + delim + "'");
         }
         DataSpec.Normalize normalize = DataSpec.Normalize.valueOf(d.get("normalize").asText().toUpperCase(Locale.ROOT));
+        if (window.isPresent()) {
+            DataSpec.Window w = window.get();
+            for (String c : java.util.stream.Stream.concat(w.time().stream(), w.seriesId().stream()).toList()) {
+                if (features.contains(c)) {
+                    throw new SpecException("data.features must not contain '" + c + "': it is the window's "
+                            + (w.time().equals(Optional.of(c)) ? "time" : "series_id") + " column, not a value");
+                }
+            }
+        }
         return new DataSpec(path, format, d.get("header").asBoolean(), delim, label, task, features, categorical,
                 classes, split, valPath, testPath, normalize, image, sequence,
-                DataSpec.OnBadRecord.valueOf(d.get("on_bad_record").asText().toUpperCase(Locale.ROOT)));
+                DataSpec.OnBadRecord.valueOf(d.get("on_bad_record").asText().toUpperCase(Locale.ROOT)), window, missing);
+    }
+
+    private static Optional<DataSpec.Window> window(ObjectNode d, DataSpec.Format format) {
+        if (!d.has("window")) {
+            return Optional.empty();
+        }
+        ObjectNode w = (ObjectNode) d.get("window");
+        List<String> targets = strings(w.get("targets"));
+        if (targets.isEmpty()) {
+            throw new SpecException("data.window.targets must name at least one column to predict");
+        }
+        if (new LinkedHashSet<>(targets).size() != targets.size()) {
+            throw new SpecException("data.window.targets must not repeat a column, got " + targets);
+        }
+        Optional<String> time = optText(w, "time");
+        Optional<String> series = optText(w, "series_id");
+        for (String t : targets) {
+            if (time.equals(Optional.of(t)) || series.equals(Optional.of(t))) {
+                throw new SpecException("data.window.targets must not contain '" + t + "': it is the window's "
+                        + (time.equals(Optional.of(t)) ? "time" : "series_id") + " column");
+            }
+        }
+        if (time.isPresent() && time.equals(series)) {
+            throw new SpecException("data.window.time and data.window.series_id name the same column '" + time.get()
+                    + "'; the series column names which series a row belongs to, the time column when it was observed");
+        }
+        if (w.get("seasonality").asInt() > w.get("size").asInt()) {
+            throw new SpecException("data.window.seasonality " + w.get("seasonality").asInt() + " is longer than"
+                    + " data.window.size " + w.get("size").asInt() + ": the seasonal-naive forecast repeats the last season"
+                    + " of each window; raise window.size to at least the season, or lower seasonality");
+        }
+        if (format == DataSpec.Format.LIBSVM) {
+            throw new SpecException("data.window needs named columns: use CSV or Parquet data, not LibSVM");
+        }
+        return Optional.of(new DataSpec.Window(w.get("size").asInt(), w.get("horizon").asInt(), w.get("stride").asInt(),
+                time, targets, series, w.get("seasonality").asInt(),
+                DataSpec.Level.valueOf(w.get("level").asText().toUpperCase(Locale.ROOT))));
+    }
+
+    private static DataSpec.SplitMethod splitMethod(ObjectNode split, Optional<DataSpec.Window> window) {
+        if (!split.has("method")) {
+            DataSpec.SplitMethod m = window.isPresent() ? DataSpec.SplitMethod.TIME : DataSpec.SplitMethod.RANDOM;
+            split.put("method", m.name().toLowerCase(Locale.ROOT)); // the resolved spec shows it
+            return m;
+        }
+        DataSpec.SplitMethod m = DataSpec.SplitMethod.valueOf(split.get("method").asText().toUpperCase(Locale.ROOT));
+        if (m == DataSpec.SplitMethod.RANDOM && window.isPresent()) {
+            throw new SpecException("data.split.method random does not apply with data.window: windows overlap in time, so a"
+                    + " random split puts the future of validation and test windows into training (it leaks); remove"
+                    + " data.split.method (time is the default with a window)");
+        }
+        if (m == DataSpec.SplitMethod.TIME && window.isEmpty()) {
+            throw new SpecException("data.split.method time needs data.window (the time column and series to order by);"
+                    + " set data.window, or remove data.split.method");
+        }
+        return m;
+    }
+
+    private static void checkWindowed(ObjectNode d, Task task, Optional<String> valPath, Optional<String> testPath) {
+        if (task != Task.REGRESSION) {
+            throw new SpecException("data.window forecasts values: data.task must be regression, got " + task.spelling());
+        }
+        for (String key : List.of("sequence", "image")) {
+            if (d.has(key)) {
+                throw new SpecException("data." + key + " does not apply with data.window: a window is a sequence of"
+                        + " window.size steps; remove data." + key);
+            }
+        }
+        if (!strings(d.get("categorical")).isEmpty()) {
+            throw new SpecException("data.categorical is not supported with data.window yet: windows take numeric columns;"
+                    + " remove data.categorical (or encode the column as numbers)");
+        }
+        if (valPath.isPresent() || testPath.isPresent()) {
+            throw new SpecException("data." + (valPath.isPresent() ? "validation_path" : "test_path") + " does not apply"
+                    + " with data.window: the series is split in time order by data.split; remove it");
+        }
     }
 
     private static DataSpec.Format formatOf(String path) {
@@ -414,9 +519,12 @@ public final class SpecParser {
                 t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null, auto);
     }
 
-    private static JobSpec.Metrics metrics(ObjectNode m, Task task) {
-        List<Metric> valid = task == Task.REGRESSION ? Metric.regression() : Metric.classification();
+    private static JobSpec.Metrics metrics(ObjectNode m, Task task, boolean windowed) {
+        List<Metric> valid = new ArrayList<>(task == Task.REGRESSION ? Metric.regression() : Metric.classification());
         String why = "computed for a " + task.spelling() + " task";
+        if (!windowed && valid.remove(Metric.MASE)) {
+            why = why + " without data.window (mase scales by the seasonal-naive error of a series)";
+        }
         List<String> given = m.has("compute") ? strings(m.get("compute"))
                 : task == Task.REGRESSION ? List.of("rmse", "mae", "mse", "r2")
                 : List.of("accuracy", "precision", "recall", "f1", "auc");

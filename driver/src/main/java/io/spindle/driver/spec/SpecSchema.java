@@ -70,7 +70,9 @@ public final class SpecSchema {
         Schema strOrList = new Schema.AnyOf(List.of(string(null), new Schema.Arr(string(null), 1, null)),
                 "a column name, or a list of column names");
 
-        Schema split = obj("random split of the rows, seeded; fractions must sum to 1")
+        Schema split = obj("the split of the rows, in fractions that sum to 1: random (seeded) or in time order")
+                .opt("method", oneOf("random: a seeded hash of each row; time: each series' first part trains, the next"
+                        + " validates, the last tests (the default, and the only choice, with data.window)", "random", "time"))
                 .def("train", fraction("fraction of rows used for training"), 0.7)
                 .def("validation", fraction("fraction used for validation (early stopping, model selection)"), 0.15)
                 .def("test", fraction("fraction used once, by the final model"), 0.15)
@@ -83,6 +85,19 @@ public final class SpecSchema {
                 .build();
         Schema sequence = obj("the feature columns are `steps` consecutive time steps, step-major")
                 .req("steps", positiveInt("time steps per row"))
+                .build();
+        Schema window = obj("supervised windows cut from a table of observations (a time series)")
+                .req("size", positiveInt("past steps of the features in each window"))
+                .def("horizon", positiveInt("future steps predicted of each target (more than 1: multi-output)"), 1)
+                .def("stride", positiveInt("steps between the starts of consecutive windows"), 1)
+                .opt("time", string("column that orders the observations: ISO dates (2024-03-15), months (2024-03),"
+                        + " date-times or numbers; without it, file order"))
+                .req("targets", strOrList)
+                .opt("series_id", string("column naming the series: each is windowed on its own, no window crosses two"))
+                .def("seasonality", positiveInt("season length in steps, for the seasonal-naive forecast and MASE"), 1)
+                .def("level", oneOf("none: values as they are; last: each window relative to its last observed values"
+                        + " (subtracted from inputs and targets, added back to predictions: the network learns changes and"
+                        + " follows a trend beyond the levels it trained on)", "none", "last"), "none")
                 .build();
         Schema classes = new Schema.AnyOf(List.of(positiveInt("number of classes; labels are 0..n-1"),
                 new Schema.Arr(new Schema.AnyOf(List.of(string(null), Schema.number(null)), null), 2, null)),
@@ -104,6 +119,10 @@ public final class SpecSchema {
                         "standardize", "minmax", "none"))
                 .opt("image", image)
                 .opt("sequence", sequence)
+                .opt("window", window)
+                .def("missing", oneOf("missing values of a windowed series: fail (name the first), drop (the windows"
+                        + " touching a gap), ffill (carry the last value forward), interpolate (linear in time)",
+                        "fail", "drop", "ffill", "interpolate"), "fail")
                 .def("on_bad_record", oneOf("fail: stop at the first bad row naming file, line and column; skip: drop and count it",
                         "fail", "skip"), "fail")
                 .build();

@@ -110,11 +110,15 @@ final class ShardPlan implements AutoCloseable {
             }
             float[] f = new float[n * fw];
             float[] l = new float[n * lw];
+            float[] o = new float[b.offsets().length == 0 ? 0 : n * lw];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(b.features(), keep[i] * fw, f, i * fw, fw);
                 System.arraycopy(b.labels(), keep[i] * lw, l, i * lw, lw);
+                if (o.length > 0) {
+                    System.arraycopy(b.offsets(), keep[i] * lw, o, i * lw, lw);
+                }
             }
-            return new Block(f, l, n);
+            return new Block(f, l, n, o);
         }).filter(b -> b.rows() > 0);
     }
 

@@ -219,7 +219,7 @@ public final class Trainer {
                     ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau())) : Optional.empty();
             plateau.ifPresent(deciders::add);
             deciders.addAll(callbacks);
-            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau);
+            Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau, data);
 
             for (int epoch = s.epochsDone(); epoch < t.epochs() && s.status() == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
@@ -339,7 +339,7 @@ public final class Trainer {
         EvalTask testTask = new EvalTask(id, id + "/test", json, shape(spec, conf), kind, outputs(spec, data),
                 data.normalization().labelShift(), data.normalization().labelScale(), 1024);
         try {
-            Metrics metrics = evaluate(data.test(), testTask, params);
+            Metrics metrics = forecast(evaluate(data.test(), testTask, params), data);
             List<double[]> predictions = List.of();
             if (kind == TaskKind.REGRESSION) {
                 int perPartition = Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
@@ -387,7 +387,8 @@ public final class Trainer {
 
     /** What a check evaluates (validation, the fixed train sample) and who decides after it. */
     private record Evaluations(JavaRDD<Block> validation, EvalTask valTask, JavaRDD<Block> trainSample,
-                               EvalTask trainTask, List<TrialCallback> deciders, Optional<ReduceOnPlateau> plateau) { }
+                               EvalTask trainTask, List<TrialCallback> deciders, Optional<ReduceOnPlateau> plateau,
+                               PreparedData data) { }
 
     /**
      * Evaluates, records, keeps the best parameters, and asks the callbacks (reduce-on-plateau among them).
@@ -398,8 +399,8 @@ public final class Trainer {
                             double lr, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
         JobSpec.EarlyStopping es = t.earlyStopping();
-        Metrics val = evaluate(evals.validation(), evals.valTask(), s.params());
-        Metrics onTrain = evaluate(evals.trainSample(), evals.trainTask(), s.params());
+        Metrics val = forecast(evaluate(evals.validation(), evals.valTask(), s.params()), evals.data());
+        Metrics onTrain = forecast(evaluate(evals.trainSample(), evals.trainTask(), s.params()), evals.data());
         EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
                 val.values(), lr, samplesPerSecond, seconds, rounds, partial, onTrain.values());
         listener.onEpoch(rec);
@@ -534,6 +535,11 @@ public final class Trainer {
         return out;
     }
 
+    /** @return the metrics, with MASE when the rows are windows of a series */
+    private static Metrics forecast(Metrics m, PreparedData data) {
+        return data.forecast().map(f -> io.spindle.driver.data.Windows.withMase(m, f.maseScale())).orElse(m);
+    }
+
     private static Metrics evaluate(JavaRDD<Block> rows, EvalTask task, float[] params) {
         return rows.mapPartitionsWithIndex((i, it) ->
                 Collections.singletonList(EvaluationKernel.evaluate(i, it, task, params)).iterator(), true)
@@ -610,7 +616,8 @@ public final class Trainer {
                 int to = (int) ((long) b.rows() * (s + 1) / workers);
                 if (to > from) {
                     Block slice = new Block(Arrays.copyOfRange(b.features(), from * fw, to * fw),
-                            Arrays.copyOfRange(b.labels(), from * lw, to * lw), to - from);
+                            Arrays.copyOfRange(b.labels(), from * lw, to * lw), to - from,
+                            b.offsets().length == 0 ? b.offsets() : Arrays.copyOfRange(b.offsets(), from * lw, to * lw));
                     out.add(new Tuple2<>(((g + s) % workers) << 40 | g, slice));
                 }
             }
@@ -625,11 +632,15 @@ public final class Trainer {
         int lw = b.labelWidth();
         float[] f = new float[b.features().length];
         float[] l = new float[b.labels().length];
+        float[] o = new float[b.offsets().length];
         for (int i = 0; i < order.length; i++) {
             System.arraycopy(b.features(), order[i] * fw, f, i * fw, fw);
             System.arraycopy(b.labels(), order[i] * lw, l, i * lw, lw);
+            if (o.length > 0) {
+                System.arraycopy(b.offsets(), order[i] * lw, o, i * lw, lw);
+            }
         }
-        return new Block(f, l, b.rows());
+        return new Block(f, l, b.rows(), o);
     }
 
     /** Sends key {@code shard << 40 | block} to partition {@code shard}. */

@@ -30,13 +30,13 @@ class MetricTest {
 
     @Test
     void directions() {
-        for (Metric m : List.of(Metric.LOSS, Metric.MAE, Metric.MSE, Metric.RMSE)) {
+        for (Metric m : List.of(Metric.LOSS, Metric.MAE, Metric.MSE, Metric.RMSE, Metric.MAPE, Metric.SMAPE, Metric.MASE)) {
             assertFalse(m.higherIsBetter(), m.spelling());
         }
         for (Metric m : List.of(Metric.ACCURACY, Metric.AUC, Metric.F1, Metric.R2)) {
             assertTrue(m.higherIsBetter(), m.spelling());
         }
-        assertEquals("('loss', 'mae', 'mse', 'rmse')", Metric.sqlLowerIsBetter());
+        assertEquals("('loss', 'mae', 'mse', 'rmse', 'mape', 'smape', 'mase')", Metric.sqlLowerIsBetter());
     }
 
     @Test

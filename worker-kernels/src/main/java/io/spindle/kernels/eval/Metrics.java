@@ -18,7 +18,8 @@ import java.util.TreeSet;
  *   <li>classification ({@link TaskKind#BINARY}, {@link TaskKind#MULTICLASS},
  *       {@link TaskKind#MULTILABEL}): {@code accuracy}, {@code precision}, {@code recall},
  *       {@code f1}, {@code precision_macro}, {@code recall_macro}, {@code f1_macro}, {@code auc};
- *   <li>regression: {@code mae}, {@code mse}, {@code rmse}, {@code r2};
+ *   <li>regression: {@code mae}, {@code mse}, {@code rmse}, {@code r2}, {@code mape}, {@code smape}
+ *       (and {@code mase}, added by the driver for forecasts);
  *   <li>every kind: {@code loss}, present only if {@link MetricsAccumulator#addLoss} counted at
  *       least one example.
  * </ul>
@@ -44,7 +45,7 @@ public record Metrics(
         long[][] confusionMatrix) implements Serializable {
 
     /** Metric names for which a smaller value is better. */
-    private static final Set<String> LOWER_IS_BETTER = Set.of("loss", "mae", "mse", "rmse");
+    private static final Set<String> LOWER_IS_BETTER = Set.of("loss", "mae", "mse", "rmse", "mape", "smape", "mase");
 
     /** Metric names for which a larger value is better. */
     private static final Set<String> HIGHER_IS_BETTER = Set.of(
@@ -69,6 +70,17 @@ public record Metrics(
                 Objects.requireNonNull(k, "perClass key"), copy(Objects.requireNonNull(v, "perClass value"))));
         perClass = Collections.unmodifiableMap(classes);
         confusionMatrix = deepCopy(Objects.requireNonNull(confusionMatrix, "confusionMatrix"));
+    }
+
+    /**
+     * @param name a metric name
+     * @param value its value
+     * @return these metrics with one more value (or that value replaced)
+     */
+    public Metrics with(String name, double value) {
+        Map<String, Double> v = new LinkedHashMap<>(values);
+        v.put(name, value);
+        return new Metrics(kind, count, nonFiniteRows, v, perClass, confusionMatrix);
     }
 
     /**

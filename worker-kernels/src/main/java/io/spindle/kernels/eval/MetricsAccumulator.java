@@ -50,7 +50,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       the precision). BINARY: of the positive-class score; MULTICLASS: macro one-vs-rest over
  *       classes; MULTILABEL: macro over labels. The macro averages skip classes whose AUC is
  *       undefined (no positive or no negative seen); AUC is NaN if none is defined.
- *   <li>regression {@code mae}, {@code mse}, {@code rmse}, {@code r2}: computed per target then
+ *   <li>regression {@code mae}, {@code mse}, {@code rmse}, {@code r2}, {@code mape} and {@code smape} (in
+ *       percent; MAPE over rows whose label is not 0): computed per target then
  *       averaged over targets with equal weight ({@code rmse} is the mean of per-target RMSEs).
  *       R² is {@code 1 − SS_res/SS_tot}; with constant labels 1.0 for a perfect fit, else 0.0.
  *   <li>{@code loss}: the sum of {@link #addLoss} sums over the sum of their example counts;
@@ -547,7 +548,11 @@ public final class MetricsAccumulator implements Serializable {
             double mse = 0;
             double rmse = 0;
             double r2 = 0;
+            double mape = 0;
+            double smape = 0;
             for (int j = 0; j < t; j++) {
+                mape += moments.mape(j);
+                smape += moments.smape(j);
                 mae += moments.mae(j);
                 mse += moments.mse(j);
                 rmse += Math.sqrt(moments.mse(j));
@@ -557,6 +562,8 @@ public final class MetricsAccumulator implements Serializable {
             values.put("mse", mse / t);
             values.put("rmse", rmse / t);
             values.put("r2", r2 / t);
+            values.put("mape", mape / t);
+            values.put("smape", smape / t);
             return new long[0][0];
         }
     }

@@ -24,6 +24,12 @@ final class RegressionMoments implements Serializable {
     private final double[] labelM2;
     private final double[] sumAbsError;
     private final double[] sumSquaredError;
+    /** sum of |error| / |label| over rows whose label is not 0, and those rows */
+    private final double[] sumPct;
+    private final long[] countPct;
+    /** sum of 2 |error| / (|label| + |prediction|) over rows where that is defined, and those rows */
+    private final double[] sumSym;
+    private final long[] countSym;
 
     /**
      * @param targets number of target columns, {@code >= 1}
@@ -33,6 +39,10 @@ final class RegressionMoments implements Serializable {
         labelM2 = new double[targets];
         sumAbsError = new double[targets];
         sumSquaredError = new double[targets];
+        sumPct = new double[targets];
+        countPct = new long[targets];
+        sumSym = new double[targets];
+        countSym = new long[targets];
     }
 
     /** @return number of target columns */
@@ -66,10 +76,20 @@ final class RegressionMoments implements Serializable {
             for (int r = 0; r < rows; r++) {
                 if (include[r]) {
                     double y = labels[r * t + j];
-                    double e = predictions[r * t + j] - y;
+                    double p = predictions[r * t + j];
+                    double e = p - y;
                     sum += y;
                     abs += Math.abs(e);
                     sq += e * e;
+                    if (y != 0) {
+                        sumPct[j] += Math.abs(e) / Math.abs(y);
+                        countPct[j]++;
+                    }
+                    double denominator = Math.abs(y) + Math.abs(p);
+                    if (denominator > 0) {
+                        sumSym[j] += 2 * Math.abs(e) / denominator;
+                        countSym[j]++;
+                    }
                 }
             }
             double mean = sum / n;
@@ -113,6 +133,10 @@ final class RegressionMoments implements Serializable {
             combine(j, other.count, other.labelMean[j], other.labelM2[j]);
             sumAbsError[j] += other.sumAbsError[j];
             sumSquaredError[j] += other.sumSquaredError[j];
+            sumPct[j] += other.sumPct[j];
+            countPct[j] += other.countPct[j];
+            sumSym[j] += other.sumSym[j];
+            countSym[j] += other.countSym[j];
         }
         count += other.count;
     }
@@ -125,6 +149,16 @@ final class RegressionMoments implements Serializable {
     /** @return mean absolute error of target j (NaN with no rows) */
     double mae(int j) {
         return sumAbsError[j] / count;
+    }
+
+    /** @return mean absolute percentage error of target j in percent, over rows whose label is not 0 (NaN: none) */
+    double mape(int j) {
+        return 100 * sumPct[j] / countPct[j];
+    }
+
+    /** @return symmetric mean absolute percentage error of target j in percent, 0-200 (NaN with no rows) */
+    double smape(int j) {
+        return 100 * sumSym[j] / countSym[j];
     }
 
     /** @return mean squared error of target j (NaN with no rows) */
