@@ -74,6 +74,10 @@ public final class ModelBuilder {
         if (t.weightDecay() > 0) {
             base.weightDecay(t.weightDecay(), true);
         }
+        t.clipping().ifPresent(c -> base
+                .gradientNormalization(c.norm() ? org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer
+                        : org.deeplearning4j.nn.conf.GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(c.threshold()));
         NeuralNetConfiguration.ListBuilder list = base.list();
         List<LayerSpec> layers = spec.model().layers();
         DataSpec data = spec.data();

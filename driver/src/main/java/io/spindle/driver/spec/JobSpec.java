@@ -96,7 +96,25 @@ public record JobSpec(
      */
     public record Training(String optimizer, double lr, double momentum, double beta1, double beta2, double epsilon,
                            double rho, int batchSize, int epochs, long seed, double l2, double weightDecay,
-                           double dropout, EarlyStopping earlyStopping, Schedule schedule, boolean lrAuto) { }
+                           double dropout, EarlyStopping earlyStopping, Schedule schedule, boolean lrAuto,
+                           Optional<Clipping> clipping) {
+        /** Training without gradient clipping. */
+        public Training(String optimizer, double lr, double momentum, double beta1, double beta2, double epsilon,
+                        double rho, int batchSize, int epochs, long seed, double l2, double weightDecay,
+                        double dropout, EarlyStopping earlyStopping, Schedule schedule, boolean lrAuto) {
+            this(optimizer, lr, momentum, beta1, beta2, epsilon, rho, batchSize, epochs, seed, l2, weightDecay, dropout,
+                    earlyStopping, schedule, lrAuto, Optional.empty());
+        }
+    }
+
+    /**
+     * Gradient clipping, applied by every worker to every minibatch's gradient before the updater.
+     *
+     * @param norm true: each layer's gradient is rescaled so its L2 norm is at most the threshold
+     *     (Pascanu et al. 2013); false: every element is clipped to [-threshold, threshold]
+     * @param threshold positive
+     */
+    public record Clipping(boolean norm, double threshold) { }
 
     /**
      * A learning-rate schedule; which fields matter depends on {@code type}.

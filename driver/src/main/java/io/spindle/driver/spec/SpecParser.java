@@ -83,7 +83,7 @@ public final class SpecParser {
         training = new JobSpec.Training(training.optimizer(), training.lr(), training.momentum(), training.beta1(),
                 training.beta2(), training.epsilon(), training.rho(), training.batchSize(), training.epochs(),
                 training.seed(), training.l2(), training.weightDecay(), training.dropout(), early, schedule,
-                training.lrAuto());
+                training.lrAuto(), training.clipping());
         JobSpec.Cluster cluster = cluster((ObjectNode) tree.get("cluster"));
 
         writeBack(tree, data, layers, training, metrics);
@@ -516,7 +516,9 @@ public final class SpecParser {
         return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
                 t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
                 t.has("batch_size") ? t.get("batch_size").asInt() : 32, t.has("epochs") ? t.get("epochs").asInt() : 100,
-                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null, auto);
+                t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null, auto,
+                Optional.ofNullable(t.get("gradient_clipping")).map(c -> new JobSpec.Clipping(
+                        c.get("type").asText().equals("norm"), c.get("threshold").asDouble())));
     }
 
     private static JobSpec.Metrics metrics(ObjectNode m, Task task, boolean windowed) {

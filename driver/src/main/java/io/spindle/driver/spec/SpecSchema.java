@@ -229,6 +229,11 @@ public final class SpecSchema {
                 .def("l2", nonNegative("L2 penalty added to the loss"), 0.0)
                 .opt("weight_decay", nonNegative("decoupled weight decay (AdamW-style)"))
                 .def("dropout", fraction("dropout rate after every hidden layer"), 0.0)
+                .opt("gradient_clipping", obj("clip every minibatch's gradient before the updater step")
+                        .req("type", oneOf("norm: rescale each layer's gradient to an L2 norm of at most threshold;"
+                                + " value: clip every element to [-threshold, threshold]", "norm", "value"))
+                        .req("threshold", positive("the largest norm or value kept"))
+                        .build())
                 .def("early_stopping", early, Map.of())
                 .def("schedule", schedule, Map.of("type", "constant"))
                 .build();

@@ -127,4 +127,31 @@ class ModelBuilderTest {
         SpecException e = assertThrows(SpecException.class, () -> ModelBuilder.build(spec, layout(5, 3, 3), null));
         assertTrue(e.getMessage().contains("class_weights must have one weight per output (3), got 2"), e.getMessage());
     }
+
+    /** One SGD step at rate 1 moves no parameter further than clipping allows. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"norm", "value", "none"})
+    void gradientClippingBoundsTheUpdate(String type) {
+        String clip = type.equals("none") ? "" : ", gradient_clipping: {type: " + type + ", threshold: 0.001}";
+        JobSpec spec = spec("task: regression", "{layers: [{type: dense, units: 16}, {type: output}]}",
+                "{optimizer: sgd, lr: 1.0" + clip + "}");
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                ModelBuilder.build(spec, layout(6, 1, 0), null));
+        net.init();
+        org.nd4j.linalg.api.ndarray.INDArray before = net.params().dup();
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(7);
+        // targets far from the initial outputs: large gradients
+        net.fit(new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.rand(32, 6).muli(10),
+                org.nd4j.linalg.factory.Nd4j.rand(32, 1).addi(100)));
+        org.nd4j.linalg.api.ndarray.INDArray step = net.params().sub(before);
+        double largest = org.nd4j.linalg.ops.transforms.Transforms.abs(step).maxNumber().doubleValue();
+        switch (type) {
+            case "value" -> assertTrue(largest <= 0.001 + 1e-7, "every element within the threshold: " + largest);
+            case "norm" -> {
+                // two layers, each layer's whole gradient (weights and biases) at most 0.001 in L2 norm
+                assertTrue(step.norm2Number().doubleValue() <= Math.sqrt(2) * 0.001 + 1e-6, step.norm2Number().toString());
+            }
+            default -> assertTrue(largest > 0.01, "without clipping the same step is large: " + largest);
+        }
+    }
 }
