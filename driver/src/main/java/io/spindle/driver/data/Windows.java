@@ -234,20 +234,15 @@ public final class Windows {
         List<Cut> test = new ArrayList<>();
         long dropped = 0;
         int span = w.size() + w.horizon();
-        double[] sum = new double[valueCols.size()];
-        double[] sq = new double[valueCols.size()];
-        double[] min = new double[valueCols.size()];
-        double[] max = new double[valueCols.size()];
-        long[] count = new long[valueCols.size()];
-        Arrays.fill(min, Double.POSITIVE_INFINITY);
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        Stats[] observed = new Stats[valueCols.size()]; // the train parts' observations, per value column
+        Arrays.setAll(observed, k -> new Stats());
+        List<List<Cut>> parts = List.of(train, validation, test);
         int longest = 0;
         for (int s = 0; s < series.size(); s++) {
             Series x = series.get(s);
             int len = x.keys().length;
             longest = Math.max(longest, len);
             int[] bounds = bounds(len, spec.split());
-            List<List<Cut>> parts = List.of(train, validation, test);
             for (int p = 0; p < 3; p++) {
                 for (int start = bounds[p]; start + span <= bounds[p + 1]; start += w.stride()) {
                     if (gap(x.values(), start, w.size(), w.horizon(), features, targets)) {
@@ -259,20 +254,14 @@ public final class Windows {
             }
             for (int r = bounds[0]; r < bounds[1]; r++) {
                 for (int v = 0; v < valueCols.size(); v++) {
-                    double d = x.values()[r][v];
-                    if (!Double.isNaN(d)) {
-                        sum[v] += d;
-                        sq[v] += d * d;
-                        min[v] = Math.min(min[v], d);
-                        max[v] = Math.max(max[v], d);
-                        count[v]++;
+                    if (!Double.isNaN(x.values()[r][v])) {
+                        observed[v].add(x.values()[r][v]);
                     }
                 }
             }
         }
         String[] names = {"train", "validation", "test"};
         double[] fractions = {spec.split().train(), spec.split().validation(), spec.split().test()};
-        List<List<Cut>> parts = List.of(train, validation, test);
         for (int p = 0; p < 3; p++) {
             if (parts.get(p).isEmpty()) {
                 int[] b = bounds(longest, spec.split());
@@ -288,7 +277,7 @@ public final class Windows {
         List<String> valueNames = valueCols.stream().map(c -> table.columns().get(c)).toList();
         Normalization norm = w.level() == DataSpec.Level.LAST
                 ? relativeNormalization(spec, w, features, targets, series, train)
-                : normalization(spec, w, features, targets, sum, sq, min, max, count);
+                : normalization(spec, w, features, targets, observed);
         return new Cut3(valueNames, features, targets, series, train, validation, test, dropped, norm);
     }
 
@@ -345,18 +334,16 @@ public final class Windows {
         }
     }
 
+    /** Normalization fitted on the train parts' observations, one entry per column repeated for every step. */
     private static Normalization normalization(DataSpec spec, DataSpec.Window w, int[] features, int[] targets,
-                                               double[] sum, double[] sq, double[] min, double[] max, long[] count) {
+                                               Stats[] observed) {
         int nf = features.length;
         int nt = targets.length;
-        float[] colShift = new float[sum.length];
-        float[] colScale = new float[sum.length];
-        for (int v = 0; v < sum.length; v++) {
-            long n = Math.max(1, count[v]);
-            double mean = sum[v] / n;
-            double m2 = Math.max(0, sq[v] - n * mean * mean);
-            colShift[v] = DataLoader.shift(spec.normalize(), mean, count[v] == 0 ? 0 : min[v]);
-            colScale[v] = DataLoader.scale(spec.normalize(), m2, n, count[v] == 0 ? 0 : min[v], count[v] == 0 ? 1 : max[v]);
+        float[] colShift = new float[observed.length];
+        float[] colScale = new float[observed.length];
+        for (int v = 0; v < observed.length; v++) {
+            colShift[v] = observed[v].shift(spec.normalize());
+            colScale[v] = observed[v].scale(spec.normalize());
         }
         float[] shift = new float[w.size() * nf];
         float[] scale = new float[w.size() * nf];
