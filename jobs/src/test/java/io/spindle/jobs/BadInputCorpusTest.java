@@ -100,9 +100,21 @@ class BadInputCorpusTest {
         return write("sweeps/" + N.incrementAndGet() + ".yaml", "extends: ../good.yaml\n" + section + "\n").toString();
     }
 
+    /** @return a windowed regression spec over a series file holding {@code csv} */
+    static String series(String csv, String data, String rest) throws IOException {
+        int n = N.incrementAndGet();
+        Path d = write("data/series-" + n + ".csv", csv);
+        return write("specs/" + n + ".yaml", "data:\n  path: " + d + "\n  task: regression\n" + data + rest).toString();
+    }
+
     static Arguments c(String name, String expected, String... args) {
         return Arguments.of(name, expected, List.of(args));
     }
+
+    /** A monthly series of 12 observations. */
+    static final String SERIES = "t,v\n2024-01-01,1.0\n2024-02-01,2.0\n2024-03-01,3.0\n2024-04-01,4.0\n2024-05-01,5.0\n"
+            + "2024-06-01,6.0\n2024-07-01,7.0\n2024-08-01,8.0\n2024-09-01,9.0\n2024-10-01,10.0\n2024-11-01,11.0\n"
+            + "2024-12-01,12.0\n";
 
     static Stream<Arguments> cases() throws IOException {
         String s = spec.toString();
@@ -197,7 +209,19 @@ class BadInputCorpusTest {
             c("sql: several statements", "one query at a time", "sql", r, "SELECT 1; DELETE FROM trials"),
             c("sql: reflect", "reflect() calls a Java method", "sql", r, "SELECT reflect('java.lang.System', 'exit', '0')"),
             c("results: statements in --where", "--where '1=1; DELETE FROM trials': a condition, not statements", "results", r, "--where", "1=1; DELETE FROM trials"),
-            c("report: folder without tables", "holds no result tables", "report", fx.resolve("not-a-run").toString())
+            c("report: folder without tables", "holds no result tables", "report", fx.resolve("not-a-run").toString()),
+            // forecasting: windows from a series, sequence layers, clipping
+            c("window larger than the series", "data.window.size 30 && 12 observations", "train", series(SERIES, "  window: {size: 30, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("horizon below 1", "data.window.horizon must be", "train", series(SERIES, "  window: {size: 3, horizon: 0, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("time that does not parse", "line 4 && t && 2024-13-01", "train", series(SERIES.replace("2024-03-01", "2024-13-01"), "  window: {size: 3, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("duplicate time", "2024-02-01 && twice", "train", series(SERIES.replace("2024-03-01", "2024-02-01"), "  window: {size: 3, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("target that is not numeric", "line 5 && v && 'high'", "train", series(SERIES.replace(",4.0", ",high"), "  window: {size: 3, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("random split of windows", "split.method: random && future", "train", series(SERIES, "  window: {size: 3, time: t, targets: [v]}\n  split: {method: random}\n", ""), "--output", OUT),
+            c("gap with missing: fail", "line 6 && v && data.missing", "train", series(SERIES.replace(",5.0", ","), "  window: {size: 3, time: t, targets: [v]}\n", ""), "--output", OUT),
+            c("gru without sequence input", "model.layers[0].type 'gru' needs sequence input && data.window", "train", spec("model: {layers: [{type: gru, units: 4}, {type: output}]}\n"), "--output", OUT),
+            c("transformer without sequence input", "model.layers[0].type 'transformer' needs sequence input", "train", spec("model: {layers: [{type: transformer, model_size: 8}, {type: output}]}\n"), "--output", OUT),
+            c("heads that do not divide the model size", "model.layers[0].model_size 30 is not divisible by heads 4", "train", series(SERIES, "  window: {size: 3, time: t, targets: [v]}\n", "model: {layers: [{type: transformer, model_size: 30, heads: 4}, {type: output}]}\n"), "--output", OUT),
+            c("clipping threshold 0", "training.gradient_clipping.threshold must be > 0, got 0", "train", spec("training: {gradient_clipping: {type: norm, threshold: 0}}\n"), "--output", OUT)
         ));
         return a.stream();
     }

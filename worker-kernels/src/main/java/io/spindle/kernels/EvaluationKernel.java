@@ -4,6 +4,7 @@ import io.spindle.kernels.eval.MetricsAccumulator;
 import io.spindle.kernels.eval.TaskKind;
 import java.util.Iterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,15 +65,15 @@ public final class EvaluationKernel {
     }
 
     /**
-     * The first target's actual and predicted values of a partition's first rows (regression), in
-     * the data's own units.
+     * Every output's actual and predicted values of a partition's first rows (regression), in the
+     * data's own units.
      *
      * @param partition the partition index
      * @param rows the partition's rows
      * @param task what to evaluate (a regression task)
      * @param params the parameters to evaluate
      * @param max most rows to return
-     * @return pairs {actual, predicted}
+     * @return per row {actual, predicted} of each output in turn: {@code [a0, p0, a1, p1, ...]}
      */
     public static java.util.List<double[]> predictions(int partition, Iterator<Block> rows, EvalTask task, float[] params,
                                                        int max) {
@@ -86,21 +87,23 @@ public final class EvaluationKernel {
         synchronized (net) {
             net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
             INDArray f = task.shape().features(data.features().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
-            INDArray pred = net.output(f, false).getColumn(0, true);
-            INDArray truth = data.labels().get(NDArrayIndex.interval(0, n), NDArrayIndex.point(0)).reshape(n, 1);
+            INDArray pred = net.output(f, false).castTo(DataType.DOUBLE);
+            INDArray truth = data.labels().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).castTo(DataType.DOUBLE);
             if (task.labelScale().length > 0) {
-                pred = pred.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
-                truth = truth.mul(task.labelScale()[0]).addi(task.labelShift()[0]);
+                INDArray scale = Nd4j.createFromArray(task.labelScale()).castTo(DataType.DOUBLE);
+                INDArray shift = Nd4j.createFromArray(task.labelShift()).castTo(DataType.DOUBLE);
+                pred = pred.mulRowVector(scale).addiRowVector(shift);
+                truth = truth.mulRowVector(scale).addiRowVector(shift);
             }
             if (data.offsets() != null) {
-                INDArray off = data.offsets().get(NDArrayIndex.interval(0, n), NDArrayIndex.point(0)).reshape(n, 1);
+                INDArray off = data.offsets().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).castTo(DataType.DOUBLE);
                 pred = pred.add(off);
                 truth = truth.add(off);
             }
-            double[] p = pred.toDoubleVector();
-            double[] t = truth.toDoubleVector();
+            // interleave columns: [a0, p0, a1, p1, ...] per row
+            INDArray both = Nd4j.stack(2, truth, pred).reshape('c', n, 2 * truth.columns());
             for (int i = 0; i < n; i++) {
-                out.add(new double[] {t[i], p[i]});
+                out.add(both.getRow(i).toDoubleVector());
             }
         }
         return out;

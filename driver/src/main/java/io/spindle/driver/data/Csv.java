@@ -7,7 +7,7 @@ import java.util.ArrayList;
  * double quotes (then it may contain the delimiter, and {@code ""} stands for one quote),
  * unquoted fields are trimmed. Quoted fields cannot span lines.
  */
-final class Csv {
+public final class Csv {
     private Csv() { }
 
     /**
@@ -16,7 +16,7 @@ final class Csv {
      * @param out receives the fields (cleared first)
      * @return -1 when all is well, else the 1-based index of a field whose quote is not closed
      */
-    static int split(String line, char delimiter, ArrayList<String> out) {
+    public static int split(String line, char delimiter, ArrayList<String> out) {
         out.clear();
         int n = line.length();
         int i = 0;

@@ -42,11 +42,11 @@ public record PreparedData(
      *     averaged over the targets)
      * @param validationBaselines forecast name ({@code naive}, {@code seasonal_naive}) to its validation metrics
      * @param testBaselines the same on the test windows
-     * @param testTimes per test window, in order, the time of its first predicted step
+     * @param testTimes per test window, in order, the time of each predicted step (horizon entries)
      * @param testSeries per test window, its series (empty for a single series)
      */
     public record Forecast(int seasonality, double maseScale, Map<String, Map<String, Double>> validationBaselines,
-                           Map<String, Map<String, Double>> testBaselines, List<String> testTimes,
+                           Map<String, Map<String, Double>> testBaselines, List<List<String>> testTimes,
                            List<String> testSeries) { }
 
     /**

@@ -459,11 +459,11 @@ public final class Windows {
     static PreparedData.Forecast forecast(DataSpec spec, Cut3 c) {
         DataSpec.Window w = spec.window().orElseThrow();
         double scale = maseScale(spec, c);
-        List<String> times = new ArrayList<>();
+        List<List<String>> times = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Cut cut : c.test()) {
             Series s = c.series().get(cut.series());
-            times.add(s.times().get(cut.start() + w.size()));
+            times.add(List.copyOf(s.times().subList(cut.start() + w.size(), cut.start() + w.size() + w.horizon())));
             names.add(s.name());
         }
         return new PreparedData.Forecast(w.seasonality(), scale, baselines(w, c, c.validation(), scale),
@@ -534,6 +534,27 @@ public final class Windows {
                 org.nd4j.linalg.factory.Nd4j.createFromArray(pred).reshape(rows, width));
         io.spindle.kernels.eval.Metrics r = acc.result();
         return new LinkedHashMap<>(withMase(r, maseScale).values());
+    }
+
+    /**
+     * @param test a model's test metrics on windows
+     * @param f the forecast baselines of the same windows
+     * @return them with each trivial forecast's RMSE and MAE beside the model's
+     *     ({@code naive_rmse}, {@code seasonal_naive_rmse}, ...), so that every result row holds the
+     *     comparison
+     */
+    public static io.spindle.kernels.eval.Metrics withBaselines(io.spindle.kernels.eval.Metrics test,
+                                                                PreparedData.Forecast f) {
+        io.spindle.kernels.eval.Metrics out = test;
+        for (Map.Entry<String, Map<String, Double>> b : f.testBaselines().entrySet()) {
+            for (String metric : List.of("rmse", "mae")) {
+                Double v = b.getValue().get(metric);
+                if (v != null) {
+                    out = out.with(b.getKey() + "_" + metric, v);
+                }
+            }
+        }
+        return out;
     }
 
     /**

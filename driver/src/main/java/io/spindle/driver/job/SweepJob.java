@@ -650,6 +650,10 @@ public final class SweepJob {
         bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
         if (!tested.predictions().isEmpty()) {
             TrainJob.writePredictions(bdir, d.data().layout().labelNames().get(0), tested.predictions());
+            if (d.data().forecast().isPresent()) {
+                TrainJob.writeForecast(bdir, spec.data().window().orElseThrow(), d.data().forecast().get(),
+                        tested.predictions());
+            }
         }
         TrainResult r = new TrainResult(c.status(), c.history(), c.bestEpoch(), c.bestMetrics().orElse(null),
                 tested.metrics(), c.bestParams(), c.seconds(), c.diagnosis(), c.epochsDone(), c.workers(), c.period(),
@@ -674,6 +678,10 @@ public final class SweepJob {
         TrainJob.writeJson(dir, "summary.json", summary);
         out.printf(Locale.ROOT, "best: %s (%s) val_%s %.4f at epoch %d; test %s%n", b.id, describe(b.config),
                 sweep.metric(), b.value, b.bestEpoch, TrainJob.brief(tested.metrics(), spec));
+        if (d.data().forecast().isPresent()) {
+            bn.set("forecast", bestSummary.get("forecast"));
+            out.println("forecast: " + TrainJob.forecastLine(tested.metrics(), d.data().forecast().get()));
+        }
         out.println("wrote " + dir.path());
         out.flush();
         return summary;

@@ -10,6 +10,7 @@ import io.spindle.driver.doctor.Doctor;
 import io.spindle.driver.data.Normalization;
 import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecTrees;
 import io.spindle.driver.spec.Task;
@@ -52,6 +53,8 @@ public final class TrainJob {
 
     /** Regression runs: the best model's predictions on test rows, for the report. */
     public static final String PREDICTIONS = "test-predictions.csv";
+    /** Windowed runs: every test window's forecast with its time, for the report's forecast chart. */
+    public static final String FORECAST = "test-forecast.csv";
     /** What the output folder's lock names as its holder. */
     static final String COMMAND = "spindle train";
 
@@ -236,6 +239,9 @@ public final class TrainJob {
             }
             if (!result.testPredictions().isEmpty()) {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
+                if (data.forecast().isPresent()) {
+                    writeForecast(dir, trained.data().window().orElseThrow(), data.forecast().get(), result.testPredictions());
+                }
             }
             ObjectNode summary = summary(trained, data, result);
             if (lrAuto != null) {
@@ -260,12 +266,7 @@ public final class TrainJob {
             out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d; test %s%n", result.status().name().toLowerCase(Locale.ROOT),
                     result.epochsRun(), result.bestEpoch(), result.test() == null ? "not evaluated" : brief(result.test(), spec));
             if (data.forecast().isPresent() && result.test() != null) {
-                PreparedData.Forecast f = data.forecast().get();
-                Map<String, Double> naive = f.testBaselines().get("naive");
-                Map<String, Double> seasonal = f.testBaselines().get("seasonal_naive");
-                out.printf(Locale.ROOT, "forecast: test rmse %.4f; naive %.4f, seasonal naive (every %d steps) %.4f: %s%n",
-                        result.test().values().get("rmse"), naive.get("rmse"), f.seasonality(), seasonal.get("rmse"),
-                        verdict(result.test(), f));
+                out.println("forecast: " + forecastLine(result.test(), data.forecast().get()));
             }
             baseline.ifPresent(b -> out.printf(Locale.ROOT, "baseline: val_%s %.4f (%s)%n", selected.spelling(), b,
                     spec.data().task() == io.spindle.driver.spec.Task.REGRESSION ? "always the mean of the train targets"
@@ -506,6 +507,33 @@ public final class TrainJob {
         dir.write(PREDICTIONS, o -> o.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Writes a forecast's test windows as {@link #FORECAST}: one row per window, target and horizon
+     * step, with the time of that step, the actual and the predicted value (data units).
+     */
+    static void writeForecast(OutputDir dir, DataSpec.Window w, PreparedData.Forecast f, List<double[]> predictions) {
+        if (predictions.size() != f.testTimes().size()) {
+            throw new IllegalStateException("forecast has " + f.testTimes().size() + " test windows but "
+                    + predictions.size() + " predictions");
+        }
+        StringBuilder csv = new StringBuilder("series,time,target,step,actual,predicted\n");
+        int nt = w.targets().size();
+        for (int i = 0; i < predictions.size(); i++) {
+            double[] p = predictions.get(i);
+            for (int j = 0; j < p.length / 2; j++) {
+                int step = j / nt;
+                csv.append(csvField(f.testSeries().get(i))).append(',').append(csvField(f.testTimes().get(i).get(step)))
+                        .append(',').append(csvField(w.targets().get(j % nt))).append(',').append(step + 1).append(',')
+                        .append(p[2 * j]).append(',').append(p[2 * j + 1]).append('\n');
+            }
+        }
+        dir.write(FORECAST, o -> o.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static String csvField(String v) {
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
     /** Refuses to resume a folder that another spec (or other --set values) wrote. */
     private static void checkSameSpec(OutputDir dir, JobSpec spec, String output) {
         resumable(dir, output, "provenance.json", "run", "spec", "spec", spec.resolved());
@@ -704,6 +732,13 @@ public final class TrainJob {
             o.put("verdict", verdict(test, f));
         }
         return o;
+    }
+
+    /** @return "test rmse 0.3800; naive 0.4950, seasonal naive (every 52 steps) 1.8730: beats ..." */
+    static String forecastLine(Metrics test, PreparedData.Forecast f) {
+        return String.format(Locale.ROOT, "test rmse %.4f; naive %.4f, seasonal naive (every %d steps) %.4f: %s",
+                test.values().get("rmse"), f.testBaselines().get("naive").get("rmse"), f.seasonality(),
+                f.testBaselines().get("seasonal_naive").get("rmse"), verdict(test, f));
     }
 
     /** @return by how many percent the model's RMSE is below a forecast's (negative: above it) */

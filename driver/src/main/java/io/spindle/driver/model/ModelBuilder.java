@@ -6,8 +6,10 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.LayerSpec;
 import io.spindle.driver.spec.SpecException;
 import io.spindle.driver.spec.Task;
+import io.spindle.kernels.nn.Gru;
 import io.spindle.kernels.nn.LossFocal;
 import io.spindle.kernels.nn.LossHuber;
+import io.spindle.kernels.nn.TransformerEncoder;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -16,6 +18,7 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -27,6 +30,7 @@ import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -82,6 +86,7 @@ public final class ModelBuilder {
         List<LayerSpec> layers = spec.model().layers();
         DataSpec data = spec.data();
         int width;
+        int steps = 0;
         boolean sequence = false;
         InputType input;
         if (data.image().isPresent()) {
@@ -89,7 +94,7 @@ public final class ModelBuilder {
             input = InputType.convolutionalFlat(im.height(), im.width(), im.channels());
             width = im.channels();
         } else if (data.sequence().isPresent()) {
-            int steps = data.sequence().get().steps();
+            steps = data.sequence().get().steps();
             width = layout.featureWidth() / steps;
             input = InputType.recurrent(width, steps);
             sequence = true;
@@ -100,34 +105,13 @@ public final class ModelBuilder {
         int index = 0;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
-            boolean hidden = !l.type().equals("output");
-            double rate = l.dropout() > 0 ? l.dropout()
-                    : hidden && i > 0 && t.dropout() > 0 && (l.type().equals("dense") || l.type().equals("conv2d"))
+            boolean hidden = !(l instanceof LayerSpec.Output);
+            double rate = l.dropout() > 0 && !(l instanceof LayerSpec.Transformer) ? l.dropout()
+                    : hidden && i > 0 && t.dropout() > 0 && (l instanceof LayerSpec.Dense || l instanceof LayerSpec.Conv2d)
                             ? t.dropout() : 0.0;
-            Layer layer = switch (l.type()) {
-                case "dense" -> new DenseLayer.Builder().nOut(l.units()).activation(activation(l, true))
-                        .weightInit(init(l.init())).build();
-                case "dropout" -> new DropoutLayer.Builder(new Dropout(1.0 - l.rate())).build();
-                case "batch_norm" -> new BatchNormalization.Builder().build();
-                case "conv2d" -> new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
-                        .stride(l.stride().get(0), l.stride().get(1)).nOut(l.filters())
-                        .convolutionMode(l.padding().equals("same") ? ConvolutionMode.Same : ConvolutionMode.Truncate)
-                        .activation(activation(l, true)).weightInit(init(l.init())).build();
-                case "pooling" -> new SubsamplingLayer.Builder(pooling(l)).kernelSize(l.size().get(0), l.size().get(1))
-                        .stride(l.stride().get(0), l.stride().get(1)).build();
-                case "global_pooling" -> new GlobalPoolingLayer.Builder(pooling(l)).build();
-                case "lstm" -> recurrent(new LSTM.Builder().nOut(l.units()).activation(activation(l, false))
-                        .weightInit(init(l.init())).build(), l);
-                case "simple_rnn" -> recurrent(new SimpleRnn.Builder().nOut(l.units()).activation(activation(l, false))
-                        .weightInit(init(l.init())).build(), l);
-                case "gru" -> throw new SpecException(l.path() + ".type gru: DL4J 1.0.0-M2.1 has no GRU layer and"
-                        + " Spindle does not provide one yet; use lstm (or simple_rnn) instead");
-                case "self_attention" -> attention(l, width);
-                case "output" -> output(spec, l, layout, classCounts);
-                default -> throw new SpecException(l.path() + ".type '" + l.type() + "' is not supported");
-            };
+            Layer layer = layer(spec, l, layout, classCounts, width, steps);
             if (rate > 0) {
-                if (!(layer instanceof BaseLayer) && !(layer instanceof LastTimeStep)) {
+                if (!(layer instanceof BaseLayer) && !(layer instanceof LastTimeStep) && !(layer instanceof Bidirectional)) {
                     throw new SpecException(l.path() + ".dropout does not apply to a " + l.type() + " layer");
                 }
                 if (layer instanceof BaseLayer b) {
@@ -136,32 +120,29 @@ public final class ModelBuilder {
             }
             list.layer(index++, layer);
             if (l.activation().equals("prelu") && hidden) {
-                if (!l.type().equals("dense")) {
+                if (!(l instanceof LayerSpec.Dense)) {
                     throw new SpecException(l.path() + ".activation prelu is supported on dense layers; use leaky_relu"
                             + " on " + l.type() + " layers");
                 }
                 list.layer(index++, new PReLULayer.Builder().inputShape(l.units()).build());
             }
             // track the width a following attention layer sees, and whether steps still flow
-            if (l.units() > 0) {
-                width = l.units();
-            } else if (l.type().equals("conv2d")) {
-                width = l.filters();
+            if (l.width() > 0) {
+                width = l.width();
             }
             if (l.isSequential()) {
-                boolean keeps = l.type().equals("self_attention") || l.returnSequences();
-                if (!keeps) {
+                if (!l.keepsSteps()) {
                     sequence = false;
                 }
-            } else if (l.type().equals("global_pooling")) {
+            } else if (l instanceof LayerSpec.GlobalPooling) {
                 sequence = false;
             }
             if (sequence && i + 1 < layers.size()) {
-                String next = layers.get(i + 1).type();
-                if (next.equals("dense") || next.equals("output")) {
-                    throw new SpecException(layers.get(i + 1).path() + " (" + next + ") follows a layer that passes every"
+                LayerSpec next = layers.get(i + 1);
+                if (next instanceof LayerSpec.Dense || next instanceof LayerSpec.Output) {
+                    throw new SpecException(next.path() + " (" + next.type() + ") follows a layer that passes every"
                             + " time step on; add {type: global_pooling} before it, or set return_sequences: false on the"
-                            + " recurrent layer");
+                            + " recurrent or transformer layer");
                 }
             }
         }
@@ -173,11 +154,71 @@ public final class ModelBuilder {
         }
     }
 
-    private static Layer recurrent(Layer rnn, LayerSpec l) {
-        return l.returnSequences() ? rnn : new LastTimeStep(rnn);
+    private static Layer layer(JobSpec spec, LayerSpec l, PreparedData.Layout layout, long[] classCounts, int width,
+                               int steps) {
+        if (l instanceof LayerSpec.Dense d) {
+            return new DenseLayer.Builder().nOut(d.units()).activation(activation(l, true)).weightInit(init(l.init()))
+                    .build();
+        } else if (l instanceof LayerSpec.DropoutLayer d) {
+            return new DropoutLayer.Builder(new Dropout(1.0 - d.rate())).build();
+        } else if (l instanceof LayerSpec.BatchNorm) {
+            return new BatchNormalization.Builder().build();
+        } else if (l instanceof LayerSpec.Conv2d c) {
+            return new ConvolutionLayer.Builder(c.kernel().get(0), c.kernel().get(1))
+                    .stride(c.stride().get(0), c.stride().get(1)).nOut(c.filters())
+                    .convolutionMode(c.padding().equals("same") ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                    .activation(activation(l, true)).weightInit(init(l.init())).build();
+        } else if (l instanceof LayerSpec.Conv1d c) {
+            ConvolutionMode mode = switch (c.padding()) {
+                case "same" -> ConvolutionMode.Same;
+                case "causal" -> ConvolutionMode.Causal;
+                default -> ConvolutionMode.Truncate;
+            };
+            return new Convolution1DLayer.Builder().kernelSize(c.kernel()).stride(c.stride()).dilation(c.dilation())
+                    .nOut(c.filters()).convolutionMode(mode).activation(activation(l, true)).weightInit(init(l.init()))
+                    .build();
+        } else if (l instanceof LayerSpec.Pooling p) {
+            return new SubsamplingLayer.Builder(pooling(p.pool())).kernelSize(p.size().get(0), p.size().get(1))
+                    .stride(p.stride().get(0), p.stride().get(1)).build();
+        } else if (l instanceof LayerSpec.GlobalPooling g) {
+            return new GlobalPoolingLayer.Builder(pooling(g.pool())).build();
+        } else if (l instanceof LayerSpec.Recurrent r) {
+            return recurrent(r);
+        } else if (l instanceof LayerSpec.SelfAttention a) {
+            return attention(a, width);
+        } else if (l instanceof LayerSpec.Transformer tf) {
+            return transformer(tf, steps);
+        } else if (l instanceof LayerSpec.Output o) {
+            return output(spec, o, layout, classCounts);
+        }
+        throw new IllegalStateException("no builder for layer type " + l.type());
     }
 
-    private static Layer attention(LayerSpec l, int width) {
+    private static Layer recurrent(LayerSpec.Recurrent r) {
+        Layer rnn = switch (r.type()) {
+            case "lstm" -> new LSTM.Builder().nOut(r.units()).activation(activation(r, false))
+                    .weightInit(init(r.init())).build();
+            case "simple_rnn" -> new SimpleRnn.Builder().nOut(r.units()).activation(activation(r, false))
+                    .weightInit(init(r.init())).build();
+            case "gru" -> new Gru.Builder().nOut(r.units()).activation(activation(r, false))
+                    .weightInit(init(r.init())).build();
+            default -> throw new IllegalStateException("not a recurrent type: " + r.type());
+        };
+        if (r.bidirectional()) {
+            rnn = new Bidirectional(Bidirectional.Mode.CONCAT, rnn);
+        }
+        return r.returnSequences() ? rnn : new LastTimeStep(rnn);
+    }
+
+    private static Layer transformer(LayerSpec.Transformer tf, int steps) {
+        return new TransformerEncoder.Builder().modelSize(tf.modelSize()).heads(tf.heads()).ffSize(tf.ffSize())
+                .blocks(tf.blocks()).dropoutRate(tf.dropout())
+                .positionalEncoding(TransformerEncoder.PositionalEncoding.parse(tf.positional()))
+                .ffActivation(TransformerEncoder.FeedForwardActivation.parse(tf.activation()))
+                .lastStep(!tf.returnSequences()).weightInit(init(tf.init())).build();
+    }
+
+    private static Layer attention(LayerSpec.SelfAttention l, int width) {
         int heads = Math.max(1, l.heads());
         if (!l.projection() && heads != 1) {
             throw new SpecException(l.path() + ".heads must be 1 when projection is false, got " + heads);
@@ -191,7 +232,7 @@ public final class ModelBuilder {
         return b.build();
     }
 
-    private static Layer output(JobSpec spec, LayerSpec l, PreparedData.Layout layout, long[] classCounts) {
+    private static Layer output(JobSpec spec, LayerSpec.Output l, PreparedData.Layout layout, long[] classCounts) {
         Task task = spec.data().task();
         int inferred = switch (task) {
             case MULTICLASS -> layout.classes().size();
@@ -226,7 +267,7 @@ public final class ModelBuilder {
         return new OutputLayer.Builder(loss).nOut(units).activation(activation(l, false)).weightInit(init(l.init())).build();
     }
 
-    private static double[] classWeights(LayerSpec l, int units, long[] counts) {
+    private static double[] classWeights(LayerSpec.Output l, int units, long[] counts) {
         if (!l.classWeights().isEmpty()) {
             if (l.classWeights().size() != units) {
                 throw new SpecException(l.path() + ".class_weights must have one weight per output (" + units + "), got "
@@ -257,8 +298,8 @@ public final class ModelBuilder {
         return f;
     }
 
-    private static PoolingType pooling(LayerSpec l) {
-        return l.pool().equals("avg") ? PoolingType.AVG : PoolingType.MAX;
+    private static PoolingType pooling(String pool) {
+        return pool.equals("avg") ? PoolingType.AVG : PoolingType.MAX;
     }
 
     private static Activation activation(LayerSpec l, boolean preluAsIdentity) {

@@ -57,6 +57,38 @@ public final class HtmlReport {
      */
     public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
                                 Optional<JsonNode> summary, List<double[]> predictions, Optional<JsonNode> run) {
+        return render(title, trials, epochs, summary, predictions, run, List.of());
+    }
+
+    /**
+     * One test window's forecast of one target at one horizon step (a row of the run's
+     * {@code test-forecast.csv}).
+     *
+     * @param series the series (empty for a single series)
+     * @param time the time of the predicted step, as the data writes it
+     * @param target the target column
+     * @param step the horizon step (1: the next value)
+     * @param actual the observed value
+     * @param predicted the model's forecast
+     */
+    public record ForecastPoint(String series, String time, String target, int step, double actual, double predicted) { }
+
+    /** Most forecast charts in a report (series x targets x horizon steps). */
+    static final int FORECAST_CHARTS = 12;
+
+    /**
+     * @param title the folder or sweep name
+     * @param trials rows of the trials table
+     * @param epochs rows of the epochs table
+     * @param summary the best model's summary.json, if any
+     * @param predictions regression: the best model's {actual, predicted} pairs on test rows (else empty)
+     * @param run the folder's own summary.json, if any
+     * @param forecast windowed runs: the best model's forecast of every test window (else empty)
+     * @return the whole HTML document
+     */
+    public static String render(String title, List<Map<String, Object>> trials, List<Map<String, Object>> epochs,
+                                Optional<JsonNode> summary, List<double[]> predictions, Optional<JsonNode> run,
+                                List<ForecastPoint> forecast) {
         List<Map<String, Object>> ranked = new ArrayList<>(trials);
         ranked.sort(Comparator.comparingDouble(HtmlReport::rankKey));
         StringBuilder h = new StringBuilder();
@@ -85,6 +117,10 @@ public final class HtmlReport {
 
         summary.flatMap(HtmlReport::confusion).ifPresent(c -> h.append("<h2>Confusion matrix of the best model (test)</h2>\n")
                 .append("<div class=\"charts\">").append(chart(c)).append("</div>\n"));
+
+        if (!forecast.isEmpty() || summary.map(j -> j.has("forecast")).orElse(false)) {
+            forecast(h, summary, forecast);
+        }
 
         if (!predictions.isEmpty()) {
             h.append("<h2>Predicted vs actual of the best model (test)</h2>\n<div class=\"charts\">")
@@ -336,6 +372,116 @@ public final class HtmlReport {
             s += x;
         }
         return s / v.length;
+    }
+
+    /**
+     * The "Forecast" section of a windowed run: the model's test errors beside the naive and
+     * seasonal-naive forecasts of the same windows, and actual against predicted values over the
+     * test period, one chart per series, target and horizon step.
+     */
+    private static void forecast(StringBuilder h, Optional<JsonNode> summary, List<ForecastPoint> points) {
+        h.append("<h2>Forecast of the best model (test)</h2>\n");
+        JsonNode s = summary.orElse(null);
+        if (s != null && s.has("forecast")) {
+            JsonNode f = s.get("forecast");
+            if (f.has("verdict")) {
+                h.append("<p id=\"forecast-verdict\">Test RMSE ").append(esc(fmt(s.at("/test/rmse").asDouble())))
+                        .append(": the model ").append(esc(f.get("verdict").asText())).append(" (seasonality ")
+                        .append(f.path("seasonality").asInt()).append(" steps).</p>\n");
+            }
+            List<String> metrics = List.of("rmse", "mae", "smape", "mase");
+            h.append("<table id=\"forecast-baselines\"><tr><th class=\"l\">forecast</th>");
+            metrics.forEach(m -> h.append("<th>test ").append(m).append("</th>"));
+            h.append("</tr>\n");
+            forecastRow(h, "model", s.get("test"), metrics);
+            JsonNode test = f.at("/baselines/test");
+            test.fieldNames().forEachRemaining(name -> forecastRow(h, name.replace('_', ' '), test.get(name), metrics));
+            h.append("</table>\n");
+        }
+        if (points.isEmpty()) {
+            return;
+        }
+        Map<String, List<ForecastPoint>> groups = new LinkedHashMap<>();
+        for (ForecastPoint p : points) {
+            groups.computeIfAbsent(p.series() + "\u0000" + p.target() + "\u0000" + p.step(), k -> new ArrayList<>()).add(p);
+        }
+        h.append("<div class=\"charts\" id=\"forecast-charts\">\n");
+        int shown = 0;
+        for (List<ForecastPoint> g : groups.values()) {
+            if (shown++ == FORECAST_CHARTS) {
+                break;
+            }
+            h.append(chart(forecastChart(g)));
+        }
+        h.append("</div>\n");
+        if (groups.size() > FORECAST_CHARTS) {
+            h.append("<p>").append(FORECAST_CHARTS).append(" of ").append(groups.size())
+                    .append(" series, targets and steps shown; every window is in test-forecast.csv.</p>\n");
+        }
+    }
+
+    private static void forecastRow(StringBuilder h, String name, JsonNode values, List<String> metrics) {
+        h.append("<tr><td class=\"l\">").append(esc(name)).append("</td>");
+        for (String m : metrics) {
+            JsonNode v = values == null ? null : values.get(m);
+            h.append("<td>").append(v == null || !v.isNumber() ? "" : esc(fmt(v.asDouble()))).append("</td>");
+        }
+        h.append("</tr>\n");
+    }
+
+    private static XYChart forecastChart(List<ForecastPoint> g) {
+        ForecastPoint first = g.get(0);
+        String title = (first.series().isEmpty() ? "" : first.series() + ": ") + first.target()
+                + (first.step() == 1 ? ", next step" : ", " + first.step() + " steps ahead");
+        XYChart c = new XYChartBuilder().width(760).height(360).title(title).xAxisTitle("time")
+                .yAxisTitle(first.target()).build();
+        c.getStyler().setMarkerSize(3);
+        List<java.util.Date> dates = new ArrayList<>();
+        double[] numbers = new double[g.size()];
+        boolean numeric = true;
+        for (int i = 0; i < g.size(); i++) {
+            String t = g.get(i).time().trim();
+            try {
+                numbers[i] = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                numeric = false;
+            }
+            dates.add(date(t).orElse(null));
+        }
+        boolean byDate = !numeric && dates.stream().allMatch(java.util.Objects::nonNull);
+        if (!numeric && !byDate) {
+            for (int i = 0; i < g.size(); i++) {
+                numbers[i] = i; // times that are neither numbers nor dates: their order
+            }
+            c.setXAxisTitle("test window");
+        }
+        List<Double> actual = g.stream().map(ForecastPoint::actual).toList();
+        List<Double> predicted = g.stream().map(ForecastPoint::predicted).toList();
+        List<Double> xs = java.util.Arrays.stream(numbers).boxed().toList();
+        XYSeries a = byDate ? c.addSeries("actual", dates, actual) : c.addSeries("actual", xs, actual);
+        XYSeries p = byDate ? c.addSeries("predicted", dates, predicted) : c.addSeries("predicted", xs, predicted);
+        for (XYSeries series : List.of(a, p)) {
+            series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            series.setMarker(SeriesMarkers.NONE);
+        }
+        return c;
+    }
+
+    /** @return an ISO date (2024-03-15), month (2024-03) or date-time as a UTC instant, or empty */
+    static Optional<java.util.Date> date(String t) {
+        List<java.util.function.Function<String, java.time.Instant>> parsers = List.of(
+                x -> java.time.LocalDate.parse(x).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                x -> java.time.YearMonth.parse(x).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                x -> java.time.LocalDateTime.parse(x.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC),
+                x -> java.time.OffsetDateTime.parse(x.replace(' ', 'T')).toInstant());
+        for (java.util.function.Function<String, java.time.Instant> p : parsers) {
+            try {
+                return Optional.of(java.util.Date.from(p.apply(t)));
+            } catch (java.time.format.DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return Optional.empty();
     }
 
     private static XYChart predictedVsActual(List<double[]> pts) {

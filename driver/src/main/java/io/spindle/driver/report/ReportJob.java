@@ -43,7 +43,21 @@ public final class ReportJob {
                         .toList()) : List.of();
         Optional<JsonNode> run = out.exists("summary.json")
                 ? Optional.of(out.read("summary.json", in -> SpecTrees.MAPPER.readTree(in))) : Optional.empty();
-        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary, predictions, run);
+        List<HtmlReport.ForecastPoint> forecast = model.exists(TrainJob.FORECAST) ? model.read(TrainJob.FORECAST, in ->
+                forecastPoints(new String(in.readAllBytes(), StandardCharsets.UTF_8))) : List.of();
+        String html = HtmlReport.render(out.path(), store.trials(), store.epochs(), summary, predictions, run, forecast);
         return out.write("report.html", o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Parses a run's {@code test-forecast.csv} (series,time,target,step,actual,predicted; quoted fields allowed). */
+    static List<HtmlReport.ForecastPoint> forecastPoints(String csv) {
+        List<HtmlReport.ForecastPoint> out = new java.util.ArrayList<>();
+        java.util.ArrayList<String> f = new java.util.ArrayList<>();
+        csv.lines().skip(1).filter(l -> !l.isBlank()).forEach(l -> {
+            io.spindle.driver.data.Csv.split(l, ',', f);
+            out.add(new HtmlReport.ForecastPoint(f.get(0), f.get(1), f.get(2), Integer.parseInt(f.get(3)),
+                    Double.parseDouble(f.get(4)), Double.parseDouble(f.get(5))));
+        });
+        return out;
     }
 }

@@ -67,11 +67,14 @@ public record JobSpec(
     public record Model(String preset, List<LayerSpec> layers) {
         public Model {
             layers = List.copyOf(layers);
+            if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Output)) {
+                throw new IllegalArgumentException("model.layers must end with the output layer");
+            }
         }
 
         /** @return the output layer */
-        public LayerSpec output() {
-            return layers.get(layers.size() - 1);
+        public LayerSpec.Output output() {
+            return (LayerSpec.Output) layers.get(layers.size() - 1);
         }
     }
 

@@ -329,8 +329,9 @@ public final class SpecParser {
             if ((type.equals("conv2d") || type.equals("pooling")) && data.image().isEmpty()) {
                 throw new SpecException(path + ".type '" + type + "' needs image rows: set data.image {height, width, channels}");
             }
-            if (Set.of("lstm", "simple_rnn", "gru", "self_attention").contains(type) && data.sequence().isEmpty()) {
-                throw new SpecException(path + ".type '" + type + "' needs sequence rows: set data.sequence.steps");
+            if (LayerSpec.SEQUENCE_TYPES.contains(type) && data.sequence().isEmpty()) {
+                throw new SpecException(path + ".type '" + type + "' needs sequence input: set data.window (a raw series)"
+                        + " or data.sequence.steps (rows already cut into step-major windows)");
             }
             String loss = "";
             String activation;
@@ -341,51 +342,58 @@ public final class SpecParser {
                 activation = l.get("activation").asText();
             } else {
                 activation = switch (type) {
-                    case "dense", "conv2d" -> "relu";
+                    case "dense", "conv2d", "conv1d", "transformer" -> "relu";
                     case "lstm", "simple_rnn", "gru" -> "tanh";
                     default -> "";
                 };
             }
-            LayerSpec probe = new LayerSpec(type, 0, "", "", 0, 0, 0, List.of(), List.of(), "", "", List.of(), false, 0,
-                    0, false, "", List.of(), false, 0, 0, path);
-            String init = "";
-            if (probe.hasWeights()) {
-                init = l.has("init") ? l.get("init").asText()
-                        : defaultInit != null ? defaultInit
-                        : RELU_LIKE.contains(activation) ? "he" : "xavier";
-            }
-            int units = l.has("units") ? l.get("units").asInt()
-                    : type.equals("output") && task == Task.BINARY
-                            ? (loss.equals("cce") || loss.equals("weighted_cce") || activation.equals("softmax") ? 2 : 1)
-                            : 0;
-            List<Double> weights = new ArrayList<>();
-            boolean balanced = false;
-            JsonNode cw = l.get("class_weights");
-            if (cw != null) {
-                if (cw.isTextual()) {
-                    balanced = true;
-                } else {
-                    cw.forEach(w -> weights.add(w.asDouble()));
+            String init = l.has("init") ? l.get("init").asText()
+                    : defaultInit != null ? defaultInit
+                    : RELU_LIKE.contains(activation) && !type.equals("transformer") ? "he" : "xavier";
+            double dropout = l.has("dropout") ? l.get("dropout").asDouble() : 0.0;
+            boolean sequences = l.has("return_sequences") && l.get("return_sequences").asBoolean();
+            LayerSpec layer = switch (type) {
+                case "dense" -> new LayerSpec.Dense(l.get("units").asInt(), activation, init, dropout, path);
+                case "dropout" -> new LayerSpec.DropoutLayer(l.get("rate").asDouble(), path);
+                case "batch_norm" -> new LayerSpec.BatchNorm(dropout, path);
+                case "conv2d" -> new LayerSpec.Conv2d(l.get("filters").asInt(), pair(l.get("kernel")),
+                        pair(l.get("stride")), l.get("padding").asText(), activation, init, dropout, path);
+                case "conv1d" -> new LayerSpec.Conv1d(l.get("filters").asInt(), l.get("kernel").asInt(),
+                        l.get("stride").asInt(), l.get("dilation").asInt(), l.get("padding").asText(), activation, init,
+                        dropout, path);
+                case "pooling" -> new LayerSpec.Pooling(l.get("pool").asText(), pair(l.get("size")),
+                        pair(l.get("stride") != null ? l.get("stride") : l.get("size")), path);
+                case "global_pooling" -> new LayerSpec.GlobalPooling(l.get("pool").asText(), path);
+                case "lstm", "gru", "simple_rnn" -> new LayerSpec.Recurrent(type, l.get("units").asInt(), activation, init,
+                        dropout, sequences, l.path("bidirectional").asBoolean(false), path);
+                case "self_attention" -> new LayerSpec.SelfAttention(l.get("heads").asInt(),
+                        l.has("head_size") ? l.get("head_size").asInt() : 0, l.get("projection").asBoolean(), path);
+                case "transformer" -> new LayerSpec.Transformer(l.get("model_size").asInt(), l.get("heads").asInt(),
+                        l.has("ff_size") ? l.get("ff_size").asInt() : 4 * l.get("model_size").asInt(),
+                        l.get("blocks").asInt(), l.get("positional").asText(), activation, init, dropout, sequences, path);
+                case "output" -> {
+                    int units = l.has("units") ? l.get("units").asInt()
+                            : task == Task.BINARY
+                                    ? (loss.equals("cce") || loss.equals("weighted_cce") || activation.equals("softmax") ? 2 : 1)
+                                    : 0;
+                    List<Double> weights = new ArrayList<>();
+                    boolean balanced = false;
+                    JsonNode cw = l.get("class_weights");
+                    if (cw != null) {
+                        if (cw.isTextual()) {
+                            balanced = true;
+                        } else {
+                            cw.forEach(w -> weights.add(w.asDouble()));
+                        }
+                    } else if (loss.equals("weighted_cce")) {
+                        balanced = true;
+                    }
+                    yield new LayerSpec.Output(units, activation, init, dropout, loss, weights, balanced,
+                            l.get("gamma").asDouble(), l.get("delta").asDouble(), path);
                 }
-            } else if (loss.equals("weighted_cce")) {
-                balanced = true;
-            }
-            LayerSpec layer = new LayerSpec(type, units, activation, init,
-                    l.has("dropout") ? l.get("dropout").asDouble() : 0.0,
-                    l.has("rate") ? l.get("rate").asDouble() : 0.0,
-                    l.has("filters") ? l.get("filters").asInt() : 0,
-                    pair(l.get("kernel")), pair(l.get("stride") != null ? l.get("stride") : l.get("size")),
-                    l.has("padding") ? l.get("padding").asText() : "",
-                    l.has("pool") ? l.get("pool").asText() : "",
-                    pair(l.get("size")),
-                    l.has("return_sequences") && l.get("return_sequences").asBoolean(),
-                    l.has("heads") ? l.get("heads").asInt() : 0,
-                    l.has("head_size") ? l.get("head_size").asInt() : 0,
-                    l.has("projection") && l.get("projection").asBoolean(),
-                    loss, weights, balanced,
-                    l.has("gamma") ? l.get("gamma").asDouble() : 2.0,
-                    l.has("delta") ? l.get("delta").asDouble() : 1.0,
-                    path);
+                default -> throw new SpecException(path + ".type '" + type + "' is not a layer type; use one of "
+                        + String.join(", ", LayerSpec.TYPES));
+            };
             checkLayer(layer, l, task, i, warnings);
             out.add(layer);
         }
@@ -394,7 +402,7 @@ public final class SpecParser {
 
     private static void checkLayer(LayerSpec l, ObjectNode raw, Task task, int index, List<String> warnings) {
         String p = l.path();
-        if (index == 0 && (l.type().equals("dropout") || l.dropout() > 0)) {
+        if (index == 0 && (l.type().equals("dropout") || l.dropout() > 0 && !(l instanceof LayerSpec.Transformer))) {
             warnings.add(p + ": dropout on the input layer; dropping raw features discards information before any layer can use it: put dropout between hidden layers, or keep it at 0.2 or less on inputs (Srivastava et al. 2014)");
         }
         if (l.init().equals("zeros")) {
@@ -408,15 +416,15 @@ public final class SpecParser {
         if (!l.type().equals("output") && l.activation().equals("softmax")) {
             warnings.add(p + ".activation: softmax belongs on a multi-class output layer, not a hidden layer");
         }
-        if (l.classWeights().size() > 0 || raw.has("class_weights")) {
-            if (!l.type().equals("output") || !(l.loss().equals("weighted_cce") || l.loss().equals("focal"))) {
-                throw new SpecException(p + ".class_weights applies to loss weighted_cce or focal, got loss '" + l.loss() + "'");
-            }
-        }
-        if (!l.type().equals("output")) {
+        if (!(l instanceof LayerSpec.Output o)) {
             return;
         }
-        String loss = l.loss();
+        String loss = o.loss();
+        if (!o.classWeights().isEmpty() || raw.has("class_weights")) {
+            if (!(loss.equals("weighted_cce") || loss.equals("focal"))) {
+                throw new SpecException(p + ".class_weights applies to loss weighted_cce or focal, got loss '" + loss + "'");
+            }
+        }
         String act = l.activation();
         if (l.dropout() > 0) {
             warnings.add(p + ".dropout: dropout on the output layer; it perturbs the predictions themselves"
@@ -435,7 +443,7 @@ public final class SpecParser {
                 warnings.add(p + ".activation: " + act + " bounds the outputs, while regression targets are unbounded;"
                         + " use identity outputs for regression");
             }
-            if (!raw.has("class_weights") && l.balancedWeights()) {
+            if (!raw.has("class_weights") && o.balancedWeights()) {
                 throw new SpecException(p + ".class_weights applies to classification");
             }
             return;
@@ -643,12 +651,15 @@ public final class SpecParser {
             if (!l.init().isEmpty()) {
                 n.put("init", l.init());
             }
-            if (l.type().equals("output")) {
-                n.put("loss", l.loss());
-                if (l.units() > 0) {
-                    n.put("units", l.units());
+            if (l instanceof LayerSpec.Transformer tf) {
+                n.put("ff_size", tf.ffSize());
+            }
+            if (l instanceof LayerSpec.Output o) {
+                n.put("loss", o.loss());
+                if (o.units() > 0) {
+                    n.put("units", o.units());
                 }
-                if (l.balancedWeights()) {
+                if (o.balancedWeights()) {
                     n.put("class_weights", "balanced");
                 }
             }

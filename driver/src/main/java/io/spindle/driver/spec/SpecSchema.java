@@ -154,8 +154,32 @@ public final class SpecSchema {
                     .req("units", positiveInt("hidden units"))
                     .opt("activation", act).opt("init", init).opt("dropout", dropout)
                     .def("return_sequences", new Schema.Bool("pass every time step on (true) or only the last (false)"), false)
+                    .def("bidirectional", new Schema.Bool("also read the sequence backwards and concatenate both"
+                            + " directions (2 x units outputs)"), false)
                     .build());
         }
+        layers.put("conv1d", obj("1-D convolution over time steps (needs data.window or data.sequence)")
+                .req("filters", positiveInt("output channels"))
+                .def("kernel", positiveInt("time steps each filter spans"), 3)
+                .def("stride", positiveInt("step between filter positions"), 1)
+                .def("dilation", positiveInt("gap between the time steps a filter reads (1: adjacent)"), 1)
+                .def("padding", oneOf("same keeps the number of steps, valid shrinks it; causal keeps it and reads only"
+                        + " past steps", "same", "valid", "causal"), "same")
+                .opt("activation", act).opt("init", init).opt("dropout", dropout).build());
+        layers.put("transformer", obj("transformer encoder (Vaswani et al. 2017): input projection, positional encoding,"
+                + " then blocks of multi-head self-attention and feed-forward, each with residual and layer norm"
+                + " (needs data.window or data.sequence)")
+                .req("model_size", positiveInt("width of every position inside the encoder; a multiple of heads"))
+                .def("heads", positiveInt("attention heads; must divide model_size"), 4)
+                .opt("ff_size", positiveInt("hidden width of the feed-forward part; default 4 x model_size"))
+                .def("blocks", positiveInt("encoder blocks"), 2)
+                .def("positional", oneOf("positional encoding: fixed sin/cos table or a learned one", "sinusoidal",
+                        "learned"), "sinusoidal")
+                .opt("activation", oneOf("feed-forward activation", "relu", "gelu"))
+                .opt("init", init)
+                .def("dropout", fraction("dropout inside the blocks (attention and feed-forward outputs) while training"), 0.1)
+                .def("return_sequences", new Schema.Bool("pass every time step on (true) or only the last (false), which attended to all of them"), false)
+                .build());
         layers.put("self_attention", obj("multi-head dot-product self-attention over time steps (needs data.sequence)")
                 .def("heads", positiveInt("attention heads"), 1)
                 .opt("head_size", positiveInt("size of each head; default: input size / heads"))

@@ -66,6 +66,8 @@ public final class Trainer {
     static final double FLOPS_PER_STATE_BYTE = 1000;
     /** Test rows whose predictions a regression run keeps for its report. */
     static final int PREDICTIONS = 2000;
+    /** Most test windows per partition a forecast keeps for its chart. */
+    static final int FORECAST_WINDOWS = 50_000;
     /** Partition results combined per tree node. */
     static final int FAN_IN = 8;
 
@@ -319,7 +321,9 @@ public final class Trainer {
      * Metrics of some parameters on the test split.
      *
      * @param metrics the test metrics
-     * @param predictions regression: {actual, predicted} of the first target for up to 2,000 test rows; else empty
+     * @param predictions regression: per test row {actual, predicted} of each output in turn
+     *     ({@code [a0, p0, a1, p1, ...]}), for up to 2,000 rows (every window of a forecast, in time
+     *     order, up to {@value #FORECAST_WINDOWS} per partition); else empty
      */
     public record Tested(Metrics metrics, List<double[]> predictions) { }
 
@@ -340,9 +344,14 @@ public final class Trainer {
                 data.normalization().labelShift(), data.normalization().labelScale(), 1024);
         try {
             Metrics metrics = forecast(evaluate(data.test(), testTask, params), data);
+            if (data.forecast().isPresent()) {
+                metrics = io.spindle.driver.data.Windows.withBaselines(metrics, data.forecast().get());
+            }
             List<double[]> predictions = List.of();
             if (kind == TaskKind.REGRESSION) {
-                int perPartition = Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
+                // a forecast keeps every test window (in time order, for its chart); others a sample
+                int perPartition = data.forecast().isPresent() ? FORECAST_WINDOWS
+                        : Math.max(1, PREDICTIONS / Math.max(1, data.test().getNumPartitions()));
                 predictions = data.test().mapPartitionsWithIndex((i, it) -> EvaluationKernel.predictions(i, it, testTask,
                         params, perPartition).iterator(), true).collect();
             }

@@ -1,5 +1,6 @@
 package io.spindle.driver.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.spindle.driver.spec.SpecTrees;
 import io.spindle.kernels.InputShape;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -67,7 +69,19 @@ class ModelBuilderTest {
                 Arguments.of("lstm", "task: multiclass, sequence: {steps: 4}", "{layers: [{type: lstm, units: 6,"
                         + " return_sequences: true}, {type: simple_rnn, units: 5}, {type: output}]}", "{optimizer: rmsprop}", 12, 3, 3),
                 Arguments.of("attention", "task: multiclass, sequence: {steps: 5}", "{layers: [{type: self_attention, heads: 2},"
-                        + " {type: global_pooling}, {type: output}]}", "{optimizer: adam}", 20, 3, 3));
+                        + " {type: global_pooling}, {type: output}]}", "{optimizer: adam}", 20, 3, 3),
+                Arguments.of("gru", "task: regression, sequence: {steps: 6}", "{layers: [{type: gru, units: 6,"
+                        + " return_sequences: true}, {type: gru, units: 5}, {type: output}]}", "{optimizer: adam}", 12, 1, 0),
+                Arguments.of("bidirectional", "task: multiclass, sequence: {steps: 4}", "{layers: [{type: lstm, units: 4,"
+                        + " bidirectional: true, return_sequences: true}, {type: simple_rnn, units: 3, bidirectional: true,"
+                        + " return_sequences: true}, {type: gru, units: 3, bidirectional: true}, {type: output}]}",
+                        "{optimizer: adam}", 12, 3, 3),
+                Arguments.of("conv1d", "task: regression, sequence: {steps: 8}", "{layers: [{type: conv1d, filters: 4,"
+                        + " kernel: 3, padding: causal, dilation: 2}, {type: conv1d, filters: 4, kernel: 2, padding: valid},"
+                        + " {type: global_pooling, pool: max}, {type: output}]}", "{optimizer: adam}", 16, 1, 0),
+                Arguments.of("transformer", "task: regression, sequence: {steps: 6}", "{layers: [{type: transformer,"
+                        + " model_size: 8, heads: 2, ff_size: 16, blocks: 2, dropout: 0}, {type: output}]}",
+                        "{optimizer: adam}", 12, 1, 0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,10 +129,36 @@ class ModelBuilderTest {
     }
 
     @Test
-    void gruIsRejectedClearly() {
-        JobSpec spec = spec("task: regression, sequence: {steps: 4}", "{layers: [{type: gru, units: 6}, {type: output}]}", "{}");
-        SpecException e = assertThrows(SpecException.class, () -> ModelBuilder.build(spec, layout(12, 1, 0), null));
-        assertTrue(e.getMessage().contains("model.layers[0].type gru") && e.getMessage().contains("use lstm"), e.getMessage());
+    void sequenceLayersGiveTheShapesTheirSettingsSay() {
+        // 3 features per step, 6 steps: [batch, width, steps] out of each layer
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("{type: gru, units: 5, return_sequences: true}", new long[] {2, 5, 6});
+        shapes.put("{type: gru, units: 5, bidirectional: true, return_sequences: true}", new long[] {2, 10, 6});
+        shapes.put("{type: lstm, units: 4, bidirectional: true}", new long[] {2, 8});
+        shapes.put("{type: simple_rnn, units: 3, bidirectional: true, return_sequences: true}", new long[] {2, 6, 6});
+        shapes.put("{type: conv1d, filters: 7, kernel: 3}", new long[] {2, 7, 6});
+        shapes.put("{type: conv1d, filters: 7, kernel: 3, padding: valid}", new long[] {2, 7, 4});
+        shapes.put("{type: conv1d, filters: 7, kernel: 2, stride: 2, padding: causal}", new long[] {2, 7, 3});
+        shapes.put("{type: transformer, model_size: 8, heads: 4, blocks: 1, return_sequences: true}", new long[] {2, 8, 6});
+        shapes.put("{type: transformer, model_size: 12, heads: 3, positional: learned}", new long[] {2, 12});
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            boolean steps = e.getValue().length == 3;
+            JobSpec spec = spec("task: regression, sequence: {steps: 6}", "{layers: [" + e.getKey()
+                    + (steps ? ", {type: global_pooling}" : "") + ", {type: output}]}", "{}");
+            MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(spec, layout(18, 1, 0), null));
+            net.init();
+            INDArray x = new InputShape(6, false).features(Nd4j.rand(DataType.FLOAT, 2, 18));
+            List<INDArray> acts = net.feedForward(x, false);
+            INDArray out = acts.get(1);
+            assertArrayEquals(e.getValue(), out.shape(), e.getKey());
+        }
+    }
+
+    @Test
+    void transformerHeadsMustDivideTheModelSize() {
+        SpecException e = assertThrows(SpecException.class, () -> spec("task: regression, sequence: {steps: 4}",
+                "{layers: [{type: transformer, model_size: 30, heads: 4}, {type: output}]}", "{}"));
+        assertTrue(e.getMessage().contains("model.layers[0].model_size 30 is not divisible by heads 4"), e.getMessage());
     }
 
     @Test

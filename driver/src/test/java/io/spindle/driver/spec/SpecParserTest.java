@@ -201,7 +201,7 @@ class SpecParserTest {
         }
         assertEquals("data", schema.get("required").get(0).asText());
         JsonNode layerVariants = props.at("/model/properties/layers/items/oneOf");
-        assertEquals(11, layerVariants.size());
+        assertEquals(LayerSpec.TYPES.size(), layerVariants.size());
         assertEquals(false, props.at("/training/additionalProperties").asBoolean());
         assertEquals(15, props.at("/training/properties/early_stopping/properties/patience/default").asInt());
     }
