@@ -75,7 +75,7 @@ class ExampleJobsTest {
 
     @ParameterizedTest(name = "conf/sweeps/{0} parses: {1} search")
     @org.junit.jupiter.params.provider.CsvSource({"digits.yaml, tpe, asha", "breast_cancer.yaml, random, median",
-            "mnist10k.yaml, grid, hyperband", "demo.yaml, tpe, asha"})
+            "mnist10k.yaml, grid, hyperband", "demo.yaml, tpe, asha", "sunspots.yaml, grid, none"})
     void exampleSweepsParse(String file, String strategy, String scheduler) {
         Path root = Path.of("..").toAbsolutePath().normalize();
         io.spindle.driver.sweep.SweepSpec s = io.spindle.driver.sweep.SweepParser.parse(

@@ -675,13 +675,11 @@ public final class SweepJob {
         bn.put("best_epoch", b.bestEpoch);
         bn.set("test", bestSummary.get("test"));
         bn.put("model", modelPath);
+        d.data().forecast().ifPresent(f -> bn.set("forecast", bestSummary.get("forecast")));
         TrainJob.writeJson(dir, "summary.json", summary);
         out.printf(Locale.ROOT, "best: %s (%s) val_%s %.4f at epoch %d; test %s%n", b.id, describe(b.config),
                 sweep.metric(), b.value, b.bestEpoch, TrainJob.brief(tested.metrics(), spec));
-        if (d.data().forecast().isPresent()) {
-            bn.set("forecast", bestSummary.get("forecast"));
-            out.println("forecast: " + TrainJob.forecastLine(tested.metrics(), d.data().forecast().get()));
-        }
+        d.data().forecast().ifPresent(f -> out.println("forecast: " + TrainJob.forecastLine(tested.metrics(), f)));
         out.println("wrote " + dir.path());
         out.flush();
         return summary;

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *
  * <p>{@code trials}: {@code sweep_id}, {@code trial_id}, {@code status}, {@code task}, every
  * hyperparameter of the resolved spec as its own column ({@code training_lr},
- * {@code training_batch_size}, {@code model_layers_0_units}, {@code cluster_workers}, ...),
+ * {@code training_batch_size}, {@code model_layers_0_units}, {@code cluster_workers}, a forecast's
+ * {@code data_window_size}, ...),
  * {@code epochs_run}, {@code best_epoch}, {@code select_metric}, {@code best_val} (the selected
  * validation metric at the best epoch), {@code test_<metric>} ({@code test_accuracy},
  * {@code test_f1}, {@code test_rmse}, ...), {@code diagnosis}, {@code wall_seconds},
@@ -135,17 +136,22 @@ public final class ResultRows {
         for (String section : List.of("model", "training", "cluster")) {
             flatten(section, tree.get(section), out);
         }
+        // a forecast's window is tuned like a hyperparameter (data_window_size, data_window_horizon, ...)
+        if (tree.at("/data/window").isObject()) {
+            flatten("data_window", tree.at("/data/window"), out);
+        }
         return out;
     }
 
     /**
      * @param column a trials-table column
-     * @return whether it holds a setting of the spec's model, training or cluster section
+     * @return whether it holds a setting of the spec's model, training or cluster section or of
+     *     {@code data.window}
      *     ({@link #hyperparameters}), as opposed to an outcome such as {@code model_path}
      */
     public static boolean isHyperparameter(String column) {
         return (column.startsWith("model_") && !column.equals("model_path")) || column.startsWith("training_")
-                || column.startsWith("cluster_");
+                || column.startsWith("cluster_") || column.startsWith("data_window_");
     }
 
     private static void flatten(String prefix, JsonNode n, Map<String, Object> out) {

@@ -120,6 +120,45 @@ class TrainerEquivalenceTest {
                 optimizer + ": parameters after 3 epochs");
     }
 
+    /** The same for the GRU (its own backward pass) and a bidirectional GRU over 3 steps of 2 features. */
+    @org.junit.jupiter.api.Test
+    void oneTaskGruEqualsSingleJvmDl4j(SparkSession spark) throws Exception {
+        ObjectNode tree = SpecTrees.parse("""
+                data: {path: unused.csv, label: y, task: multiclass, sequence: {steps: 3}}
+                model:
+                  layers:
+                    - {type: gru, units: 5, return_sequences: true}
+                    - {type: gru, units: 4, bidirectional: true}
+                    - {type: output}
+                training:
+                  optimizer: adam
+                  batch_size: 16
+                  epochs: 2
+                  early_stopping: {enabled: false, restore_best: false}
+                cluster: {workers: 1}
+                """, "test");
+        JobSpec spec = SpecParser.resolve(tree, "gru-equivalence", Path.of("."));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Block> train = blocks(150, 40, 3);
+        JavaRDD<Block> val = sc.parallelize(blocks(40, 20, 4), 2);
+        PreparedData data = prepared(sc.parallelize(train, 2), val, val);
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), null);
+
+        TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
+
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        ExecutorCache.PartitionData all = Batches.stack(train.iterator());
+        InputShape steps = new InputShape(3, false);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            int[] order = Batches.epochOrder((int) all.rows(), spec.training().seed(), epoch, 0);
+            for (DataSet ds : Batches.epoch(all, order, 16, steps)) {
+                reference.fit(ds);
+            }
+        }
+        assertArrayEquals(reference.params().toFloatVector(), result.params(), 0f, "GRU parameters after 2 epochs");
+    }
+
     @org.junit.jupiter.api.Test
     void workersAveragingEveryStepWithSgdEqualGlobalBatchTraining(SparkSession spark) {
         ObjectNode tree = SpecTrees.parse("""
