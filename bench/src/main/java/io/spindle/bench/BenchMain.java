@@ -114,12 +114,15 @@ public final class BenchMain implements Callable<Integer> {
                     + "Spindle (2 workers), DL4J's ParameterAveragingTrainingMaster (2 workers, averaging every 5 and "
                     + "20 minibatches) and Spark MLlib's MultilayerPerceptronClassifier, all on local[2], and writes "
                     + "bench-training.csv, bench-training.md and bench-rounds.csv (replacing earlier ones).",
+                    "The sequence case " + Systems.CO2 + " (conf/jobs/co2.yaml's LSTM forecaster on the weekly CO2 "
+                    + "series) runs single-JVM DL4J and Spindle (2 workers), scored by test RMSE (bench-training-rmse.csv; "
+                    + "target: Spindle >= 1.3x single-JVM samples/s).",
                     "With --cluster, " + Systems.MNIST + "'s Spindle case also runs on a 2-worker standalone cluster "
                     + "(target: >= 0.8x its local[2] samples/s); its files go to DIR/standalone.",
-                    "The full run takes about 10 minutes on 2 cores (time budgets cap it near 20); --quick about 2."})
+                    "The full run takes about 12 minutes on 2 cores (time budgets cap it near 30); --quick about 3."})
     static final class Training implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "a few epochs on half the rows (about 2 minutes)")
+        @Option(names = "--quick", description = "a few epochs on half the MNIST rows (about 3 minutes)")
         boolean quick;
 
         @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
@@ -131,11 +134,17 @@ public final class BenchMain implements Callable<Integer> {
         double bandwidthGbps;
 
         @Option(names = "--data", paramLabel = "FILE",
-                description = "the MNIST-10k CSV (default: conf/datasets/mnist10k.csv.gz of the Spindle checkout)")
+                description = "the MNIST-10k CSV (default: " + BenchCase.MNIST_DATA + " of the Spindle checkout)")
         Path data;
 
+        @Option(names = "--co2-data", paramLabel = "FILE",
+                description = "the weekly CO2 series of " + Systems.CO2 + " (default: " + BenchCase.CO2_DATA
+                        + " of the Spindle checkout)")
+        Path co2Data;
+
         @Option(names = "--case", paramLabel = "NAME",
-                description = "run only this case (repeatable): " + Systems.MNIST + ", " + Systems.LARGE)
+                description = "run only this case (repeatable): " + Systems.MNIST + ", " + Systems.LARGE + ", "
+                        + Systems.CO2)
         List<String> cases = new ArrayList<>();
 
         @Option(names = "--single-jvm-threads", paramLabel = "N",
@@ -160,9 +169,10 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Path home = Path.of(System.getProperty("spindle.home", "."));
-            Path dataset = data != null ? data : home.resolve("conf/datasets/mnist10k.csv.gz");
+            Path dataset = data != null ? data : home.resolve(BenchCase.MNIST_DATA);
+            Path co2 = co2Data != null ? co2Data : home.resolve(BenchCase.CO2_DATA);
             TrainingBenchmark.Options options = new TrainingBenchmark.Options(quick, output, bandwidthGbps, dataset, cases,
-                    averagingPeriod == null ? OptionalInt.empty() : OptionalInt.of(averagingPeriod), cluster, home);
+                    averagingPeriod == null ? OptionalInt.empty() : OptionalInt.of(averagingPeriod), cluster, home, co2);
             if (singleJvmThreads != null) {
                 Threads.configureSingleJvm(singleJvmThreads);
             }

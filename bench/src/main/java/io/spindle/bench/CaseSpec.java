@@ -11,10 +11,18 @@ import java.util.stream.Collectors;
 
 /**
  * The Spindle job spec of a benchmark case, written as YAML and parsed by {@link SpecParser}
- * like any user spec: MNIST-10k read raw ({@code normalize: none}; the benchmark divides pixels
- * by 255 itself so every system gets identical inputs), an 80 / 10 / 10 seeded split, ReLU
- * hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, early stopping off, 2 workers
- * and, unless one is given, the trainer's default averaging period.
+ * like any user spec.
+ *
+ * <p>MLP cases: MNIST-10k read raw ({@code normalize: none}; the benchmark divides pixels by 255
+ * itself so every system gets identical inputs), an 80 / 10 / 10 seeded split, ReLU hidden layers,
+ * softmax + cross-entropy, Adam 1e-3, no dropout, early stopping off, 2 workers and, unless one is
+ * given, the trainer's default averaging period.
+ *
+ * <p>Sequence case: the forecasting example of {@code conf/jobs/co2.yaml} as it stands (windows of
+ * 52 weeks predicting the next, {@code level: last}, {@code missing: interpolate}, the time split
+ * 70 / 15 / 15, standardization fitted on the train part; the {@code timeseries} preset: RMSprop at
+ * its default rate, He init, MSE; LSTM layers of the case's widths; batch 32), with the benchmark's
+ * seed, epochs, early stopping off and the same cluster section as the MLP cases.
  */
 public final class CaseSpec {
 
@@ -30,13 +38,17 @@ public final class CaseSpec {
 
     /**
      * @param c the case
-     * @param dataset the MNIST-10k CSV (column {@code digit} and 784 pixel columns)
+     * @param dataset the case's data: the MNIST-10k CSV (column {@code digit} and 784 pixel columns),
+     *     or for the sequence case the weekly CO2 series (columns {@code date}, {@code co2_ppm})
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
      * @param lrScaling {@code cluster.lr_scaling}
      * @return the spec as YAML
      */
     public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
+        if (c.kind() == BenchCase.Kind.SEQUENCE) {
+            return sequenceYaml(c, dataset, epochs, averagingPeriod, lrScaling);
+        }
         return String.format(Locale.ROOT, """
                 name: bench-%s
                 data:
@@ -67,6 +79,9 @@ public final class CaseSpec {
      */
     public static String clusterYaml(BenchCase c, Path train, Path test, List<String> classes, int epochs,
                                      int averagingPeriod, String lrScaling) {
+        if (c.kind() != BenchCase.Kind.MLP) {
+            throw new IllegalArgumentException(c.name() + ": only the MLP cases run on a standalone cluster");
+        }
         String declared = classes.stream().map(k -> "'" + k.replace("'", "''") + "'")
                 .collect(Collectors.joining(", ", "[", "]"));
         return String.format(Locale.ROOT, """
@@ -85,7 +100,45 @@ public final class CaseSpec {
                 + training(c, epochs, OptionalInt.of(averagingPeriod), lrScaling);
     }
 
-    /** The model, training and cluster sections shared by every benchmark spec. */
+    /**
+     * The sequence case's spec: {@code conf/jobs/co2.yaml}'s data, model, batch and metrics, the
+     * benchmark's seed, epochs and cluster section, early stopping off (every system trains every
+     * epoch of its budget).
+     */
+    private static String sequenceYaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod,
+                                       String lrScaling) {
+        String layers = c.hidden().stream().map(u -> "    - {type: lstm, units: " + u + "}\n")
+                .collect(Collectors.joining());
+        return String.format(Locale.ROOT, """
+                name: bench-%s
+                data:
+                  path: '%s'
+                  task: regression
+                  window: {size: 52, horizon: 1, time: date, targets: [co2_ppm], seasonality: 52, level: last}
+                  missing: interpolate
+                model:
+                  preset: timeseries
+                  layers:
+                %s    - {type: output}
+                training:
+                  batch_size: %d
+                  epochs: %d
+                  seed: %d
+                  early_stopping: {enabled: false}
+                metrics:
+                  compute: [rmse, mae, r2]
+                  select: rmse
+                %s""", c.name(), quoted(dataset), layers, c.batchSize(), epochs, SEED,
+                cluster(averagingPeriod, lrScaling));
+    }
+
+    /** @return the cluster section shared by every benchmark spec */
+    private static String cluster(OptionalInt averagingPeriod, String lrScaling) {
+        return String.format(Locale.ROOT, "cluster: {workers: %d, lr_scaling: %s%s}\n", WORKERS, lrScaling,
+                averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
+    }
+
+    /** The model, training and cluster sections shared by every MLP benchmark spec. */
     private static String training(BenchCase c, int epochs, OptionalInt averagingPeriod, String lrScaling) {
         String layers = c.hidden().stream().map(u -> "    - {type: dense, units: " + u + ", activation: relu}\n")
                 .collect(Collectors.joining());
@@ -102,9 +155,7 @@ public final class CaseSpec {
                   seed: %d
                   dropout: 0
                   early_stopping: {enabled: false}
-                cluster: {workers: %d, lr_scaling: %s%s}
-                """, layers, c.batchSize(), epochs, SEED, WORKERS, lrScaling,
-                averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
+                %s""", layers, c.batchSize(), epochs, SEED, cluster(averagingPeriod, lrScaling));
     }
 
     /** @return the absolute path as the inside of a single-quoted YAML string */
@@ -114,7 +165,7 @@ public final class CaseSpec {
 
     /**
      * @param c the case
-     * @param dataset the MNIST-10k CSV
+     * @param dataset the case's data set (see {@link #yaml})
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
      * @param lrScaling {@code cluster.lr_scaling}: none, linear or sqrt

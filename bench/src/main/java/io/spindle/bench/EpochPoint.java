@@ -8,9 +8,15 @@ package io.spindle.bench;
  * @param trainSeconds training seconds up to this point; evaluation time excluded. Cumulative
  *     over epochs for the epoch-based systems; MLlib: the seconds of this fit alone
  * @param samples training rows processed up to this point (MLlib: rows x iterations of this fit)
- * @param accuracy test accuracy at this point, in [0, 1]
+ * @param value the case's test quality at this point: accuracy in [0, 1], or RMSE &gt;= 0
+ * @param quality which quality {@code value} is
  */
-public record EpochPoint(int epoch, double trainSeconds, long samples, double accuracy) {
+public record EpochPoint(int epoch, double trainSeconds, long samples, double value, Quality quality) {
+
+    /** A point of a classification case: {@code accuracy} is the test accuracy, in [0, 1]. */
+    public EpochPoint(int epoch, double trainSeconds, long samples, double accuracy) {
+        this(epoch, trainSeconds, samples, accuracy, Quality.ACCURACY);
+    }
 
     public EpochPoint {
         if (epoch < 1) {
@@ -22,8 +28,10 @@ public record EpochPoint(int epoch, double trainSeconds, long samples, double ac
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, got " + samples);
         }
-        if (!(accuracy >= 0 && accuracy <= 1)) {
-            throw new IllegalArgumentException("accuracy must be in [0, 1], got " + accuracy);
+        java.util.Objects.requireNonNull(quality, "quality");
+        if (!quality.valid(value)) {
+            throw new IllegalArgumentException(quality == Quality.ACCURACY ? "accuracy must be in [0, 1], got " + value
+                    : quality.metric() + " must be finite and >= 0, got " + value);
         }
     }
 }

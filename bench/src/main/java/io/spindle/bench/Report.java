@@ -12,14 +12,17 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Turns benchmark results into the files of the output folder: {@code bench-training.csv},
- * {@code bench-rounds.csv} and {@code bench-training.md} (results table, target ratios, Spindle's
+ * Turns benchmark results into the files of the output folder: {@code bench-training.csv} (the
+ * accuracy cases), {@code bench-training-rmse.csv} (the RMSE cases, when any ran),
+ * {@code bench-rounds.csv} and {@code bench-training.md} (results tables, target ratios, Spindle's
  * per-round costs, the cost model's predictions, how each system ran). Pure: no Spark.
  */
 public final class Report {
 
-    /** File name of the results table. */
+    /** File name of the results table of the accuracy (MNIST) cases. */
     public static final String TRAINING_CSV = "bench-training.csv";
+    /** File name of the results table of the RMSE (sequence) cases. */
+    public static final String RMSE_CSV = "bench-training-rmse.csv";
     /** File name of the markdown report. */
     public static final String TRAINING_MD = "bench-training.md";
     /** File name of Spindle's per-round costs. */
@@ -28,24 +31,54 @@ public final class Report {
     public static final int[] MODEL_WORKERS = {2, 8, 32, 128};
     /** Target: Spindle's samples/s on the standalone cluster at least this fraction of its local[2] samples/s. */
     public static final double STANDALONE_TARGET = 0.8;
+    /** Target: Spindle 2 workers' samples/s on {@code co2-lstm} at least this multiple of the single JVM's. */
+    public static final double SEQUENCE_TARGET = 1.3;
 
     private Report() {
     }
 
     /**
      * @param rows result rows
-     * @return {@code bench-training.csv}: the header and one line per row; an empty
-     *     {@code seconds_to_target} when the target was never reached
+     * @return {@code bench-training.csv}: the header and one line per row of an accuracy case (the
+     *     RMSE rows go to {@link #rmseCsv}); an empty {@code seconds_to_target} when the target was
+     *     never reached
      */
     public static String trainingCsv(List<ResultRow> rows) {
         StringBuilder sb = new StringBuilder(ResultRow.HEADER).append('\n');
-        for (ResultRow r : rows) {
+        for (ResultRow r : of(rows, Quality.ACCURACY)) {
             sb.append(csvField(r.caseName())).append(',').append(csvField(r.system())).append(',')
                     .append(fmt("%.1f", r.samplesPerSecond())).append(',')
                     .append(r.secondsToTarget().isPresent() ? fmt("%.3f", r.secondsToTarget().getAsDouble()) : "")
-                    .append(',').append(fmt("%.4f", r.finalAccuracy())).append(',').append(r.epochs()).append('\n');
+                    .append(',').append(fmt("%.4f", r.finalValue())).append(',').append(r.epochs()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * @param rows result rows
+     * @return {@code bench-training-rmse.csv}: the header and one line per row of an RMSE case
+     *     ({@code final_rmse} in the data's units)
+     */
+    public static String rmseCsv(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder(ResultRow.RMSE_HEADER).append('\n');
+        for (ResultRow r : of(rows, Quality.RMSE)) {
+            sb.append(csvField(r.caseName())).append(',').append(csvField(r.system())).append(',')
+                    .append(fmt("%.1f", r.samplesPerSecond())).append(',').append(fmt("%.4f", r.finalValue()))
+                    .append(',').append(r.epochs()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param rows result rows
+     * @return whether any is of an RMSE case
+     */
+    public static boolean hasRmse(List<ResultRow> rows) {
+        return !of(rows, Quality.RMSE).isEmpty();
+    }
+
+    private static List<ResultRow> of(List<ResultRow> rows, Quality q) {
+        return rows.stream().filter(r -> r.quality() == q).toList();
     }
 
     /**
@@ -65,20 +98,50 @@ public final class Report {
     }
 
     /**
+     * The results as markdown: the accuracy cases' table (when any ran, or nothing ran at all), then
+     * the RMSE cases' table (when any ran).
+     *
      * @param rows result rows
      * @param targetAccuracy the target, in [0, 1]
-     * @return the results as a markdown table with the CSV's columns
+     * @return the tables, separated by an empty line
+     */
+    public static String resultTables(List<ResultRow> rows, double targetAccuracy) {
+        boolean rmse = hasRmse(rows);
+        boolean accuracy = !rmse || !of(rows, Quality.ACCURACY).isEmpty();
+        return (accuracy ? trainingTable(rows, targetAccuracy) : "") + (accuracy && rmse ? "\n" : "")
+                + (rmse ? rmseTable(rows) : "");
+    }
+
+    /**
+     * @param rows result rows
+     * @return the RMSE cases' rows as a markdown table with {@code bench-training-rmse.csv}'s columns
+     */
+    public static String rmseTable(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder("| case | system | samples/s | final test RMSE | epochs |\n"
+                + "| --- | --- | ---: | ---: | ---: |\n");
+        for (ResultRow r : of(rows, Quality.RMSE)) {
+            sb.append("| ").append(r.caseName()).append(" | ").append(r.system()).append(" | ")
+                    .append(fmt("%,.0f", r.samplesPerSecond())).append(" | ").append(fmt("%.4f", r.finalValue()))
+                    .append(" | ").append(r.epochs()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param rows result rows
+     * @param targetAccuracy the target, in [0, 1]
+     * @return the accuracy cases' rows as a markdown table with the CSV's columns
      */
     public static String trainingTable(List<ResultRow> rows, double targetAccuracy) {
         StringBuilder sb = new StringBuilder();
         sb.append("| case | system | samples/s | seconds to ").append(fmt("%.0f", targetAccuracy * 100))
                 .append("% | final accuracy | epochs |\n");
         sb.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
-        for (ResultRow r : rows) {
+        for (ResultRow r : of(rows, Quality.ACCURACY)) {
             sb.append("| ").append(r.caseName()).append(" | ").append(r.system()).append(" | ")
                     .append(fmt("%,.0f", r.samplesPerSecond())).append(" | ")
                     .append(r.secondsToTarget().isPresent() ? fmt("%.1f", r.secondsToTarget().getAsDouble()) : "not reached")
-                    .append(" | ").append(fmt("%.4f", r.finalAccuracy())).append(" | ").append(r.epochs()).append(" |\n");
+                    .append(" | ").append(fmt("%.4f", r.finalValue())).append(" | ").append(r.epochs()).append(" |\n");
         }
         return sb.toString();
     }
@@ -140,13 +203,24 @@ public final class Report {
 
     /**
      * The ratios the project targets, from the runs of the {@code mnist-mlp} and
-     * {@code mnist-large-mlp} cases; a ratio whose inputs are missing is reported as such.
+     * {@code mnist-large-mlp} cases (a ratio whose inputs are missing is reported as such; left out
+     * when only the sequence case ran), then the standalone cluster's and the sequence case's ratio
+     * when those ran.
      *
      * @param runs every run
      * @param target the target accuracy, in [0, 1]
      * @return the ratios, in a fixed order
      */
     public static List<Ratio> ratios(List<SystemRun> runs, double target) {
+        List<Ratio> out = new ArrayList<>();
+        if (runs.isEmpty() || runs.stream().anyMatch(r -> r.quality() == Quality.ACCURACY)) {
+            out.addAll(mnistRatios(runs, target));
+        }
+        sequenceRatio(runs).ifPresent(out::add);
+        return out;
+    }
+
+    private static List<Ratio> mnistRatios(List<SystemRun> runs, double target) {
         List<Ratio> out = new ArrayList<>();
         String pct = fmt("%.0f%%", target * 100);
         Optional<SystemRun> spindle = find(runs, Systems.MNIST, Systems.SPINDLE);
@@ -186,6 +260,60 @@ public final class Report {
                         + describe(largeSingle, "samples/s", sps(largeSingle))));
         standaloneRatio(runs).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * Spindle 2 workers against the single JVM on the sequence case, in samples/s over every epoch
+     * (the same measure as every row).
+     *
+     * @param runs every run
+     * @return the ratio, or empty when neither system ran the sequence case
+     */
+    public static Optional<Ratio> sequenceRatio(List<SystemRun> runs) {
+        Optional<SystemRun> spindle = find(runs, Systems.CO2, Systems.SPINDLE);
+        Optional<SystemRun> single = find(runs, Systems.CO2, Systems.SINGLE_JVM);
+        if (spindle.isEmpty() && single.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Ratio.of(Systems.CO2 + ": Spindle 2 workers / single JVM, samples/s", sps(spindle), sps(single),
+                describe(spindle, "samples/s", sps(spindle)) + " vs " + describe(single, "samples/s", sps(single))));
+    }
+
+    /**
+     * @param ratio the {@link #sequenceRatio}
+     * @return the target line, e.g. {@code co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): not reached (1.12x)}
+     */
+    public static String sequenceTarget(Ratio ratio) {
+        String head = Systems.CO2 + ": Spindle 2 workers >= " + fmt("%.1fx", SEQUENCE_TARGET) + " single JVM (samples/s): ";
+        if (ratio.value().isEmpty()) {
+            return head + "not measured (" + ratio.detail() + ")";
+        }
+        double v = ratio.value().getAsDouble();
+        return head + (v >= SEQUENCE_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+    }
+
+    /**
+     * The sequence comparison with the first epoch of both runs left out (for information: the
+     * first system to train the LSTM also pays for compiling its code paths), and both test RMSEs.
+     *
+     * @param runs every run
+     * @return a sentence, or empty when the sequence case did not run on both systems
+     */
+    public static Optional<String> sequenceDetails(List<SystemRun> runs) {
+        Optional<SystemRun> spindle = find(runs, Systems.CO2, Systems.SPINDLE);
+        Optional<SystemRun> single = find(runs, Systems.CO2, Systems.SINGLE_JVM);
+        if (spindle.isEmpty() || single.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalDouble s = spindle.get().samplesPerSecondAfter(1);
+        OptionalDouble j = single.get().samplesPerSecondAfter(1);
+        Ratio r = Ratio.of("", s, j, "");
+        return Optional.of("epoch 1 left out of both (for information; the target uses every epoch, like every row): "
+                + "Spindle " + (s.isPresent() ? fmt("%,.0f samples/s", s.getAsDouble()) : "n/a") + ", single JVM "
+                + (j.isPresent() ? fmt("%,.0f samples/s", j.getAsDouble()) : "n/a") + ", ratio "
+                + (r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a (fewer than 2 epochs)")
+                + "; final test RMSE: Spindle " + fmt("%.4f", spindle.get().finalValue()) + ", single JVM "
+                + fmt("%.4f", single.get().finalValue()));
     }
 
     /**
@@ -261,13 +389,35 @@ public final class Report {
         for (String s : settings) {
             sb.append("- ").append(s).append('\n');
         }
-        sb.append("\n## Results\n\n").append(trainingTable(rows, target));
-        sb.append("\nsamples/s: training rows per second of training time (evaluation excluded; MLlib: rows x L-BFGS "
-                + "iterations of its last fit). seconds to ").append(fmt("%.0f%%", target * 100))
-                .append(": cumulative training seconds at the first evaluation with test accuracy >= ")
-                .append(fmt("%.2f", target)).append(" (MLlib: the seconds of the first fit that reached it). epochs: MLlib "
-                        + "reports L-BFGS iterations of its last fit.\n");
+        boolean rmse = hasRmse(rows);
+        boolean accuracy = !rmse || !of(rows, Quality.ACCURACY).isEmpty();
+        sb.append("\n## Results\n\n").append(resultTables(rows, target));
+        if (accuracy) {
+            sb.append("\nsamples/s: training rows per second of training time (evaluation excluded; MLlib: rows x L-BFGS "
+                    + "iterations of its last fit). seconds to ").append(fmt("%.0f%%", target * 100))
+                    .append(": cumulative training seconds at the first evaluation with test accuracy >= ")
+                    .append(fmt("%.2f", target)).append(" (MLlib: the seconds of the first fit that reached it). epochs: MLlib "
+                            + "reports L-BFGS iterations of its last fit.\n");
+        }
+        if (rmse) {
+            sb.append("\n").append(accuracy ? "RMSE cases: samples/s as above (windows per second of training time). "
+                    : "samples/s: training rows (windows) per second of training time (evaluation excluded). ")
+                    .append("final test RMSE: root mean squared error of the forecasts on the test windows at the end, in "
+                            + "the data's units (the target standardization undone, the windows' level added back), "
+                            + "computed for every system by Spindle's EvaluationKernel; lower is better.\n");
+        }
         sb.append("\n## Target ratios\n\n").append(ratioTable(ratios(runs, target)));
+        Optional<Ratio> sequence = sequenceRatio(runs);
+        if (sequence.isPresent()) {
+            sb.append("\n## Sequence case\n\n- ").append(sequenceTarget(sequence.get())).append('\n');
+            sequenceDetails(runs).ifPresent(line -> sb.append("- ").append(line).append('\n'));
+            sb.append("\n").append(Systems.CO2).append(" trains the same network (one configuration from Spindle's "
+                    + "ModelBuilder, same seed) on the same windows with the same batch per worker and epochs: ")
+                    .append(Systems.SINGLE_JVM).append(" fits every minibatch in the driver JVM, ").append(Systems.SPINDLE)
+                    .append(" deals the train windows to 2 workers on local[").append(CaseSpec.WORKERS)
+                    .append("] and averages their parameters every round. DL4J's parameter averaging masters and MLlib's "
+                            + "MLP classifier do not train recurrent regression networks and are not run.\n");
+        }
         Optional<Ratio> standalone = standaloneRatio(runs);
         if (standalone.isPresent()) {
             sb.append("\n## Standalone cluster\n\n- ").append(standaloneTarget(standalone.get())).append('\n');
@@ -303,13 +453,25 @@ public final class Report {
         for (SystemRun r : runs) {
             sb.append("- ").append(r.caseName()).append(" / ").append(r.system()).append(": ").append(r.note()).append('\n');
         }
-        sb.append("\n## Accuracy per evaluation\n\n| case | system | epoch | training s | test accuracy |\n"
+        List<SystemRun> accuracyRuns = runs.stream().filter(r -> r.quality() == Quality.ACCURACY).toList();
+        List<SystemRun> rmseRuns = runs.stream().filter(r -> r.quality() == Quality.RMSE).toList();
+        if (!accuracyRuns.isEmpty() || rmseRuns.isEmpty()) {
+            sb.append("\n## Accuracy per evaluation\n\n").append(evaluations(accuracyRuns, "test accuracy"));
+        }
+        if (!rmseRuns.isEmpty()) {
+            sb.append("\n## Test RMSE per evaluation\n\n").append(evaluations(rmseRuns, "test RMSE"));
+        }
+        return sb.toString();
+    }
+
+    private static String evaluations(List<SystemRun> runs, String column) {
+        StringBuilder sb = new StringBuilder("| case | system | epoch | training s | " + column + " |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
         for (SystemRun r : runs) {
             for (EpochPoint p : r.points()) {
                 sb.append("| ").append(r.caseName()).append(" | ").append(r.system()).append(" | ").append(p.epoch())
                         .append(" | ").append(fmt("%.2f", p.trainSeconds())).append(" | ")
-                        .append(fmt("%.4f", p.accuracy())).append(" |\n");
+                        .append(fmt("%.4f", p.value())).append(" |\n");
             }
         }
         return sb.toString();

@@ -2,9 +2,9 @@ package io.spindle.bench;
 
 import io.spindle.kernels.Batches;
 import io.spindle.kernels.ExecutorCache;
-import io.spindle.kernels.InputShape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -12,8 +12,10 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * System (a): plain DL4J in the driver JVM, {@code MultiLayerNetwork.fit} per minibatch. Every
  * epoch shuffles the train rows with the same seeded permutation Spindle's kernel uses for one
- * partition ({@link Batches#epochOrder}), so this is exactly Spindle's one-worker computation
- * without Spark.
+ * partition ({@link Batches#epochOrder}), and shapes rows as Spindle's trainer does (flat for the
+ * MLPs, {@code [batch, features, steps]} for the sequence case), so this is exactly Spindle's
+ * one-worker computation without Spark. After every epoch, off the clock, the network is scored
+ * on the test rows by {@link BenchData#score}.
  */
 final class SingleJvmRunner {
 
@@ -38,16 +40,21 @@ final class SingleJvmRunner {
         double seconds = 0;
         long samples = 0;
         int epoch = 0;
-        while (budget.allowsAnother(epoch, seconds)) {
-            long t0 = System.nanoTime();
-            int[] order = Batches.epochOrder((int) train.rows(), CaseSpec.SEED, epoch, 0);
-            for (DataSet ds : Batches.epoch(train, order, batchSize, InputShape.FLAT)) {
-                net.fit(ds);
-                samples += ds.numExamples();
+        String evalId = "bench-" + caseName + "-" + Systems.SINGLE_JVM + "-" + UUID.randomUUID();
+        try {
+            while (budget.allowsAnother(epoch, seconds)) {
+                long t0 = System.nanoTime();
+                int[] order = Batches.epochOrder((int) train.rows(), CaseSpec.SEED, epoch, 0);
+                for (DataSet ds : Batches.epoch(train, order, batchSize, data.shape())) {
+                    net.fit(ds);
+                    samples += ds.numExamples();
+                }
+                seconds += (System.nanoTime() - t0) / 1e9;
+                epoch++;
+                points.add(new EpochPoint(epoch, seconds, samples, data.score(net, evalId), data.quality()));
             }
-            seconds += (System.nanoTime() - t0) / 1e9;
-            epoch++;
-            points.add(new EpochPoint(epoch, seconds, samples, Accuracy.of(net, data.test())));
+        } finally {
+            BenchData.forget(evalId);
         }
         return new SystemRun(caseName, Systems.SINGLE_JVM, points, "MultiLayerNetwork.fit per minibatch of " + batchSize
                 + " in the driver JVM, " + threads + " ND4J/BLAS thread(s), minibatches shuffled per epoch with seed "

@@ -18,9 +18,9 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 /**
  * System (b): Spindle's data-parallel {@link Trainer} through its public API, 2 workers on
  * {@code local[2]}. Training time is the sum of the rounds' wall times (broadcast, training,
- * aggregation and averaging; the per-epoch evaluation is left out); accuracy is the trainer's own
- * per-epoch evaluation of its validation split, which {@link BenchData} makes the benchmark's
- * test rows.
+ * aggregation and averaging; the per-epoch evaluation is left out); the test quality (accuracy,
+ * or RMSE for the sequence case) is the trainer's own per-epoch evaluation of its validation split,
+ * which {@link BenchData} makes the benchmark's test rows.
  */
 final class SpindleRunner {
 
@@ -64,12 +64,12 @@ final class SpindleRunner {
 
             @Override
             public void onEpoch(EpochRecord epoch) {
-                Double accuracy = epoch.validation().get("accuracy");
-                if (accuracy == null) {
-                    throw new IllegalStateException("Spindle's epoch record has no validation accuracy; metrics: "
-                            + epoch.validation().keySet());
+                Double value = epoch.validation().get(data.quality().metric());
+                if (value == null) {
+                    throw new IllegalStateException("Spindle's epoch record has no validation " + data.quality().metric()
+                            + "; metrics: " + epoch.validation().keySet());
                 }
-                points.add(new EpochPoint(epoch.epoch(), nanos[0] / 1e9, samples[0], accuracy));
+                points.add(new EpochPoint(epoch.epoch(), nanos[0] / 1e9, samples[0], value, data.quality()));
             }
         };
         // the case's time budget (training time in rounds) is a decision after each epoch

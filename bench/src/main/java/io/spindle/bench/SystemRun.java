@@ -19,6 +19,15 @@ public record SystemRun(String caseName, String system, List<EpochPoint> points,
         if (points.isEmpty()) {
             throw new IllegalArgumentException(caseName + "/" + system + ": a run needs at least one evaluation point");
         }
+        if (points.stream().map(EpochPoint::quality).distinct().count() > 1) {
+            throw new IllegalArgumentException(caseName + "/" + system + ": every evaluation point must measure the "
+                    + "same quality, got " + points.stream().map(EpochPoint::quality).distinct().toList());
+        }
+    }
+
+    /** @return what the points measure: test accuracy or test RMSE */
+    public Quality quality() {
+        return points.get(0).quality();
     }
 
     /** @return the last evaluation point */
@@ -53,9 +62,20 @@ public record SystemRun(String caseName, String system, List<EpochPoint> points,
         return seconds > 0 ? OptionalDouble.of((to.samples() - from.samples()) / seconds) : OptionalDouble.empty();
     }
 
-    /** @return test accuracy at the last point */
+    /** @return the test quality at the last point (accuracy or RMSE, see {@link #quality()}) */
+    public double finalValue() {
+        return last().value();
+    }
+
+    /**
+     * @return test accuracy at the last point
+     * @throws IllegalStateException when the run measured another quality
+     */
     public double finalAccuracy() {
-        return last().accuracy();
+        if (quality() != Quality.ACCURACY) {
+            throw new IllegalStateException(caseName + "/" + system + " measured " + quality().label() + ", not accuracy");
+        }
+        return last().value();
     }
 
     /** @return epochs run (MLlib: L-BFGS iterations of the last fit) */
@@ -64,11 +84,12 @@ public record SystemRun(String caseName, String system, List<EpochPoint> points,
     }
 
     /**
-     * @param target accuracy to reach, in [0, 1]
-     * @return the training seconds at the first point whose accuracy is at least {@code target},
-     *     or empty when no point reached it
+     * @param target the quality to reach: an accuracy in [0, 1] (at least), an RMSE (at most)
+     * @return the training seconds at the first point whose quality reaches {@code target}, or
+     *     empty when no point reached it
      */
     public OptionalDouble secondsTo(double target) {
-        return points.stream().filter(p -> p.accuracy() >= target).mapToDouble(EpochPoint::trainSeconds).findFirst();
+        Quality q = quality();
+        return points.stream().filter(p -> q.reaches(p.value(), target)).mapToDouble(EpochPoint::trainSeconds).findFirst();
     }
 }

@@ -7,6 +7,11 @@ public final class Systems {
     public static final String MNIST = "mnist-mlp";
     /** MNIST-10k, MLP 784-1024-1024-10, batch 256. */
     public static final String LARGE = "mnist-large-mlp";
+    /**
+     * Weekly CO2 (conf/datasets/co2_weekly.csv), windows of 52 weeks predicting the next, LSTM of 32
+     * units + regression output, batch 32: the forecasting example of conf/jobs/co2.yaml.
+     */
+    public static final String CO2 = "co2-lstm";
 
     /** DL4J {@code MultiLayerNetwork.fit} per minibatch in the driver JVM. */
     public static final String SINGLE_JVM = "dl4j-single-jvm";

@@ -22,10 +22,11 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 
 /**
- * Runs {@code spindle bench training}: loads MNIST-10k once, trains every case with every system
- * on one {@code local[2]} Spark session, one system at a time, and writes the report files.
- * Timings are of training only: every system is evaluated on the same test rows after every
- * epoch, off the clock.
+ * Runs {@code spindle bench training}: loads each case's data once (MNIST-10k for the MLP cases,
+ * the weekly CO2 series for the sequence case, each when its first case comes up), trains every
+ * case with every system of its budget on one {@code local[2]} Spark session, one system at a time,
+ * and writes the report files. Timings are of training only: every system is evaluated on the same
+ * test rows after every epoch, off the clock.
  */
 public final class TrainingBenchmark {
 
@@ -37,10 +38,10 @@ public final class TrainingBenchmark {
     /**
      * What to run.
      *
-     * @param quick few epochs on half the rows (~2 minutes) instead of the full run (~10, at most ~20 minutes)
+     * @param quick few epochs on half the MNIST rows (~3 minutes) instead of the full run (~12, at most ~30 minutes)
      * @param output folder for the report files (created; its report files are replaced)
      * @param bandwidthGbps network bandwidth the cost model assumes, Gbit/s
-     * @param dataset the MNIST-10k CSV
+     * @param dataset the MNIST-10k CSV of the MLP cases ({@code --data})
      * @param cases case names to run, all when empty
      * @param averagingPeriod Spindle's {@code cluster.averaging_period}, or empty for the trainer's
      *     default
@@ -48,9 +49,10 @@ public final class TrainingBenchmark {
      *     ({@link StandaloneRunner}) right after its {@code local[2]} run
      * @param home the Spindle checkout the cluster is started from ({@code deploy/standalone.sh},
      *     the application jar); only used with {@code cluster}
+     * @param co2Dataset the weekly CO2 series of the sequence case ({@code --co2-data})
      */
     public record Options(boolean quick, Path output, double bandwidthGbps, Path dataset, List<String> cases,
-                          OptionalInt averagingPeriod, boolean cluster, Path home) {
+                          OptionalInt averagingPeriod, boolean cluster, Path home, Path co2Dataset) {
         public Options {
             if (averagingPeriod.isPresent() && averagingPeriod.getAsInt() < 1) {
                 throw new IllegalArgumentException("--averaging-period must be >= 1 minibatch, got "
@@ -60,9 +62,12 @@ public final class TrainingBenchmark {
             if (!(bandwidthGbps > 0) || Double.isInfinite(bandwidthGbps)) {
                 throw new IllegalArgumentException("--bandwidth-gbps must be a positive number, got " + bandwidthGbps);
             }
-            if (!Files.isRegularFile(dataset)) {
+            List<String> names = cases;
+            List<BenchCase> selected = BenchCase.defaults(quick).stream()
+                    .filter(c -> names.isEmpty() || names.contains(c.name())).toList();
+            if (selected.stream().anyMatch(c -> c.kind() == BenchCase.Kind.MLP) && !Files.isRegularFile(dataset)) {
                 throw new IllegalArgumentException("--data: no file " + dataset.toAbsolutePath()
-                        + "; point it at conf/datasets/mnist10k.csv.gz of the Spindle checkout");
+                        + "; point it at " + BenchCase.MNIST_DATA + " of the Spindle checkout");
             }
             List<String> known = BenchCase.defaults(quick).stream().map(BenchCase::name).toList();
             for (String c : cases) {
@@ -77,6 +82,19 @@ public final class TrainingBenchmark {
                 }
                 StandaloneRunner.checkReady(home);
             }
+            if (selected.stream().anyMatch(c -> c.kind() == BenchCase.Kind.SEQUENCE) && !Files.isRegularFile(co2Dataset)) {
+                throw new IllegalArgumentException("--co2-data: no file " + co2Dataset.toAbsolutePath()
+                        + "; point it at " + BenchCase.CO2_DATA + " of the Spindle checkout (or leave out --case "
+                        + Systems.CO2 + ")");
+            }
+        }
+
+        /**
+         * @param c a case
+         * @return the data set it trains on
+         */
+        public Path datasetOf(BenchCase c) {
+            return c.kind() == BenchCase.Kind.SEQUENCE ? co2Dataset : dataset;
         }
     }
 
@@ -105,6 +123,23 @@ public final class TrainingBenchmark {
     public static Outcome run(Options options, PrintWriter out) throws IOException {
         List<BenchCase> cases = BenchCase.defaults(options.quick()).stream()
                 .filter(c -> options.cases().isEmpty() || options.cases().contains(c.name())).toList();
+        return run(options, cases, out);
+    }
+
+    /**
+     * Runs given cases (e.g. with budgets of their own) with the settings of the options; their
+     * case selection is not used.
+     *
+     * @param options the settings
+     * @param cases the cases to run, in order
+     * @param out progress lines
+     * @return the rows written and the systems that failed
+     * @throws IOException when a report file cannot be written
+     */
+    static Outcome run(Options options, List<BenchCase> cases, PrintWriter out) throws IOException {
+        if (cases.isEmpty()) {
+            throw new IllegalArgumentException("no benchmark case to run");
+        }
         Files.createDirectories(options.output());
         SparkSession spark = LocalSpark.start("spindle-bench", Map.of());
         try {
@@ -117,12 +152,8 @@ public final class TrainingBenchmark {
     private static Outcome run(Options options, List<BenchCase> cases, SparkSession spark, PrintWriter out)
             throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        long t0 = System.nanoTime();
-        BenchData data = BenchData.load(spark, CaseSpec.spec(cases.get(0), options.dataset(), 1, options.averagingPeriod(), "none"),
-                options.quick() ? QUICK_KEEP : 1.0);
-        out.printf(Locale.ROOT, "data: %d train rows, %d test rows, %d features (%.1f s to load)%n", data.train().rows(),
-                data.test().rows(), data.prepared().layout().featureWidth(), (System.nanoTime() - t0) / 1e9);
-        out.flush();
+        // one load per kind of case: the MLP cases share MNIST-10k
+        Map<BenchCase.Kind, BenchData> loaded = new java.util.EnumMap<>(BenchCase.Kind.class);
         List<SystemRun> runs = new ArrayList<>();
         List<RoundCosts> rounds = new ArrayList<>();
         Map<String, CostModel> models = new LinkedHashMap<>();
@@ -130,10 +161,24 @@ public final class TrainingBenchmark {
         int defaultThreads = Threads.current();
         try {
             for (BenchCase c : cases) {
+                BenchData data = loaded.get(c.kind());
+                if (data == null) {
+                    try {
+                        data = load(spark, options, c, out);
+                    } catch (RuntimeException ex) {
+                        // the other cases' data may still load: report this case and go on
+                        String line = c.name() + " failed: its data did not load: " + ex;
+                        failures.add(line);
+                        out.println("  " + line);
+                        out.flush();
+                        continue;
+                    }
+                    loaded.put(c.kind(), data);
+                }
                 for (Map.Entry<String, Budget> e : c.budgets().entrySet()) {
                     String system = e.getKey();
                     Budget budget = e.getValue();
-                    JobSpec spec = CaseSpec.spec(c, options.dataset(), budget.maxEpochs(), options.averagingPeriod(),
+                    JobSpec spec = CaseSpec.spec(c, options.datasetOf(c), budget.maxEpochs(), options.averagingPeriod(),
                             system.equals(Systems.SPINDLE_LR) ? "linear" : "none");
                     MultiLayerConfiguration conf = ModelBuilder.build(spec, data.prepared().layout(), null);
                     out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
@@ -200,25 +245,34 @@ public final class TrainingBenchmark {
                 }
             }
         } finally {
-            data.release();
+            loaded.values().forEach(BenchData::release);
         }
         List<ResultRow> rows = runs.stream().map(r -> ResultRow.of(r, TARGET)).toList();
-        List<String> settings = settings(options, data, defaultThreads);
+        List<String> settings = settings(options, cases, loaded, defaultThreads);
         Path dir = options.output();
         Report.write(dir.resolve(Report.TRAINING_CSV), Report.trainingCsv(rows));
+        boolean rmse = Report.hasRmse(rows);
+        if (rmse) {
+            Report.write(dir.resolve(Report.RMSE_CSV), Report.rmseCsv(rows));
+        } else {
+            // the report files of an earlier run are replaced, this one included
+            Files.deleteIfExists(dir.resolve(Report.RMSE_CSV));
+        }
         Report.write(dir.resolve(Report.ROUNDS_CSV), Report.roundsCsv(rounds));
         List<String> notes = new ArrayList<>(settings);
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(Report.TRAINING_MD), Report.markdown(notes, rows, runs, rounds, models,
                 options.bandwidthGbps(), TARGET));
         out.println();
-        out.print(Report.trainingTable(rows, TARGET));
+        out.print(Report.resultTables(rows, TARGET));
         out.println();
         out.print(Report.ratioTable(Report.ratios(runs, TARGET)));
         Report.standaloneRatio(runs).ifPresent(r -> out.println("target: " + Report.standaloneTarget(r)));
         Report.standaloneAfterFirstEpoch(runs).ifPresent(line -> out.println("(" + line + ")"));
-        out.println("wrote " + dir.resolve(Report.TRAINING_CSV) + ", " + dir.resolve(Report.TRAINING_MD) + ", "
-                + dir.resolve(Report.ROUNDS_CSV));
+        Report.sequenceRatio(runs).ifPresent(r -> out.println("target: " + Report.sequenceTarget(r)));
+        Report.sequenceDetails(runs).ifPresent(line -> out.println("(" + line + ")"));
+        out.println("wrote " + dir.resolve(Report.TRAINING_CSV) + ", " + (rmse ? dir.resolve(Report.RMSE_CSV) + ", " : "")
+                + dir.resolve(Report.TRAINING_MD) + ", " + dir.resolve(Report.ROUNDS_CSV));
         failures.forEach(f -> out.println("FAILED: " + f));
         out.flush();
         return new Outcome(rows, failures);
@@ -257,7 +311,35 @@ public final class TrainingBenchmark {
                 .toArray();
     }
 
+    /**
+     * Loads the data of a case's kind and says so.
+     *
+     * @return the data
+     */
+    private static BenchData load(SparkSession spark, Options options, BenchCase c, PrintWriter out) {
+        long t0 = System.nanoTime();
+        JobSpec spec = CaseSpec.spec(c, options.datasetOf(c), 1, options.averagingPeriod(), "none");
+        if (c.kind() == BenchCase.Kind.MLP) {
+            BenchData data = BenchData.load(spark, spec, options.quick() ? QUICK_KEEP : 1.0);
+            out.printf(Locale.ROOT, "data: %d train rows, %d test rows, %d features (%.1f s to load)%n", data.train().rows(),
+                    data.test().rows(), data.prepared().layout().featureWidth(), (System.nanoTime() - t0) / 1e9);
+            out.flush();
+            return data;
+        }
+        BenchData data = BenchData.loadSequence(spark, spec);
+        int steps = data.shape().sequenceSteps();
+        out.printf(Locale.ROOT, "data of %s: %d train windows, %d test windows of %d steps x %d feature(s) (%.1f s to load)%n",
+                c.name(), data.train().rows(), data.test().rows(), steps, data.prepared().layout().featureWidth() / steps,
+                (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return data;
+    }
+
     private static String line(SystemRun r) {
+        if (r.quality() != Quality.ACCURACY) {
+            return String.format(Locale.ROOT, "%s / %s: %d epochs, %,.0f samples/s, final %s %.4f", r.caseName(),
+                    r.system(), r.epochs(), r.samplesPerSecond(), r.quality().label(), r.finalValue());
+        }
         OptionalDouble t = r.secondsTo(TARGET);
         return String.format(Locale.ROOT, "%s / %s: %d %s, %,.0f samples/s, final accuracy %.4f, %s", r.caseName(),
                 r.system(), r.epochs(), r.system().equals(Systems.MLLIB) ? "iterations" : "epochs",
@@ -266,23 +348,52 @@ public final class TrainingBenchmark {
                         : String.format(Locale.ROOT, "%.0f%% not reached", TARGET * 100));
     }
 
-    private static List<String> settings(Options o, BenchData data, int threads) {
-        return List.of(
-                "mode: " + (o.quick() ? "--quick (few epochs, " + (int) (QUICK_KEEP * 100) + "% of the rows)" : "full"),
-                "run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
-                        + " cores, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
-                        + System.getProperty("os.arch") + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-                        + " local[" + CaseSpec.WORKERS + "], ND4J CPU backend, " + threads
-                        + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ")",
-                "data: " + o.dataset().getFileName() + ", " + data.train().rows() + " train / " + data.test().rows()
-                        + " test rows (seeded 80/20 hash split, seed " + CaseSpec.SPLIT_SEED + "), pixels / 255; every "
-                        + "system is evaluated on the same test rows after every epoch, off the training clock",
-                "models: MLP with ReLU hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, seed "
-                        + CaseSpec.SEED + "; the DL4J systems share one configuration built by Spindle's ModelBuilder",
-                String.format(Locale.ROOT, "target: %.0f%% test accuracy; cost model bandwidth %s Gbit/s", TARGET * 100,
-                        Report.number(o.bandwidthGbps())),
-                String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
-                        + "report was written, each system's at its start in its note below; the benchmark itself adds "
-                        + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
+    private static List<String> settings(Options o, List<BenchCase> cases, Map<BenchCase.Kind, BenchData> loaded,
+                                         int threads) {
+        BenchData mnist = loaded.get(BenchCase.Kind.MLP);
+        BenchData co2 = loaded.get(BenchCase.Kind.SEQUENCE);
+        List<String> out = new ArrayList<>();
+        out.add("mode: " + (o.quick() ? "--quick (few epochs, " + (int) (QUICK_KEEP * 100) + "% of the rows"
+                + (co2 != null ? "; every window of " + Systems.CO2 : "") + ")" : "full"));
+        out.add("run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
+                + " cores, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                + " local[" + CaseSpec.WORKERS + "], ND4J CPU backend, " + threads
+                + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ")");
+        if (mnist != null || co2 == null) {
+            out.add("data: " + o.dataset().getFileName() + ", " + (mnist == null ? "not loaded" : mnist.train().rows()
+                    + " train / " + mnist.test().rows() + " test rows") + " (seeded 80/20 hash split, seed "
+                    + CaseSpec.SPLIT_SEED + "), pixels / 255; every "
+                    + "system is evaluated on the same test rows after every epoch, off the training clock");
+            out.add("models: MLP with ReLU hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, seed "
+                    + CaseSpec.SEED + "; the DL4J systems share one configuration built by Spindle's ModelBuilder");
+        }
+        if (co2 != null) {
+            int steps = co2.shape().sequenceSteps();
+            out.add(String.format(Locale.ROOT, "%s data: %s, weekly CO2 in windows of %d weeks predicting the next "
+                    + "(conf/jobs/co2.yaml: missing weeks interpolated, level: last, standardized on the train part), "
+                    + "%d train / %d test windows (time split: the first 70%% of the series trains, the last 30%% "
+                    + "(validation and test parts) tests); naive forecast (the window's last value) on the same test "
+                    + "windows: RMSE %.4f", Systems.CO2, o.co2Dataset().getFileName(), steps, co2.train().rows(),
+                    co2.test().rows(), co2.naiveRmse()));
+            out.add("model of " + Systems.CO2 + ": the timeseries preset (RMSprop at its default rate, He init, MSE) "
+                    + "with LSTM layer(s) of " + cases.stream().filter(c -> c.kind() == BenchCase.Kind.SEQUENCE)
+                    .map(c -> c.hidden() + " units, batch " + c.batchSize() + " (per worker)").findFirst().orElse("?")
+                    + " and a linear output, seed " + CaseSpec.SEED + ", early stopping off; both systems share one "
+                    + "configuration built by Spindle's ModelBuilder; quality: test RMSE in ppm (lower is better), by "
+                    + "Spindle's EvaluationKernel for both");
+        }
+        out.add(mnist != null || co2 == null
+                ? String.format(Locale.ROOT, "target: %.0f%% test accuracy; cost model bandwidth %s Gbit/s", TARGET * 100,
+                        Report.number(o.bandwidthGbps()))
+                : String.format(Locale.ROOT, "cost model bandwidth %s Gbit/s", Report.number(o.bandwidthGbps())));
+        if (co2 != null) {
+            out.add(String.format(Locale.ROOT, "target of %s: Spindle 2 workers >= %.1fx single-JVM samples/s",
+                    Systems.CO2, Report.SEQUENCE_TARGET));
+        }
+        out.add(String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
+                + "report was written, each system's at its start in its note below; the benchmark itself adds "
+                + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));
+        return out;
     }
 }

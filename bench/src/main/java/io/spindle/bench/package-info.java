@@ -5,7 +5,9 @@
  * the results written as CSV and markdown tables, Spindle's measured per-round costs and a cost
  * model of data-parallel efficiency at larger worker counts; with {@code --cluster}, Spindle's
  * MNIST case also on a 2-worker standalone cluster started by {@code deploy/standalone.sh}
- * ({@code StandaloneRunner}). {@code sweep}: Spindle's sweep runner
+ * ({@code StandaloneRunner}); a sequence case ({@code co2-lstm}: {@code conf/jobs/co2.yaml}'s LSTM
+ * forecaster) trained by single-JVM DL4J and Spindle only, scored by test RMSE instead of accuracy
+ * ({@code BenchCase.Kind}, {@code Quality}). {@code sweep}: Spindle's sweep runner
  * ({@code SweepJob}) on digits MLPs, trial-parallel against sequential, ASHA against no pruning,
  * TPE against random search, judged against the project's targets.
  *

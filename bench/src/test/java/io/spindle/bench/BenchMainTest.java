@@ -69,6 +69,16 @@ class BenchMainTest {
     }
 
     @Test
+    void theSequenceCaseNeedsItsSeriesNotMnist() {
+        assertTrue(run("training", "--help").out().contains("--co2-data"));
+        Outcome co2 = run("training", "--case=co2-lstm", "--data=no/such/mnist.csv", "--co2-data=no/such/co2.csv");
+        assertEquals(BenchMain.BAD_USAGE, co2.code());
+        assertTrue(co2.err().contains("--co2-data: no file") && !co2.err().contains("--data: no file"), co2.err());
+        Outcome mnistOnly = run("training", "--case=mnist-mlp", "--data=no/such/mnist.csv", "--co2-data=no/such/co2.csv");
+        assertTrue(mnistOnly.err().contains("--data: no file"), mnistOnly.err());
+    }
+
+    @Test
     void clusterNeedsTheMnistCaseAndACheckoutToStartItFrom() {
         assertTrue(run("training", "--help").out().contains("--cluster"));
         Outcome largeOnly = run("training", "--cluster", "--case=mnist-large-mlp", "--data=" + MNIST);

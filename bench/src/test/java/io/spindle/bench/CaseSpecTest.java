@@ -3,10 +3,12 @@ package io.spindle.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.spindle.driver.spec.JobSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +34,48 @@ class CaseSpecTest {
         assertEquals(classes, cluster.data().classes());
         assertEquals(local.data().normalize(), cluster.data().normalize());
         assertEquals(local.data().label(), cluster.data().label());
+    }
+
+    @ParameterizedTest(name = "quick {0}")
+    @ValueSource(booleans = {false, true})
+    void theSequenceSpecIsTheCo2ExampleWithTheBenchmarksSeedEpochsAndCluster(boolean quick) throws Exception {
+        BenchCase c = BenchCase.defaults(quick).stream().filter(x -> x.name().equals(Systems.CO2)).findFirst().orElseThrow();
+        assertEquals(BenchCase.Kind.SEQUENCE, c.kind());
+        assertEquals(Quality.RMSE, c.quality());
+        JobSpec job = CaseSpec.parse(Files.readString(Path.of("..", "conf", "jobs", "co2.yaml")), "co2");
+        JobSpec bench = CaseSpec.spec(c, Path.of("..", BenchCase.CO2_DATA), 7, OptionalInt.empty(), "none");
+        assertEquals(job.model(), bench.model(), "one LSTM of 32 units and the output layer, the timeseries preset");
+        for (java.util.function.Function<JobSpec, Object> part : List.<java.util.function.Function<JobSpec, Object>>of(
+                s -> s.data().task(), s -> s.data().window(), s -> s.data().missing(), s -> s.data().split(),
+                s -> s.data().normalize(), s -> s.data().sequence(), s -> s.metrics())) {
+            assertEquals(part.apply(job), part.apply(bench));
+        }
+        JobSpec.Training j = job.training();
+        JobSpec.Training b = bench.training();
+        assertEquals(new JobSpec.Training(j.optimizer(), j.lr(), j.momentum(), j.beta1(), j.beta2(), j.epsilon(), j.rho(),
+                j.batchSize(), 7, CaseSpec.SEED, j.l2(), j.weightDecay(), j.dropout(), b.earlyStopping(), j.schedule(),
+                j.lrAuto(), j.clipping()), b, "co2.yaml's training but for epochs, seed and early stopping");
+        assertEquals("rmsprop", b.optimizer());
+        assertEquals(32, b.batchSize());
+        assertEquals(false, b.earlyStopping().enabled());
+        assertEquals(Optional.of(CaseSpec.WORKERS), bench.cluster().workers());
+        assertEquals(Path.of("..", BenchCase.CO2_DATA).toAbsolutePath().toString(), bench.data().path());
+    }
+
+    @Test
+    void aSequenceCaseRefusesTheSystemsThatCannotTrainIt() {
+        BenchCase co2 = BenchCase.defaults(true).get(2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BenchCase(co2.name(), co2.kind(), co2.hidden(), co2.batchSize(), co2.dataset(),
+                        java.util.Map.of(Systems.MLLIB, new Budget(1, 1))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(Systems.MLLIB), e.getMessage());
+    }
+
+    @Test
+    void onlyTheMlpCasesHaveAClusterSpec() {
+        BenchCase co2 = BenchCase.defaults(false).get(2);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CaseSpec.clusterYaml(co2, Path.of("a.csv"), Path.of("b.csv"), List.of(), 1, 1, "none"));
     }
 
     @ParameterizedTest(name = "averaging period {0}")

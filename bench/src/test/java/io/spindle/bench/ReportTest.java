@@ -158,6 +158,76 @@ class ReportTest {
         assertTrue(Report.trainingCsv(rows).contains("\nmnist-mlp,spindle-2w-standalone,1000.0,3.000,0.9500,3\n"));
     }
 
+    private static SystemRun rmseRun(String system, double... secondsAndRmse) {
+        List<EpochPoint> points = new java.util.ArrayList<>();
+        for (int i = 0; i < secondsAndRmse.length; i += 2) {
+            points.add(new EpochPoint(i / 2 + 1, secondsAndRmse[i], 1000L * (i / 2 + 1), secondsAndRmse[i + 1],
+                    Quality.RMSE));
+        }
+        return new SystemRun(Systems.CO2, system, points, system + " note");
+    }
+
+    @Test
+    void rmseRowsGetTheirOwnCsvAndTableAndStayOutOfTheAccuracyOnes() {
+        List<ResultRow> rows = List.of(
+                new ResultRow("mnist-mlp", "spindle-2w", 12345.678, OptionalDouble.of(4.56789), 0.96123, 12),
+                new ResultRow(Systems.CO2, "spindle-2w", 567.89, OptionalDouble.empty(), 0.41234, 20, Quality.RMSE));
+        assertEquals(ResultRow.HEADER + "\nmnist-mlp,spindle-2w,12345.7,4.568,0.9612,12\n", Report.trainingCsv(rows));
+        assertEquals("case,system,samples_per_s,final_rmse,epochs\nco2-lstm,spindle-2w,567.9,0.4123,20\n",
+                Report.rmseCsv(rows));
+        assertEquals(Report.trainingTable(rows, 0.95) + "\n| case | system | samples/s | final test RMSE | epochs |\n"
+                + "| --- | --- | ---: | ---: | ---: |\n| co2-lstm | spindle-2w | 568 | 0.4123 | 20 |\n",
+                Report.resultTables(rows, 0.95));
+        assertEquals(Report.trainingTable(rows.subList(0, 1), 0.95), Report.resultTables(rows.subList(0, 1), 0.95),
+                "without RMSE rows the results are the accuracy table alone, as before");
+        assertFalse(Report.resultTables(rows.subList(1, 2), 0.95).contains("seconds to"));
+    }
+
+    @ParameterizedTest(name = "spindle {0} vs single {1} samples/s -> {2}")
+    @CsvSource({"1300, 1000, 1.30x, reached", "1299, 1000, 1.30x, not reached", "700, 1000, 0.70x, not reached"})
+    void sequenceRatioIsSpindleOverSingleJvmJudgedAgainst1point3(double spindle, double single, String shown,
+                                                                  String verdict) {
+        List<SystemRun> runs = List.of(rmseRun(Systems.SINGLE_JVM, 1000 / single, 0.6, 2000 / single, 0.5),
+                rmseRun(Systems.SPINDLE, 1000 / spindle, 0.7, 2000 / spindle, 0.55));
+        Ratio r = Report.sequenceRatio(runs).orElseThrow();
+        assertEquals(spindle / single, r.value().getAsDouble(), 1e-9);
+        assertEquals(List.of(r), Report.ratios(runs, 0.95), "only the sequence case ran: no MNIST ratios");
+        assertEquals("co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): " + verdict + " (" + shown + ")",
+                Report.sequenceTarget(r));
+        String details = Report.sequenceDetails(runs).orElseThrow();
+        assertTrue(details.contains("final test RMSE: Spindle 0.5500, single JVM 0.5000"), details);
+    }
+
+    @Test
+    void theSequenceRatioFollowsTheMnistOnesAndIsAbsentWithoutTheCase() {
+        List<SystemRun> mnist = List.of(run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
+        assertTrue(Report.sequenceRatio(mnist).isEmpty());
+        List<SystemRun> both = List.of(mnist.get(0), rmseRun(Systems.SPINDLE, 1, 0.5));
+        List<Ratio> r = Report.ratios(both, 0.95);
+        assertEquals(9, r.size());
+        assertEquals(Report.ratios(mnist, 0.95), r.subList(0, 8));
+        assertTrue(r.get(8).value().isEmpty(), "the single JVM did not run");
+        assertTrue(Report.sequenceTarget(r.get(8)).contains("not measured"), Report.sequenceTarget(r.get(8)));
+    }
+
+    @Test
+    void markdownOfTheSequenceCaseHasItsOwnSectionsAndNoAccuracyOnes() {
+        List<SystemRun> runs = List.of(rmseRun(Systems.SINGLE_JVM, 1, 0.6, 2, 0.5), rmseRun(Systems.SPINDLE, 0.5, 0.7,
+                1, 0.55));
+        List<ResultRow> rows = runs.stream().map(x -> ResultRow.of(x, 0.95)).toList();
+        String md = Report.markdown(List.of(), rows, runs, List.of(), Map.of(), 10, 0.95);
+        for (String part : List.of("## Sequence case", "## Test RMSE per evaluation",
+                "| co2-lstm | spindle-2w | 2 | 1.00 | 0.5500 |", "(samples/s): reached (2.00x)", "final test RMSE:")) {
+            assertTrue(md.contains(part), part + " in\n" + md);
+        }
+        assertFalse(md.contains("## Accuracy per evaluation") || md.contains("seconds to 95%"), md);
+        // an MNIST-only report has none of it
+        List<SystemRun> mnist = List.of(run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
+        String plain = Report.markdown(List.of(), mnist.stream().map(x -> ResultRow.of(x, 0.95)).toList(), mnist,
+                List.of(), Map.of(), 10, 0.95);
+        assertFalse(plain.contains("RMSE") || plain.contains("Sequence"), plain);
+    }
+
     @Test
     void numbersLoseTrailingZeros() {
         assertEquals("10", Report.number(10.0));

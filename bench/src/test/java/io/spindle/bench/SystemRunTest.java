@@ -62,6 +62,31 @@ class SystemRunTest {
     }
 
     @Test
+    void rmseRunsAreLowerIsBetterWithoutAnAccuracy() {
+        SystemRun rmse = new SystemRun("co2-lstm", "s", List.of(new EpochPoint(1, 2.0, 100, 0.60, Quality.RMSE),
+                new EpochPoint(2, 4.0, 200, 0.45, Quality.RMSE), new EpochPoint(3, 6.0, 300, 1.5, Quality.RMSE)), "note");
+        assertEquals(Quality.RMSE, rmse.quality());
+        assertEquals(1.5, rmse.finalValue());
+        assertEquals(OptionalDouble.of(4.0), rmse.secondsTo(0.5), "the first point at or below the target");
+        assertThrows(IllegalStateException.class, rmse::finalAccuracy);
+        ResultRow row = ResultRow.of(rmse, 0.95);
+        assertEquals(new ResultRow("co2-lstm", "s", 50.0, OptionalDouble.empty(), 1.5, 3, Quality.RMSE), row);
+        assertEquals(Quality.ACCURACY, RUN.quality());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"-0.1", "NaN", "Infinity"})
+    void rmsePointsRejectImpossibleValues(double rmse) {
+        assertThrows(IllegalArgumentException.class, () -> new EpochPoint(1, 1.0, 1, rmse, Quality.RMSE));
+    }
+
+    @Test
+    void aRunMeasuresOneQuality() {
+        assertThrows(IllegalArgumentException.class, () -> new SystemRun("c", "s", List.of(new EpochPoint(1, 1, 1, 0.5),
+                new EpochPoint(2, 2, 2, 0.5, Quality.RMSE)), ""));
+    }
+
+    @Test
     void budgetStopsAtTheEpochCapOrOnceTheTimeIsSpent() {
         Budget b = new Budget(3, 10);
         assertTrue(b.allowsAnother(0, 0));
