@@ -429,7 +429,7 @@ public final class HtmlReport {
         h.append("</tr>\n");
     }
 
-    private static XYChart forecastChart(List<ForecastPoint> g) {
+    static XYChart forecastChart(List<ForecastPoint> g) {
         ForecastPoint first = g.get(0);
         String title = (first.series().isEmpty() ? "" : first.series() + ": ") + first.target()
                 + (first.step() == 1 ? ", next step" : ", " + first.step() + " steps ahead");
@@ -449,6 +449,9 @@ public final class HtmlReport {
             dates.add(date(t).orElse(null));
         }
         boolean byDate = !numeric && dates.stream().allMatch(java.util.Objects::nonNull);
+        if (numeric && java.util.Arrays.stream(numbers).allMatch(x -> x == Math.rint(x))) {
+            c.getStyler().setXAxisDecimalPattern("#"); // years and step numbers, not 1,984
+        }
         if (!numeric && !byDate) {
             for (int i = 0; i < g.size(); i++) {
                 numbers[i] = i; // times that are neither numbers nor dates: their order

@@ -37,6 +37,28 @@ class HtmlReportTest {
     }
 
     @Test
+    void forecastsGetOneChartPerHorizonStepOverTime() {
+        List<HtmlReport.ForecastPoint> points = new ArrayList<>();
+        for (int year = 1984; year <= 1990; year++) {
+            points.add(new HtmlReport.ForecastPoint("", String.valueOf(year), "sunspots", 1, year - 1900, year - 1901));
+            points.add(new HtmlReport.ForecastPoint("", String.valueOf(year + 1), "sunspots", 2, year - 1899, year - 1897));
+        }
+        String html = HtmlReport.render("run", List.of(trial(0, 0.001, 64, 0.5)), List.of(), Optional.empty(), List.of(),
+                Optional.empty(), points);
+        int charts = html.indexOf("id=\"forecast-charts\"");
+        assertTrue(charts > 0, "the forecast section");
+        assertTrue(html.contains("sunspots, next step") && html.contains("sunspots, 2 steps ahead"), "one chart per step");
+        assertEquals("#", HtmlReport.forecastChart(points.subList(0, 1)).getStyler().getXAxisDecimalPattern(),
+                "years as years on the time axis, not 1,984");
+        String dated = HtmlReport.render("run", List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(),
+                List.of(new HtmlReport.ForecastPoint("", "2001-01-06", "co2", 1, 370, 370.2),
+                        new HtmlReport.ForecastPoint("", "2001-01-13", "co2", 1, 370.3, 370.1)));
+        assertTrue(dated.contains("co2, next step"), "dates parse as a time axis");
+        assertTrue(HtmlReport.date("2001-01").isPresent() && HtmlReport.date("2001-01-06T10:00:00").isPresent()
+                && HtmlReport.date("week 3").isEmpty());
+    }
+
+    @Test
     void spearmanIsRankCorrelationWithTies() {
         assertEquals(1.0, HtmlReport.spearman(List.of(new double[] {1, 10}, new double[] {2, 20}, new double[] {3, 90})), 1e-12);
         assertEquals(-1.0, HtmlReport.spearman(List.of(new double[] {1, 3}, new double[] {2, 2}, new double[] {3, 1})), 1e-12);
