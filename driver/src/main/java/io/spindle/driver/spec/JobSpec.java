@@ -120,36 +120,197 @@ public record JobSpec(
     public record Clipping(boolean norm, double threshold) { }
 
     /**
-     * A learning-rate schedule; which fields matter depends on {@code type}.
-     *
-     * @param type constant, step, exponential, cosine, one_cycle or reduce_on_plateau
-     * @param stepSize step: epochs between reductions
-     * @param gamma step, exponential: factor per reduction
-     * @param warmupEpochs cosine: epochs of linear warmup
-     * @param minLr cosine, reduce_on_plateau: the lowest rate
-     * @param maxLr one_cycle: the peak rate
-     * @param pctStart one_cycle: fraction of training spent rising
-     * @param divFactor one_cycle: initial rate = maxLr / divFactor
-     * @param finalDivFactor one_cycle: final rate = initial rate / finalDivFactor
-     * @param factor reduce_on_plateau: factor applied on a plateau
-     * @param patience reduce_on_plateau: epochs without improvement before reducing
-     * @param cooldown reduce_on_plateau: epochs after a reduction before counting again
-     * @param minDelta reduce_on_plateau: smallest change that counts as an improvement
-     * @param monitor reduce_on_plateau: val_loss or val_&lt;metric&gt;
-     * @param maximize reduce_on_plateau: whether larger monitored values are better
+     * The learning-rate schedule of {@code training.schedule}: a sealed family, one record per type,
+     * each checking its own settings. The fixed schedules give the rate of every round from the
+     * base rate; reduce-on-plateau follows the validation results instead (the trainer's
+     * {@code ReduceOnPlateau} callback).
      */
-    public record Schedule(String type, int stepSize, double gamma, int warmupEpochs, double minLr, double maxLr,
-                           double pctStart, double divFactor, double finalDivFactor, double factor, int patience,
-                           int cooldown, double minDelta, String monitor, boolean maximize) {
+    public sealed interface Schedule permits Schedule.Constant, Schedule.Step, Schedule.Exponential, Schedule.Cosine,
+            Schedule.OneCycle, Schedule.ReduceOnPlateau {
 
-        /** @return the constant schedule */
-        public static Schedule constant() {
-            return new Schedule("constant", 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
-        }
+        /** @return the spec's type name: constant, step, exponential, cosine, one_cycle or reduce_on_plateau */
+        String type();
 
         /** @return whether the rate depends on validation results (and so on the driver's state) */
-        public boolean adaptive() {
-            return type.equals("reduce_on_plateau");
+        default boolean adaptive() {
+            return false;
+        }
+
+        /**
+         * @param base training.lr
+         * @param epoch 0-based epoch
+         * @param k 0-based round since the start of training
+         * @param total rounds in the whole training
+         * @param roundsPerEpoch rounds in one epoch
+         * @return the rate of that round (the adaptive schedule: the base rate)
+         */
+        double rate(double base, int epoch, long k, long total, int roundsPerEpoch);
+
+        /** @return the constant schedule */
+        static Schedule constant() {
+            return new Constant();
+        }
+
+        private static void check(boolean ok, String what) {
+            if (!ok) {
+                throw new SpecException("training.schedule." + what);
+            }
+        }
+
+        /** training.lr throughout. */
+        record Constant() implements Schedule {
+            @Override
+            public String type() {
+                return "constant";
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                return base;
+            }
+        }
+
+        /**
+         * @param stepSize epochs between reductions
+         * @param gamma factor per reduction
+         */
+        record Step(int stepSize, double gamma) implements Schedule {
+            public Step {
+                check(stepSize >= 1, "step_size must be >= 1, got " + stepSize);
+                check(gamma > 0 && gamma <= 1, "gamma must be in (0, 1], got " + gamma);
+            }
+
+            @Override
+            public String type() {
+                return "step";
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                return base * Math.pow(gamma, epoch / stepSize);
+            }
+        }
+
+        /** @param gamma factor after every epoch */
+        record Exponential(double gamma) implements Schedule {
+            public Exponential {
+                check(gamma > 0 && gamma <= 1, "gamma must be in (0, 1], got " + gamma);
+            }
+
+            @Override
+            public String type() {
+                return "exponential";
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                return base * Math.pow(gamma, epoch);
+            }
+        }
+
+        /**
+         * Cosine decay from the base rate to {@code minLr} (Loshchilov and Hutter 2017), after a
+         * linear warmup.
+         *
+         * @param warmupEpochs epochs of linear warmup
+         * @param minLr the rate at the end
+         */
+        record Cosine(int warmupEpochs, double minLr) implements Schedule {
+            public Cosine {
+                check(warmupEpochs >= 0, "warmup_epochs must be >= 0, got " + warmupEpochs);
+                check(minLr >= 0, "min_lr must be >= 0, got " + minLr);
+            }
+
+            @Override
+            public String type() {
+                return "cosine";
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                long warmup = (long) warmupEpochs * roundsPerEpoch;
+                if (k < warmup) {
+                    return base * (k + 1) / warmup;
+                }
+                double t = total == warmup ? 1 : (double) (k - warmup) / (total - warmup);
+                return minLr + (base - minLr) * 0.5 * (1 + Math.cos(Math.PI * t));
+            }
+        }
+
+        /**
+         * The one-cycle policy (Smith 2018): a cosine rise to {@code maxLr} over {@code pctStart} of
+         * training, then a cosine decay.
+         *
+         * @param maxLr the peak rate
+         * @param pctStart fraction of training spent rising
+         * @param divFactor initial rate = maxLr / divFactor
+         * @param finalDivFactor final rate = initial rate / finalDivFactor
+         */
+        record OneCycle(double maxLr, double pctStart, double divFactor, double finalDivFactor) implements Schedule {
+            public OneCycle {
+                check(maxLr > 0, "max_lr must be > 0, got " + maxLr);
+                check(pctStart > 0 && pctStart < 1, "pct_start must be in (0, 1), got " + pctStart);
+                check(divFactor > 0, "div_factor must be > 0, got " + divFactor);
+                check(finalDivFactor > 0, "final_div_factor must be > 0, got " + finalDivFactor);
+            }
+
+            @Override
+            public String type() {
+                return "one_cycle";
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                double initial = maxLr / divFactor;
+                double last = initial / finalDivFactor;
+                long up = Math.max(1, Math.round(pctStart * total));
+                if (k < up) {
+                    return cosine(initial, maxLr, (double) k / up);
+                }
+                long down = Math.max(1, total - up);
+                return cosine(maxLr, last, Math.min(1.0, (double) (k - up) / down));
+            }
+
+            /** Cosine interpolation from {@code from} (t = 0) to {@code to} (t = 1). */
+            private static double cosine(double from, double to, double t) {
+                return to + (from - to) * 0.5 * (1 + Math.cos(Math.PI * t));
+            }
+        }
+
+        /**
+         * @param factor factor applied on a plateau
+         * @param patience evaluations without improvement before reducing
+         * @param cooldown evaluations after a reduction before counting again
+         * @param minDelta smallest change that counts as an improvement
+         * @param minLr the lowest rate
+         * @param monitor val_loss or val_&lt;metric&gt;
+         * @param maximize whether larger monitored values are better
+         */
+        record ReduceOnPlateau(double factor, int patience, int cooldown, double minDelta, double minLr, String monitor,
+                               boolean maximize) implements Schedule {
+            public ReduceOnPlateau {
+                check(factor > 0 && factor < 1, "factor must be < 1, got " + factor);
+                check(patience >= 1, "patience must be >= 1, got " + patience);
+                check(cooldown >= 0, "cooldown must be >= 0, got " + cooldown);
+                check(minDelta >= 0, "min_delta must be >= 0, got " + minDelta);
+                check(minLr >= 0, "min_lr must be >= 0, got " + minLr);
+                java.util.Objects.requireNonNull(monitor, "monitor");
+            }
+
+            @Override
+            public String type() {
+                return "reduce_on_plateau";
+            }
+
+            @Override
+            public boolean adaptive() {
+                return true;
+            }
+
+            @Override
+            public double rate(double base, int epoch, long k, long total, int roundsPerEpoch) {
+                return base;
+            }
         }
     }
 

@@ -581,8 +581,8 @@ public final class SpecParser {
                 return JobSpec.Schedule.constant();
             case "step":
             case "exponential":
-                return new JobSpec.Schedule(type, s.has("step_size") ? s.get("step_size").asInt() : 1,
-                        s.get("gamma").asDouble(), 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
+                return type.equals("step") ? new JobSpec.Schedule.Step(s.get("step_size").asInt(), s.get("gamma").asDouble())
+                        : new JobSpec.Schedule.Exponential(s.get("gamma").asDouble());
             case "cosine": {
                 int warmup = s.get("warmup_epochs").asInt();
                 double minLr = s.get("min_lr").asDouble();
@@ -593,7 +593,7 @@ public final class SpecParser {
                 if (minLr >= lr && !t.lrAuto()) { // an automatic rate is checked once it is chosen
                     throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
                 }
-                return new JobSpec.Schedule(type, 0, 1, warmup, minLr, 0, 0, 1, 1, 1, 1, 0, 0, "val_loss", false);
+                return new JobSpec.Schedule.Cosine(warmup, minLr);
             }
             case "one_cycle": {
                 if (t.lrAuto()) {
@@ -602,8 +602,8 @@ public final class SpecParser {
                             + " run spindle lr-find and set schedule.max_lr near the rate where the loss is lowest");
                 }
                 double maxLr = s.has("max_lr") ? s.get("max_lr").asDouble() : lr;
-                return new JobSpec.Schedule(type, 0, 1, 0, 0, maxLr, s.get("pct_start").asDouble(),
-                        s.get("div_factor").asDouble(), s.get("final_div_factor").asDouble(), 1, 1, 0, 0, "val_loss", false);
+                return new JobSpec.Schedule.OneCycle(maxLr, s.get("pct_start").asDouble(), s.get("div_factor").asDouble(),
+                        s.get("final_div_factor").asDouble());
             }
             case "reduce_on_plateau": {
                 Metric metric = monitorable(s.has("monitor") ? s.get("monitor").asText() : early.monitor(), at + "monitor",
@@ -614,9 +614,8 @@ public final class SpecParser {
                     throw new SpecException(at + "min_lr must be < training.lr (" + lr + "), got " + minLr);
                 }
                 boolean maximize = metric.higherIsBetter();
-                return new JobSpec.Schedule(type, 0, 1, 0, minLr, 0, 0, 1, 1, s.get("factor").asDouble(),
-                        s.get("patience").asInt(), s.get("cooldown").asInt(), s.get("min_delta").asDouble(), monitor,
-                        maximize);
+                return new JobSpec.Schedule.ReduceOnPlateau(s.get("factor").asDouble(), s.get("patience").asInt(),
+                        s.get("cooldown").asInt(), s.get("min_delta").asDouble(), minLr, monitor, maximize);
             }
             default:
                 throw new IllegalStateException("schema admitted unknown schedule " + type);
@@ -678,7 +677,7 @@ public final class SpecParser {
         es.put("mode", t.earlyStopping().maximize() ? "max" : "min");
         es.put("monitor", t.earlyStopping().monitor());
         if (tr.path("schedule").has("monitor")) {
-            ((ObjectNode) tr.get("schedule")).put("monitor", t.schedule().monitor());
+            ((ObjectNode) tr.get("schedule")).put("monitor", ((JobSpec.Schedule.ReduceOnPlateau) t.schedule()).monitor());
         }
         ObjectNode mt = (ObjectNode) tree.get("metrics");
         ArrayNode compute = mt.putArray("compute");

@@ -56,52 +56,18 @@ public final class LrSchedule {
     }
 
     private double unscaled(int epoch, int round) {
-        JobSpec.Schedule s = schedule;
         long k = (long) epoch * roundsPerEpoch + round;
-        long total = (long) epochs * roundsPerEpoch;
-        switch (s.type()) {
-            case "constant":
-                return base;
-            case "step":
-                return base * Math.pow(s.gamma(), epoch / s.stepSize());
-            case "exponential":
-                return base * Math.pow(s.gamma(), epoch);
-            case "cosine": {
-                long warmup = (long) s.warmupEpochs() * roundsPerEpoch;
-                if (k < warmup) {
-                    return base * (k + 1) / warmup;
-                }
-                double t = total == warmup ? 1 : (double) (k - warmup) / (total - warmup);
-                return s.minLr() + (base - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * t));
-            }
-            case "one_cycle": {
-                double initial = s.maxLr() / s.divFactor();
-                double last = initial / s.finalDivFactor();
-                long up = Math.max(1, Math.round(s.pctStart() * total));
-                if (k < up) {
-                    return cosine(initial, s.maxLr(), (double) k / up);
-                }
-                long down = Math.max(1, total - up);
-                return cosine(s.maxLr(), last, Math.min(1.0, (double) (k - up) / down));
-            }
-            default:
-                throw new IllegalStateException("unknown schedule " + s.type());
-        }
+        return schedule.rate(base, epoch, k, (long) epochs * roundsPerEpoch, roundsPerEpoch);
     }
 
     /** @return whether the rate differs from training.lr at some point (false: leave DL4J's configured rate alone) */
     public boolean varies() {
-        return !schedule.type().equals("constant") || scale != 1.0;
+        return !(schedule instanceof JobSpec.Schedule.Constant) || scale != 1.0;
     }
 
     /** @return the rate reduce-on-plateau starts from */
     public double start() {
         return base * scale;
-    }
-
-    /** Cosine interpolation from {@code from} (t = 0) to {@code to} (t = 1). */
-    private static double cosine(double from, double to, double t) {
-        return to + (from - to) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
     /**
@@ -128,7 +94,7 @@ public final class LrSchedule {
          * @param value the monitored value of this check (NaN or infinite counts as no improvement)
          * @return the state after the check
          */
-        public Plateau next(JobSpec.Schedule s, double value) {
+        public Plateau next(JobSpec.Schedule.ReduceOnPlateau s, double value) {
             boolean improved = Double.isFinite(value) && (Double.isNaN(best)
                     || (s.maximize() ? value > best + s.minDelta() : value < best - s.minDelta()));
             double newBest = improved ? value : best;

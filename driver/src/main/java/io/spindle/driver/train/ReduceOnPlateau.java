@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 public final class ReduceOnPlateau implements TrialCallback {
 
-    private final JobSpec.Schedule schedule;
+    private final JobSpec.Schedule.ReduceOnPlateau schedule;
     private final String key;
     private LrSchedule.Plateau state;
 
@@ -21,11 +21,7 @@ public final class ReduceOnPlateau implements TrialCallback {
      * @param schedule the spec's reduce_on_plateau schedule
      * @param state where it starts (a fresh run's, or a checkpoint's)
      */
-    public ReduceOnPlateau(JobSpec.Schedule schedule, LrSchedule.Plateau state) {
-        if (!schedule.adaptive()) {
-            throw new IllegalArgumentException("reduce-on-plateau needs schedule type reduce_on_plateau, got "
-                    + schedule.type());
-        }
+    public ReduceOnPlateau(JobSpec.Schedule.ReduceOnPlateau schedule, LrSchedule.Plateau state) {
         this.schedule = schedule;
         this.key = Metric.find(schedule.monitor()).orElseThrow(() -> new IllegalStateException(
                 "the spec parser admitted monitor " + schedule.monitor())).spelling();

@@ -217,8 +217,8 @@ public final class Trainer {
             List<TrialCallback> deciders = new ArrayList<>();
             deciders.add(TrialCallback.divergence());
             deciders.add(TrialCallback.earlyStopping(es));
-            Optional<ReduceOnPlateau> plateau = t.schedule().adaptive()
-                    ? Optional.of(new ReduceOnPlateau(t.schedule(), s.plateau())) : Optional.empty();
+            Optional<ReduceOnPlateau> plateau = t.schedule() instanceof JobSpec.Schedule.ReduceOnPlateau r
+                    ? Optional.of(new ReduceOnPlateau(r, s.plateau())) : Optional.empty();
             plateau.ifPresent(deciders::add);
             deciders.addAll(callbacks);
             Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau, data);

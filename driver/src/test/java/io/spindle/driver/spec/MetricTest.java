@@ -68,7 +68,7 @@ class MetricTest {
         assertEquals(List.of("accuracy", "f1"), s.metrics().compute());
         assertEquals("val_accuracy", s.training().earlyStopping().monitor());
         assertTrue(s.training().earlyStopping().maximize());
-        assertEquals("val_loss", s.training().schedule().monitor());
+        assertEquals("val_loss", ((JobSpec.Schedule.ReduceOnPlateau) s.training().schedule()).monitor());
         assertEquals("val_accuracy", s.resolved().at("/training/early_stopping/monitor").asText());
         assertEquals("val_loss", s.resolved().at("/training/schedule/monitor").asText());
         assertEquals("f1", s.resolved().at("/metrics/select").asText());

@@ -54,7 +54,8 @@ class LrScheduleTest {
 
     @Test
     void plateauWaitsPatienceChecksReducesAndCoolsDown() {
-        JobSpec.Schedule p = schedule("{type: reduce_on_plateau, factor: 0.5, patience: 2, cooldown: 1, min_lr: 0.03}", 20);
+        JobSpec.Schedule.ReduceOnPlateau p = (JobSpec.Schedule.ReduceOnPlateau) schedule(
+                "{type: reduce_on_plateau, factor: 0.5, patience: 2, cooldown: 1, min_lr: 0.03}", 20);
         LrSchedule.Plateau s = LrSchedule.Plateau.start(0.1);
         s = s.next(p, 1.0);            // first value is the best
         s = s.next(p, 0.9);            // improved
@@ -73,7 +74,8 @@ class LrScheduleTest {
 
     @Test
     void plateauOnAMaximizedMetric() {
-        JobSpec.Schedule p = schedule("{type: reduce_on_plateau, monitor: val_accuracy, patience: 1}", 20);
+        JobSpec.Schedule.ReduceOnPlateau p = (JobSpec.Schedule.ReduceOnPlateau) schedule(
+                "{type: reduce_on_plateau, monitor: val_accuracy, patience: 1}", 20);
         assertTrue(p.maximize());
         LrSchedule.Plateau s = LrSchedule.Plateau.start(0.1).next(p, 0.8).next(p, 0.9);
         assertEquals(0.1, s.lr(), 0);
