@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed deep-learning training and hyperparameter sweeps on Apache Spark.",
         subcommands = {TrainCommand.class, SweepCommand.class, LrFindCommand.class, DoctorCommand.class, ValidateCommand.class, SchemaCommand.class, DemoCommand.class,
-                ResultsCommand.class, SqlCommand.class, ReportCommand.class,
+                ResultsCommand.class, SqlCommand.class, ReportCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -145,6 +145,7 @@ public final class Main implements Callable<Integer> {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SpecException || c instanceof DataException || c instanceof OutputDir.OutputException
                     || c instanceof io.spindle.driver.results.ResultViews.ResultsException
+                    || c instanceof io.spindle.driver.predict.ModelException
                     || c instanceof Sessions.ClusterException) {
                 return c;
             }

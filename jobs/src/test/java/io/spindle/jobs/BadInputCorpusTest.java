@@ -36,6 +36,7 @@ class BadInputCorpusTest {
     static Path sweep;
     static Path run;
     static Path sweepRun;
+    static Path catRun;
     private static final AtomicInteger N = new AtomicInteger();
 
     @BeforeAll
@@ -53,6 +54,15 @@ class BadInputCorpusTest {
         r = CliTest.cli("sweep", sweep.toString(), "--output", sweepRun.toString());
         assertEquals(0, r.code(), r.err());
         Files.createDirectories(fx.resolve("not-a-run"));
+        // predict: a model with a categorical column, a truncated model and one of a newer format
+        Path pets = write("pets.csv", "a,color,y\n" + "1.0,red,0\n2.0,blue,1\n3.0,red,2\n0.5,blue,0\n".repeat(3));
+        catRun = fx.resolve("cat-run");
+        r = CliTest.cli("train", write("pets.yaml", "name: pets\n" + CliTest.spec(pets, "  categorical: [color]\n"
+                + "training: {epochs: 2, batch_size: 4}\n")).toString(), "--output", catRun.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] zip = Files.readAllBytes(run.resolve("model.zip"));
+        Files.write(fx.resolve("damaged.zip"), java.util.Arrays.copyOf(zip, zip.length / 2));
+        Files.write(fx.resolve("newer.zip"), newerFormat(run.resolve("model.zip")));
         StringBuilder rows = new StringBuilder("a,b,y\n");
         for (int i = 0; i < 20000; i++) {
             rows.append(i % 5).append(',').append(i % 7).append(',').append(i % 3).append('\n');
@@ -69,6 +79,30 @@ class BadInputCorpusTest {
         Files.writeString(fx.resolve("a-file"), "x");
         // a folder this test JVM holds, as a running spindle sweep would
         OutputLockCliTest.lock(Files.createDirectories(fx.resolve("locked")), ProcessHandle.current().pid());
+    }
+
+    /** @return a copy of a model zip whose spindle-model.json says format_version 2 */
+    static byte[] newerFormat(Path model) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipFile(model.toFile()); var out = new java.util.zip.ZipOutputStream(b)) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] content = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals(io.spindle.driver.predict.ModelFile.ENTRY)) {
+                    content = new String(content, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("\"format_version\" : 1", "\"format_version\" : 2")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(content);
+                out.closeEntry();
+            }
+        }
+        return b.toByteArray();
+    }
+
+    /** @return a data file holding {@code content} for predict (its own file) */
+    static String rows(String content) throws IOException {
+        return write("data/predict-" + N.incrementAndGet() + ".csv", content).toString();
     }
 
     static Path write(String name, String text) throws IOException {
@@ -221,7 +255,20 @@ class BadInputCorpusTest {
             c("gru without sequence input", "model.layers[0].type 'gru' needs sequence input && data.window", "train", spec("model: {layers: [{type: gru, units: 4}, {type: output}]}\n"), "--output", OUT),
             c("transformer without sequence input", "model.layers[0].type 'transformer' needs sequence input", "train", spec("model: {layers: [{type: transformer, model_size: 8}, {type: output}]}\n"), "--output", OUT),
             c("heads that do not divide the model size", "model.layers[0].model_size 30 is not divisible by heads 4", "train", series(SERIES, "  window: {size: 3, time: t, targets: [v]}\n", "model: {layers: [{type: transformer, model_size: 30, heads: 4}, {type: output}]}\n"), "--output", OUT),
-            c("clipping threshold 0", "training.gradient_clipping.threshold must be > 0, got 0", "train", spec("training: {gradient_clipping: {type: norm, threshold: 0}}\n"), "--output", OUT)
+            c("clipping threshold 0", "training.gradient_clipping.threshold must be > 0, got 0", "train", spec("training: {gradient_clipping: {type: norm, threshold: 0}}\n"), "--output", OUT),
+            // predict: models, data and output
+            c("predict: model missing", "model " + fx.resolve("nope") + " does not exist && a model.zip", "predict", fx.resolve("nope").toString(), csv.toString(), "--output", OUT),
+            c("predict: folder without a model", "holds no model.zip (nor best/model.zip)", "predict", fx.resolve("not-a-run").toString(), csv.toString(), "--output", OUT),
+            c("predict: truncated model", "damaged.zip is damaged", "predict", fx.resolve("damaged.zip").toString(), csv.toString(), "--output", OUT),
+            c("predict: file that is no model", "is not a Spindle model && good.csv is not a zip", "predict", csv.toString(), csv.toString(), "--output", OUT),
+            c("predict: newer model format", "written by a newer Spindle (format 2); this build reads format 1: upgrade Spindle", "predict", fx.resolve("newer.zip").toString(), csv.toString(), "--output", OUT),
+            c("predict: data missing", "nope.csv", "predict", r, fx.resolve("nope.csv").toString(), "--output", OUT),
+            c("predict: feature column missing", "has no column 'b', which the model needs && the model's feature columns: a, b", "predict", r, rows("a,y\n1,0\n"), "--output", OUT),
+            c("predict: non-numeric value", "line 3, column 'a' (1) && \"abc\" is not a number", "predict", r, rows("a,b,y\n1,2,0\nabc,1,1\n"), "--output", OUT),
+            c("predict: unseen category", "line 3, column 'color' (2) && category \"green\" never occurred in training && blue, red", "predict", catRun.toString(), rows("a,color\n1.0,red\n2.0,green\n"), "--output", OUT),
+            c("predict: id column missing", "--id: && has no column 'key'", "predict", r, csv.toString(), "--id", "key", "--output", OUT),
+            c("predict: existing output", "already exists && --overwrite", "predict", r, csv.toString(), "--output", sr),
+            c("predict: unknown format", "--format must be parquet or csv, got 'delta'", "predict", r, csv.toString(), "--format", "delta", "--output", OUT)
         ));
         return a.stream();
     }

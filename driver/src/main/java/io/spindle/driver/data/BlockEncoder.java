@@ -53,9 +53,14 @@ final class BlockEncoder implements Serializable {
         return d;
     }
 
-    /** Writes one row's encoded, normalized features and labels at row {@code i} of the arrays. */
-    void encode(Rec r, float[] features, float[] labels, int i) {
-        int base = i * featureWidth;
+    /**
+     * Writes one row's encoded, normalized features from {@code base} on; a category the train
+     * split never showed stays all zeros.
+     *
+     * @return -1, or the categorical column index of the first category the train split never showed
+     */
+    int encodeFeatures(Rec r, float[] features, int base) {
+        int unknown = -1;
         for (int k = 0; k < featureOffset.length; k++) {
             int src = featureSource[k];
             int o = featureOffset[k];
@@ -64,12 +69,24 @@ final class BlockEncoder implements Serializable {
             } else {
                 int c = ~src;
                 Integer hot = categoryIndex[c].get(r.categories[c]);
-                // a category the train split never showed stays all zeros
                 if (hot != null) {
                     features[base + o + hot] = 1f;
+                } else if (unknown < 0) {
+                    unknown = c;
                 }
             }
         }
+        return unknown;
+    }
+
+    /** @return values per encoded row */
+    int featureWidth() {
+        return featureWidth;
+    }
+
+    /** Writes one row's encoded, normalized features and labels at row {@code i} of the arrays. */
+    void encode(Rec r, float[] features, float[] labels, int i) {
+        encodeFeatures(r, features, i * featureWidth);
         int lb = i * labelWidth;
         switch (task) {
             case MULTICLASS -> labels[lb + classIndex.get(r.label)] = 1f;

@@ -203,8 +203,15 @@ public final class DataLoader {
             case MULTILABEL, REGRESSION -> plan.labels.size();
         };
         checkGeometry(spec, featureWidth);
-        PreparedData.Layout layout = new PreparedData.Layout(List.copyOf(featureNames), List.copyOf(plan.labels),
-                List.copyOf(classes), featureWidth, labelWidth);
+        java.util.LinkedHashMap<String, List<String>> dictionaries = new java.util.LinkedHashMap<>();
+        for (String f : plan.features) {
+            int c = plan.categorical.indexOf(f);
+            if (c >= 0) {
+                dictionaries.put(f, categories.get(c));
+            }
+        }
+        PreparedData.Layout layout = new PreparedData.Layout(featureNames, plan.labels, classes, featureWidth,
+                labelWidth, plan.features, dictionaries);
 
         Normalization norm = normalization(spec, s, featureWidth, featureOffset, featureSource, plan);
 
@@ -304,20 +311,20 @@ public final class DataLoader {
     // ------------------------------------------------------------------ sources
 
     /** One input location and the split its rows go to. */
-    private record Source(String key, String given, String resolved, List<Path> files, int role) {
+    record Source(String key, String given, String resolved, List<Path> files, int role) {
         /** @return the spec key and the path as given, for messages: {@code data.path 'x.csv'} */
         String where() {
             return key + " '" + given + "'";
         }
     }
 
-    private static Source source(String key, String given, java.nio.file.Path baseDir, Configuration conf, int role) {
+    static Source source(String key, String given, java.nio.file.Path baseDir, Configuration conf, int role) {
         String resolved = Sources.resolve(given, baseDir);
         return new Source(key, given, resolved, Sources.list(key, given, resolved, conf), role);
     }
 
     @SuppressWarnings("unchecked")
-    private static JavaNewHadoopRDD<LongWritable, Text> lines(JavaSparkContext jsc, Source s, Configuration conf) {
+    static JavaNewHadoopRDD<LongWritable, Text> lines(JavaSparkContext jsc, Source s, Configuration conf) {
         String paths = String.join(",", s.files().stream().map(Path::toString).toList());
         return (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(paths, TextInputFormat.class,
                 LongWritable.class, Text.class, new Configuration(conf));
@@ -351,7 +358,7 @@ public final class DataLoader {
     }
 
     /** Spark's reader of a source's Parquet files, with a file that is not Parquet reported as bad input. */
-    private static Dataset<Row> readParquet(SparkSession spark, Source s) {
+    static Dataset<Row> readParquet(SparkSession spark, Source s) {
         try {
             Dataset<Row> df = spark.read().parquet(s.files().stream().map(Path::toString).toArray(String[]::new));
             df.schema();
@@ -384,7 +391,7 @@ public final class DataLoader {
         return df.select(sel.toArray(new Column[0])).javaRDD().map(r -> dec.decodeRow(r, role));
     }
 
-    private static Column present(Set<String> have, String name, Source s) {
+    static Column present(Set<String> have, String name, Source s) {
         if (!have.contains(name)) {
             throw new DataException(s.key() + " '" + s.given() + "' has no column '" + name
                     + "'; every data file needs the same columns");
@@ -402,9 +409,9 @@ public final class DataLoader {
      * @param header CSV header fields, or null
      * @param types Parquet column types, or null
      */
-    private record Columns(List<String> names, String where, String[] header, DataType[] types) { }
+    record Columns(List<String> names, String where, String[] header, DataType[] types) { }
 
-    private static Columns csvColumns(DataSpec spec, Source main, Configuration conf) {
+    static Columns csvColumns(DataSpec spec, Source main, Configuration conf) {
         Path first = main.files().get(0);
         String line = Sources.firstLine(main.where(), first, conf);
         if (line == null) {
@@ -474,7 +481,7 @@ public final class DataLoader {
         return new Columns(names, "the LibSVM files (features f1..f" + width + ")", null, null);
     }
 
-    private static Columns parquetColumns(DataSpec spec, SparkSession spark, Source main) {
+    static Columns parquetColumns(DataSpec spec, SparkSession spark, Source main) {
         StructType schema = readParquet(spark, main).schema();
         List<String> names = new ArrayList<>();
         DataType[] types = new DataType[schema.fields().length];
@@ -487,9 +494,9 @@ public final class DataLoader {
     }
 
     /** Which columns play which part, by name. */
-    private record Plan(List<String> labels, List<String> features, List<String> numeric, List<String> categorical) { }
+    record Plan(List<String> labels, List<String> features, List<String> numeric, List<String> categorical) { }
 
-    private static Plan plan(DataSpec spec, Columns cols) {
+    static Plan plan(DataSpec spec, Columns cols) {
         boolean libsvm = spec.format() == DataSpec.Format.LIBSVM;
         List<String> labels = spec.label();
         if (!libsvm) {
@@ -612,7 +619,7 @@ public final class DataLoader {
         return prev[b.length()];
     }
 
-    private static RowDecoder decoder(DataSpec spec, Columns cols, Plan plan) {
+    static RowDecoder decoder(DataSpec spec, Columns cols, Plan plan) {
         boolean libsvm = spec.format() == DataSpec.Format.LIBSVM;
         boolean parquet = spec.format() == DataSpec.Format.PARQUET;
         int nNum = plan.numeric.size();
@@ -702,7 +709,7 @@ public final class DataLoader {
 
     // ------------------------------------------------------------------ messages
 
-    private static DataException describe(Rec r, long totalBad, Configuration conf) {
+    static DataException describe(Rec r, long totalBad, Configuration conf) {
         StringBuilder m = new StringBuilder(displayPath(r.file));
         if (r.rowIndexed) {
             if (r.pos >= 0) {

@@ -55,9 +55,31 @@ public record PreparedData(
      * @param classes class names in output-index order (multiclass and binary); empty otherwise
      * @param featureWidth values per row fed to the network
      * @param labelWidth values per row of the label array
+     * @param columns the feature columns as the data names them, in encoding order (for windows:
+     *     the columns each window step holds)
+     * @param categories per categorical feature column, its values in one-hot order (canonical
+     *     spelling, fitted on the train split); in the order of {@code columns}
      */
     public record Layout(List<String> featureNames, List<String> labelNames, List<String> classes,
-                         int featureWidth, int labelWidth) { }
+                         int featureWidth, int labelWidth, List<String> columns, Map<String, List<String>> categories) {
+
+        /** Copies the lists; keeps the categories in the order given. */
+        public Layout {
+            featureNames = List.copyOf(featureNames);
+            labelNames = List.copyOf(labelNames);
+            classes = List.copyOf(classes);
+            columns = List.copyOf(columns);
+            java.util.LinkedHashMap<String, List<String>> c = new java.util.LinkedHashMap<>();
+            categories.forEach((k, v) -> c.put(k, List.copyOf(v)));
+            categories = java.util.Collections.unmodifiableMap(c);
+        }
+
+        /** A layout of numeric columns only, each one network input: the columns are the feature names. */
+        public Layout(List<String> featureNames, List<String> labelNames, List<String> classes,
+                      int featureWidth, int labelWidth) {
+            this(featureNames, labelNames, classes, featureWidth, labelWidth, featureNames, Map.of());
+        }
+    }
 
     /**
      * Rows read and skipped.

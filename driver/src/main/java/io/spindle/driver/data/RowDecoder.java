@@ -23,7 +23,7 @@ import scala.Tuple2;
  */
 final class RowDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final String SKIP_HINT = " or set data.on_bad_record: skip";
+    static final String SKIP_HINT = " or set data.on_bad_record: skip";
 
     /** Split roles of a source: random split, or all rows to one split. */
     static final int RANDOM = -1;

@@ -446,8 +446,12 @@ public final class Windows {
                 labelNames.add(c.valueColumns().get(t) + (w.horizon() == 1 ? "" : "[t+" + h + "]"));
             }
         }
-        PreparedData.Layout layout = new PreparedData.Layout(List.copyOf(featureNames), List.copyOf(labelNames), List.of(),
-                featureNames.size(), labelNames.size());
+        List<String> stepColumns = new ArrayList<>();
+        for (int f : c.features()) {
+            stepColumns.add(c.valueColumns().get(f));
+        }
+        PreparedData.Layout layout = new PreparedData.Layout(featureNames, labelNames, List.of(),
+                featureNames.size(), labelNames.size(), stepColumns, Map.of());
         Map<String, Long> skipped = c.dropped() > 0 ? Map.of("windows touching a gap", c.dropped()) : Map.of();
         PreparedData.LoadReport report = new PreparedData.LoadReport(c.train().size(), c.validation().size(),
                 c.test().size(), new TreeMap<>(skipped));

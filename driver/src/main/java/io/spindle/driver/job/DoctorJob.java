@@ -605,7 +605,7 @@ public final class DoctorJob {
         MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
         Trainer.Tested tested = new Trainer(sc, Clock.systemUTC()).test(spec, d.data(), conf, c.bestParams());
         OutputDir bdir = dir.child(BEST);
-        String modelPath = TrainJob.writeModel(bdir, spec, d.data(), conf, c.bestParams());
+        String modelPath = TrainJob.writeModel(bdir, spec, d.data(), conf, c.bestParams(), b.id);
         bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
         TrainResult r = new TrainResult(c.status(), c.history(), c.bestEpoch(), c.bestMetrics().orElse(null),
                 tested.metrics(), c.bestParams(), c.seconds(), c.diagnosis(), c.epochsDone(), c.workers(), c.period(),

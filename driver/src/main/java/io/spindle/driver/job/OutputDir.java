@@ -143,6 +143,52 @@ public final class OutputDir {
         }
     }
 
+    /** Writes a whole folder at the path it is given (e.g. Spark's {@code DataFrameWriter.save}). */
+    @FunctionalInterface
+    public interface FolderWriter {
+        /**
+         * @param uri the folder to create and fill
+         * @throws Exception on failure
+         */
+        void write(String uri) throws Exception;
+    }
+
+    /**
+     * Fills this folder as a whole: {@code writer} fills a temporary sibling folder, which is then
+     * renamed into place (an existing folder, allowed by overwrite, is removed only after the new
+     * one is complete). On failure the temporary folder is removed and nothing else changes.
+     *
+     * @param writer what fills the folder
+     * @throws Exception what the writer threw
+     * @throws OutputException when the folder cannot be renamed into place
+     */
+    public void replaceWith(FolderWriter writer) throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        Path tmp = new Path(dir.getParent(), "." + dir.getName() + ".tmp-" + id);
+        try {
+            writer.write(tmp.toString());
+        } catch (Exception | Error e) {
+            fs.delete(tmp, true);
+            throw e;
+        }
+        Path old = new Path(dir.getParent(), "." + dir.getName() + ".old-" + id);
+        boolean had = fs.exists(dir);
+        if (had && !fs.rename(dir, old)) {
+            fs.delete(tmp, true);
+            throw new OutputException("cannot replace output folder " + shown + ": it cannot be renamed");
+        }
+        if (!fs.rename(tmp, dir)) {
+            if (had) {
+                fs.rename(old, dir);
+            }
+            fs.delete(tmp, true);
+            throw new OutputException("cannot create output folder " + shown + ": " + tmp + " cannot be renamed to it");
+        }
+        if (had) {
+            fs.delete(old, true);
+        }
+    }
+
     /**
      * @param name a file name inside the folder
      * @return the temporary name {@link #write} uses for it

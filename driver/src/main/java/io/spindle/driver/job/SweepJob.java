@@ -646,7 +646,7 @@ public final class SweepJob {
         MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
         Trainer.Tested tested = new Trainer(sc, Clock.systemUTC()).test(spec, d.data(), conf, c.bestParams());
         OutputDir bdir = dir.child(BEST);
-        String modelPath = TrainJob.writeModel(bdir, spec, d.data(), conf, c.bestParams());
+        String modelPath = TrainJob.writeModel(bdir, spec, d.data(), conf, c.bestParams(), b.id);
         bdir.write("spec.json", o -> SpecTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o, spec.resolved()));
         if (!tested.predictions().isEmpty()) {
             TrainJob.writePredictions(bdir, d.data().layout().labelNames().get(0), tested.predictions());

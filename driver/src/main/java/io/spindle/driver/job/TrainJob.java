@@ -10,6 +10,8 @@ import io.spindle.driver.doctor.Doctor;
 import io.spindle.driver.data.Normalization;
 import io.spindle.driver.data.PreparedData;
 import io.spindle.driver.model.ModelBuilder;
+import io.spindle.driver.predict.InputPipeline;
+import io.spindle.driver.predict.ModelFile;
 import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecTrees;
@@ -43,7 +45,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code spindle train}: checks the output folder, loads and prepares the data, builds the
  * network, trains it, evaluates the kept parameters once on test, and writes the model (DL4J zip
- * with its normalizer), {@code provenance.json} and {@code summary.json}. Bad input fails before
+ * with its normalizer and Spindle's {@code spindle-model.json}: fitted input pipeline, resolved
+ * spec, provenance), {@code provenance.json} and {@code summary.json}. Bad input fails before
  * anything is written.
  */
 public final class TrainJob {
@@ -235,7 +238,7 @@ public final class TrainJob {
 
             String modelPath = "";
             if (result.bestEpoch() > 0) {
-                modelPath = writeModel(dir, trained, data, conf, result.params());
+                modelPath = writeModel(dir, trained, data, conf, result.params(), runId);
             }
             if (!result.testPredictions().isEmpty()) {
                 writePredictions(dir, data.layout().labelNames().get(0), result.testPredictions());
@@ -484,15 +487,21 @@ public final class TrainJob {
     }
 
     /**
-     * Writes {@code model.zip}: the network with these parameters and the data's fitted normalizer.
+     * Writes {@code model.zip}: the network with these parameters, the data's fitted normalizer and
+     * {@code spindle-model.json} (the fitted input pipeline, the resolved spec and the provenance;
+     * see {@link ModelFile}).
      *
+     * @param trialId the run or trial the parameters come from, for the provenance
      * @return the model's path
      */
-    static String writeModel(OutputDir dir, JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params) {
+    static String writeModel(OutputDir dir, JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params,
+                             String trialId) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
         DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
-        return dir.write("model.zip", o -> ModelZip.write(net, normalizer, o));
+        byte[] manifest = ModelFile.manifest(InputPipeline.of(spec.data(), data.layout(), data.normalization()),
+                spec.resolved(), Provenance.of(spec, trialId));
+        return dir.write(ModelFile.MODEL_ZIP, o -> ModelZip.write(net, normalizer, Map.of(ModelFile.ENTRY, manifest), o));
     }
 
     /** Writes an indented JSON file into the folder (temporary file renamed into place). */

@@ -295,7 +295,11 @@ public final class SpecParser {
         }
     }
 
-    private static DataSpec.Format formatOf(String path) {
+    /**
+     * @param path a data path
+     * @return the format its name says: Parquet, LibSVM, else CSV
+     */
+    public static DataSpec.Format formatOf(String path) {
         String p = path.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|deflate)$", "");
         if (p.endsWith(".parquet")) {
             return DataSpec.Format.PARQUET;

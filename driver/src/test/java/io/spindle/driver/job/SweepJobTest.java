@@ -139,6 +139,11 @@ class SweepJobTest {
         assertEquals(chosen.get("trial_id"), r.summary().at("/best/trial_id").asText());
         assertTrue(best.at("/test/accuracy").asDouble() > 0.8, best.toString());
         assertTrue(Files.size(dir.resolve("best/model.zip")) > 1000);
+        // the sweep folder is a model: its best/model.zip, carrying the chosen trial's pipeline and provenance
+        io.spindle.driver.predict.SpindleModel model = io.spindle.driver.predict.ModelFile.load(dir);
+        assertTrue(model.path().endsWith("best/model.zip"), model.path());
+        assertEquals(chosen.get("trial_id"), model.provenance().path("trial_id").asText());
+        assertEquals(new ObjectMapper().readTree(dir.resolve("best/spec.json").toFile()), model.spec());
         assertTrue(r.out().contains("best: " + chosen.get("trial_id")), r.out());
     }
 

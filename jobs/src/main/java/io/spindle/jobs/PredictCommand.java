@@ -1,0 +1,62 @@
+package io.spindle.jobs;
+
+import io.spindle.driver.job.PredictJob;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spindle predict MODEL DATA --output OUT [--format parquet|csv] [--id COL] [--overwrite] [--master URL]}. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Apply a trained model to data, in Spark executors: one output row per input row with the"
+                + " input columns (or --id), prediction and, for classification, probability_<class> per class.")
+final class PredictCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "a model.zip, a spindle train output folder or a spindle sweep output folder (its best/)")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "DATA",
+            description = "the rows to predict (CSV, Parquet or LibSVM; a file, folder or glob; any Hadoop FS URI)")
+    String data;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "output folder, any Hadoop FS URI")
+    String output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet (default) or csv")
+    String format = "parquet";
+
+    @Option(names = "--id", paramLabel = "COL", description = "the input column to repeat in the output (default: all)")
+    String id;
+
+    @Option(names = "--overwrite", description = "replace an existing output folder")
+    boolean overwrite;
+
+    @Mixin
+    Main.Master master;
+
+    @Mixin
+    Main.Common common;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PredictJob.Format f = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "parquet" -> PredictJob.Format.PARQUET;
+            case "csv" -> PredictJob.Format.CSV;
+            default -> throw new io.spindle.driver.spec.SpecException("--format must be parquet or csv, got '" + format + "'");
+        };
+        Sessions.Handle spark = master.open();
+        try {
+            PredictJob.run(spark.session(), new PredictJob.Options(model, data, output, f, Optional.ofNullable(id), overwrite),
+                    spec.commandLine().getOut());
+            return 0;
+        } finally {
+            spark.close();
+        }
+    }
+}
