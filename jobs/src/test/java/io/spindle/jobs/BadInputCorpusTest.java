@@ -264,7 +264,7 @@ class BadInputCorpusTest {
             c("predict: newer model format", "written by a newer Spindle (format 2); this build reads format 1: upgrade Spindle", "predict", fx.resolve("newer.zip").toString(), csv.toString(), "--output", OUT),
             c("predict: data missing", "nope.csv", "predict", r, fx.resolve("nope.csv").toString(), "--output", OUT),
             c("predict: feature column missing", "has no column 'b', which the model needs && the model's feature columns: a, b", "predict", r, rows("a,y\n1,0\n"), "--output", OUT),
-            c("predict: non-numeric value", "line 3, column 'a' (1) && \"abc\" is not a number", "predict", r, rows("a,b,y\n1,2,0\nabc,1,1\n"), "--output", OUT),
+            c("predict: non-numeric value", "line 3, column 'a' (1) && \"abc\" is not a number && the model was trained on numbers in this column", "predict", r, rows("a,b,y\n1,2,0\nabc,1,1\n"), "--output", OUT),
             c("predict: unseen category", "line 3, column 'color' (2) && category \"green\" never occurred in training && blue, red", "predict", catRun.toString(), rows("a,color\n1.0,red\n2.0,green\n"), "--output", OUT),
             c("predict: id column missing", "--id: && has no column 'key'", "predict", r, csv.toString(), "--id", "key", "--output", OUT),
             c("predict: existing output", "already exists && --overwrite", "predict", r, csv.toString(), "--output", sr),

@@ -24,6 +24,8 @@ import scala.Tuple2;
 final class RowDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String SKIP_HINT = " or set data.on_bad_record: skip";
+    /** Training's advice for a text value in a numeric column (a model's columns are fixed: not for predict). */
+    static final String CATEGORY_HINT = ", or list the column in data.categorical if it is a category";
 
     /** Split roles of a source: random split, or all rows to one split. */
     static final int RANDOM = -1;
@@ -354,7 +356,7 @@ final class RowDecoder implements Serializable {
             v = Double.parseDouble(s);
         } catch (NumberFormatException e) {
             return new Rec.Bad("not_a_number", column(display, name), Values.quote(s) + " is not a number",
-                    "fix the value, or list the column in data.categorical if it is a category" + SKIP_HINT, false);
+                    "fix the value" + CATEGORY_HINT + SKIP_HINT, false);
         }
         if (!Double.isFinite(v)) {
             return new Rec.Bad("non_finite_value", column(display, name), "the value is " + Values.quote(s),

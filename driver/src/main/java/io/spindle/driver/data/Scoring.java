@@ -189,7 +189,8 @@ public final class Scoring {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof BadRow b) {
                 return new DataException(DataLoader.describe(b.rec, 1, conf).getMessage()
-                        .replace(RowDecoder.SKIP_HINT, ""), e);
+                        .replace(RowDecoder.SKIP_HINT, "").replace(RowDecoder.CATEGORY_HINT,
+                                ": the model was trained on numbers in this column"), e);
             }
         }
         return Unreadable.find(e);
