@@ -34,7 +34,7 @@ public enum Quality {
 
     /** @return whether a larger value is better */
     public boolean higherIsBetter() {
-        return this == ACCURACY;
+        return io.spindle.driver.spec.Metric.find(metric).orElseThrow().higherIsBetter();
     }
 
     /**

@@ -101,10 +101,8 @@ public final class EvaluationKernel {
                 truth = truth.add(off);
             }
             // interleave columns: [a0, p0, a1, p1, ...] per row
-            INDArray both = Nd4j.stack(2, truth, pred).reshape('c', n, 2 * truth.columns());
-            for (int i = 0; i < n; i++) {
-                out.add(both.getRow(i).toDoubleVector());
-            }
+            out.addAll(java.util.Arrays.asList(Nd4j.stack(2, truth, pred).reshape('c', n, 2 * truth.columns())
+                    .toDoubleMatrix()));
         }
         return out;
     }

@@ -436,18 +436,17 @@ public final class HtmlReport {
         XYChart c = new XYChartBuilder().width(760).height(360).title(title).xAxisTitle("time")
                 .yAxisTitle(first.target()).build();
         c.getStyler().setMarkerSize(3);
-        List<java.util.Date> dates = new ArrayList<>();
         double[] numbers = new double[g.size()];
         boolean numeric = true;
-        for (int i = 0; i < g.size(); i++) {
-            String t = g.get(i).time().trim();
+        for (int i = 0; i < g.size() && numeric; i++) {
             try {
-                numbers[i] = Double.parseDouble(t);
+                numbers[i] = Double.parseDouble(g.get(i).time().trim());
             } catch (NumberFormatException e) {
                 numeric = false;
             }
-            dates.add(date(t).orElse(null));
         }
+        List<java.util.Date> dates = numeric ? List.of()
+                : g.stream().map(p -> date(p.time().trim()).orElse(null)).toList();
         boolean byDate = !numeric && dates.stream().allMatch(java.util.Objects::nonNull);
         if (numeric && java.util.Arrays.stream(numbers).allMatch(x -> x == Math.rint(x))) {
             c.getStyler().setXAxisDecimalPattern("#"); // years and step numbers, not 1,984

@@ -38,11 +38,6 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.DropoutLaye
         return 0;
     }
 
-    /** @return whether this layer has trainable weights that an initialization applies to */
-    default boolean hasWeights() {
-        return !init().isEmpty();
-    }
-
     /** @return whether this layer consumes time steps (recurrent, attention, transformer, conv1d) */
     default boolean isSequential() {
         return false;
