@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -124,7 +125,89 @@ public final class DataLoader {
         }
         JavaRDD<Rec> recs = parts.size() == 1 ? parts.get(0)
                 : jsc.union(parts.toArray(new JavaRDD[0]));
+        return prepare(spec, plan, recs, sources, conf);
+    }
 
+    /** Where the rows of a data frame are said to come from in messages. */
+    public static final String FRAME = "the DataFrame";
+
+    /**
+     * Reads, checks, splits, encodes and normalizes the rows of a data frame: what
+     * {@link #load(SparkSession, DataSpec, java.nio.file.Path)} does with files, for the Spark ML
+     * API. The spec's {@code data.path} and {@code data.format} are not read; its label, features,
+     * categorical columns, classes, split and normalization apply. A row's position in the frame is
+     * unknown, so the random split depends only on the seed and the row's values (identical rows
+     * share a split) and a bad row is named by its column and value.
+     *
+     * @param spark the session
+     * @param spec the {@code data} section (no {@code data.window} or sequence layout)
+     * @param frame the rows; its columns are read by name
+     * @param validationIndicator a boolean column: true rows validate, false rows train (no test
+     *     rows), or empty to split by {@code data.split}
+     * @return the splits as blocks, with layout, fitted normalization and row counts
+     * @throws DataException for a missing or mistyped column, a bad row, an empty train split
+     */
+    public static PreparedData load(SparkSession spark, DataSpec spec, Dataset<Row> frame,
+                                    java.util.Optional<String> validationIndicator) {
+        if (spec.window().isPresent()) {
+            throw new DataException("data.window cuts windows from a series read from files; a DataFrame cannot be"
+                    + " windowed here: remove data.window, or train with spindle train on the files");
+        }
+        checkShape(spec);
+        StructType schema = frame.schema();
+        List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+        DataType[] types = Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
+        DataSpec asParquet = spec.format() == DataSpec.Format.PARQUET ? spec : new DataSpec(spec.path(),
+                DataSpec.Format.PARQUET, spec.header(), spec.delimiter(), spec.label(), spec.task(), spec.features(),
+                spec.categorical(), spec.classes(), spec.split(), Optional.empty(), Optional.empty(), spec.normalize(),
+                spec.image(), spec.sequence(), spec.onBadRecord());
+        List<String> indicator = validationIndicator.map(List::of).orElse(List.of());
+        for (String c : indicator) {
+            if (!names.contains(c)) {
+                throw new DataException("validationIndicatorCol: " + FRAME + " has no column '" + c + "'; its columns: "
+                        + String.join(", ", names));
+            }
+            if (!(schema.apply(c).dataType() instanceof BooleanType)) {
+                throw new DataException("validationIndicatorCol '" + c + "' has type " + schema.apply(c).dataType()
+                        .simpleString() + "; it must be boolean (true: a validation row)");
+            }
+        }
+        Columns all = new Columns(names, FRAME, null, types);
+        if (spec.features().isEmpty() && !indicator.isEmpty()) {
+            // the indicator is no feature
+            List<String> kept = new ArrayList<>(names);
+            kept.removeAll(indicator);
+            DataType[] keptTypes = kept.stream().map(n -> types[names.indexOf(n)]).toArray(DataType[]::new);
+            all = new Columns(kept, FRAME, null, keptTypes);
+        }
+        Plan plan = plan(asParquet, all);
+        RowDecoder decoder = decoder(asParquet, all, plan);
+        Set<String> have = new HashSet<>(names);
+        Source where = new Source("data", FRAME, FRAME, List.of(), RowDecoder.RANDOM);
+        List<Column> sel = new ArrayList<>();
+        plan.numeric.forEach(n -> sel.add(present(have, n, where).cast("double")));
+        plan.categorical.forEach(n -> sel.add(present(have, n, where).cast("string")));
+        plan.labels.forEach(n -> sel.add(present(have, n, where).cast("string")));
+        sel.add(functions.lit(FRAME));
+        sel.add(functions.lit(null).cast("long"));
+        JavaRDD<Rec> recs;
+        if (indicator.isEmpty()) {
+            recs = frame.select(sel.toArray(new Column[0])).javaRDD().map(r -> decoder.decodeRow(r, RowDecoder.RANDOM));
+        } else {
+            Column validating = functions.coalesce(functions.col("`" + indicator.get(0).replace("`", "``") + "`"),
+                    functions.lit(false));
+            JavaRDD<Rec> train = frame.filter(functions.not(validating)).select(sel.toArray(new Column[0])).javaRDD()
+                    .map(r -> decoder.decodeRow(r, Rec.TRAIN));
+            JavaRDD<Rec> validation = frame.filter(validating).select(sel.toArray(new Column[0])).javaRDD()
+                    .map(r -> decoder.decodeRow(r, Rec.VALIDATION));
+            recs = train.union(validation);
+        }
+        return prepare(asParquet, plan, recs, List.of(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** The rows of every source, decoded and assigned to their splits, summarized, encoded and normalized. */
+    private static PreparedData prepare(DataSpec spec, Plan plan, JavaRDD<Rec> recs, List<Source> sources,
+                                        Configuration conf) {
         Task task = spec.task();
         boolean inferClasses = task == Task.MULTICLASS && spec.classes().isEmpty();
         Summary zero = new Summary(plan.numeric.size(), task == Task.REGRESSION ? plan.labels.size() : 0,

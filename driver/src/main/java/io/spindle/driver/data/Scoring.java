@@ -178,6 +178,17 @@ public final class Scoring {
     }
 
     /**
+     * A value as the loader compares categories and class labels: trimmed, and a number in one
+     * spelling ({@code 1.0} and {@code 1} are both {@code 1}).
+     *
+     * @param raw the value as read
+     * @return its canonical spelling
+     */
+    public static String canonical(String raw) {
+        return Values.canonical(raw);
+    }
+
+    /**
      * The bad input behind a failed Spark job over the rows: a row's problem with its file, line
      * (Parquet: row) and column, or a file that cannot be read; null when it is neither.
      *

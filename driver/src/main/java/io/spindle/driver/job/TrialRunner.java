@@ -41,7 +41,7 @@ final class TrialRunner {
      * @param spec its resolved spec
      * @param data the prepared splits
      * @param conf the network built for them
-     * @param dir its folder (checkpoints)
+     * @param dir its folder (checkpoints), or null for a trial that keeps none (a fit from a data frame)
      */
     record Trial(String sweepId, String trialId, JobSpec spec, PreparedData data, MultiLayerConfiguration conf,
                  OutputDir dir) { }
@@ -101,7 +101,9 @@ final class TrialRunner {
 
             @Override
             public void onCheckpoint(Checkpoint c) {
-                t.dir().write(CHECKPOINT, c::write);
+                if (t.dir() != null) {
+                    t.dir().write(CHECKPOINT, c::write);
+                }
                 last[0] = c;
                 row(tables, t, outcome(c));
                 progress.onCheckpoint(c);

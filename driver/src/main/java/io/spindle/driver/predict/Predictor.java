@@ -169,22 +169,34 @@ public final class Predictor implements Serializable {
         for (int i = 0; i < n; i++) {
             System.arraycopy(batch.get(i).features(), 0, flat, i * width, width);
         }
+        float[][] y = output(flat, n, width);
+        for (int i = 0; i < n; i++) {
+            out.add(row(batch.get(i), y[i], tally));
+        }
+        tally.rows().add(n);
+    }
+
+    /**
+     * Runs encoded, normalized rows through the network this executor thread keeps for the model
+     * (created with the model's parameters on first use).
+     *
+     * @param flat {@code n} rows of {@code width} inputs, row after row
+     * @param n rows
+     * @param width inputs per row
+     * @return the network's outputs, one row each (class probabilities, or normalized values)
+     */
+    public float[][] output(float[] flat, int n, int width) {
         INDArray x = shape.features(Nd4j.createFromArray(flat).reshape(n, width));
         // one network per executor thread, not per partition: as many as the executor runs tasks at once
         String role = "predict#" + Thread.currentThread().getId();
         boolean fresh = ExecutorCache.cached(key, role).isEmpty();
         MultiLayerNetwork net = ExecutorCache.network(key, role, configJson);
-        float[][] y;
         synchronized (net) {
             if (fresh) {
                 net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
             }
-            y = net.output(x, false).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
+            return net.output(x, false).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
         }
-        for (int i = 0; i < n; i++) {
-            out.add(row(batch.get(i), y[i], tally));
-        }
-        tally.rows().add(n);
     }
 
     private Row row(Scoring.Row in, float[] y, Tally tally) {
