@@ -338,19 +338,27 @@ public abstract class SpindleEstimator<M extends SpindleMLModel<M>, E extends Sp
         return m;
     }
 
+    /** What the resolved spec names as a split's file when the split comes from the data frame, or is empty. */
+    static final String NO_FILE = "(none: fitted from a DataFrame)";
+
     /** The spec the fit trains: the given spec, the input's columns, the typed params. */
     JobSpec resolve(Dataset<Row> df, List<String> features) {
         ObjectNode tree = given();
         ObjectNode data = tree.with("data");
-        data.put("path", "DataFrame");
+        data.put("path", "(DataFrame)");
         data.put("format", "parquet");
         data.remove(List.of("validation_path", "test_path", "window", "label"));
         data.put("label", getLabelCol());
         ArrayNode f = data.putArray("features");
         features.forEach(f::add);
-        if (!data.has("split")) {
-            // MLlib estimators train on every row they are given: no test split, a validation split for early stopping
-            data.putObject("split").put("train", 0.85).put("validation", 0.15).put("test", 0.0);
+        if (!getValidationIndicatorCol().isEmpty()) {
+            // the indicator column decides: no rows are held out for a test
+            data.put("validation_path", NO_FILE);
+            data.put("test_path", NO_FILE);
+        } else if (!data.has("split")) {
+            // MLlib estimators train on every row they are given: a validation split for early stopping, no test rows
+            data.putObject("split").put("train", 0.85).put("validation", 0.15);
+            data.put("test_path", NO_FILE);
         }
         task(df, data);
         if (isDefined(seed)) {

@@ -127,12 +127,27 @@ final class Summary implements Serializable {
         for (int j = 0; j < categories.length; j++) {
             categories[j].addAll(o.categories[j]);
         }
-        if (o.n > 0) {
+        if (o.n > 0 && n == 0) {
+            // exactly the other's statistics, however many empty summaries a tree merges on the way
+            copy(o.fMean, fMean);
+            copy(o.fM2, fM2);
+            copy(o.fMin, fMin);
+            copy(o.fMax, fMax);
+            copy(o.lMean, lMean);
+            copy(o.lM2, lM2);
+            copy(o.lMin, lMin);
+            copy(o.lMax, lMax);
+            n = o.n;
+        } else if (o.n > 0) {
             chan(fMean, fM2, fMin, fMax, o.fMean, o.fM2, o.fMin, o.fMax, n, o.n);
             chan(lMean, lM2, lMin, lMax, o.lMean, o.lM2, o.lMin, o.lMax, n, o.n);
             n += o.n;
         }
         return this;
+    }
+
+    private static void copy(double[] from, double[] to) {
+        System.arraycopy(from, 0, to, 0, from.length);
     }
 
     private static void chan(double[] mean, double[] m2, double[] min, double[] max,
