@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "spindle bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
         description = {"Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib "
-                + "(training); Spindle's hyperparameter sweeps (sweep)."},
-        subcommands = {BenchMain.Training.class, BenchMain.Sweep.class, CommandLine.HelpCommand.class})
+                + "(training); Spindle's hyperparameter sweeps (sweep); batch prediction (predict)."},
+        subcommands = {BenchMain.Training.class, BenchMain.Sweep.class, BenchMain.Predict.class,
+                CommandLine.HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     /** Exit code of a benchmark that failed. */
@@ -178,6 +179,56 @@ public final class BenchMain implements Callable<Integer> {
             }
             TrainingBenchmark.Outcome outcome = TrainingBenchmark.run(options, spec.commandLine().getOut());
             return outcome.failures().isEmpty() ? 0 : FAILED;
+        }
+    }
+
+    /** {@code spindle bench predict}. */
+    @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+            description = {"Predicts MNIST-10k repeated 20 times (200,000 rows) with the same trained network four ways "
+                    + "on local[2]: spindle predict (Parquet in and out, the model's own pipeline), the ML API's "
+                    + "SpindleClassificationModel.transform, MLlib's MultilayerPerceptronClassificationModel.transform "
+                    + "with the same layer sizes, and single-JVM DL4J output() on the normalized rows in memory (every "
+                    + "core); writes bench-predict.csv and bench-predict.md (replacing earlier ones).",
+                    "Targets: spindle predict >= 1.6x single-JVM rows/s on " + Systems.MNIST + ", and faster than "
+                    + "MLlib's transform; the task results sent to the driver stay flat in the rows predicted.",
+                    "The full run (3 rounds) takes about 10 minutes on 2 cores; --quick (50,000 rows, 1 round) "
+                    + "about 3."})
+    static final class Predict implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "50,000 rows and one round per system (about 3 minutes)")
+        boolean quick;
+
+        @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
+                description = "folder for the report files (default: ${DEFAULT-VALUE})")
+        Path output;
+
+        @Option(names = "--data", paramLabel = "FILE",
+                description = "the MNIST-10k CSV (default: " + BenchCase.MNIST_DATA + " of the Spindle checkout)")
+        Path data;
+
+        @Option(names = "--case", paramLabel = "NAME",
+                description = "run only this case (repeatable): " + Systems.MNIST + ", " + Systems.LARGE)
+        List<String> cases = new ArrayList<>();
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+                description = "rounds per system, the median counts (default: 3, or 1 with --quick)")
+        int rounds;
+
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 0) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
+            Path home = Path.of(System.getProperty("spindle.home", "."));
+            PredictBenchmark.run(new PredictBenchmark.Options(quick, output, data != null ? data
+                    : home.resolve(BenchCase.MNIST_DATA), cases, rounds), spec.commandLine().getOut());
+            return 0;
         }
     }
 

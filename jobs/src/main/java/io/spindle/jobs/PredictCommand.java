@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spindle predict MODEL DATA --output OUT [--format parquet|csv] [--id COL] [--overwrite] [--master URL]}. */
+/**
+ * {@code spindle predict MODEL DATA --output OUT [--format parquet|csv|delta] [--id COL] [--unknown-category
+ * error|zeros] [--on-bad-record fail|skip] [--overwrite] [--master URL]}.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Apply a trained model to data, in Spark executors: one output row per input row with the"
                 + " input columns (or --id), prediction and, for classification, probability_<class> per class.")
@@ -25,7 +28,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "output folder, any Hadoop FS URI")
     String output;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet (default) or csv")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet (default), csv or delta")
     String format = "parquet";
 
     @Option(names = "--id", paramLabel = "COL", description = "the input column to repeat in the output (default: all)")
@@ -33,6 +36,16 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--overwrite", description = "replace an existing output folder")
     boolean overwrite;
+
+    @Option(names = "--unknown-category", paramLabel = "WHAT", description = "a categorical value training never saw:"
+            + " error (default: fail, naming the row, column and value) or zeros (all-zero inputs for that column;"
+            + " the rows are counted)")
+    String unknownCategory = "error";
+
+    @Option(names = "--on-bad-record", paramLabel = "WHAT", description = "a row that cannot be encoded (empty,"
+            + " non-finite or non-numeric feature): fail (default: naming its file, line and column) or skip (left out"
+            + " of the output and counted)")
+    String onBadRecord = "fail";
 
     @Mixin
     Main.Master master;
@@ -48,12 +61,26 @@ final class PredictCommand implements Callable<Integer> {
         PredictJob.Format f = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "parquet" -> PredictJob.Format.PARQUET;
             case "csv" -> PredictJob.Format.CSV;
-            default -> throw new io.spindle.driver.spec.SpecException("--format must be parquet or csv, got '" + format + "'");
+            case "delta" -> PredictJob.Format.DELTA;
+            default -> throw new io.spindle.driver.spec.SpecException("--format must be parquet, csv or delta, got '"
+                    + format + "'");
+        };
+        boolean zeros = switch (unknownCategory.toLowerCase(java.util.Locale.ROOT)) {
+            case "error" -> false;
+            case "zeros" -> true;
+            default -> throw new io.spindle.driver.spec.SpecException("--unknown-category must be error or zeros, got '"
+                    + unknownCategory + "'");
+        };
+        boolean skip = switch (onBadRecord.toLowerCase(java.util.Locale.ROOT)) {
+            case "fail" -> false;
+            case "skip" -> true;
+            default -> throw new io.spindle.driver.spec.SpecException("--on-bad-record must be fail or skip, got '"
+                    + onBadRecord + "'");
         };
         Sessions.Handle spark = master.open();
         try {
-            PredictJob.run(spark.session(), new PredictJob.Options(model, data, output, f, Optional.ofNullable(id), overwrite),
-                    spec.commandLine().getOut());
+            PredictJob.run(spark.session(), new PredictJob.Options(model, data, output, f, Optional.ofNullable(id), overwrite,
+                    zeros, skip), spec.commandLine().getOut());
             return 0;
         } finally {
             spark.close();

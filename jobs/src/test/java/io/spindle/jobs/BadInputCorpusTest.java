@@ -268,7 +268,9 @@ class BadInputCorpusTest {
             c("predict: unseen category", "line 3, column 'color' (2) && category \"green\" never occurred in training && blue, red", "predict", catRun.toString(), rows("a,color\n1.0,red\n2.0,green\n"), "--output", OUT),
             c("predict: id column missing", "--id: && has no column 'key'", "predict", r, csv.toString(), "--id", "key", "--output", OUT),
             c("predict: existing output", "already exists && --overwrite", "predict", r, csv.toString(), "--output", sr),
-            c("predict: unknown format", "--format must be parquet or csv, got 'delta'", "predict", r, csv.toString(), "--format", "delta", "--output", OUT)
+            c("predict: unknown format", "--format must be parquet, csv or delta, got 'xml'", "predict", r, csv.toString(), "--format", "xml", "--output", OUT),
+            c("predict: unknown category handling", "--unknown-category must be error or zeros, got 'skip'", "predict", r, csv.toString(), "--unknown-category", "skip", "--output", OUT),
+            c("predict: unknown bad-record handling", "--on-bad-record must be fail or skip, got 'drop'", "predict", r, csv.toString(), "--on-bad-record", "drop", "--output", OUT)
         ));
         return a.stream();
     }

@@ -188,4 +188,37 @@ class PredictCliTest {
             assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains(".tmp-")));
         }
     }
+
+    @Test
+    void unseenCategoriesCanBeZerosAndBadRowsSkippedWithCountsIntoDelta() throws Exception {
+        Path pets = Files.writeString(tmp.resolve("pets.csv"),
+                "a,color,y\n" + "1.0,red,0\n2.0,blue,1\n3.0,red,2\n0.5,blue,0\n".repeat(5));
+        Path petsRun = tmp.resolve("pets-run");
+        Path spec = Files.writeString(tmp.resolve("pets.yaml"), "name: pets\n" + CliTest.spec(pets,
+                "  categorical: [color]\ntraining: {epochs: 3, batch_size: 4}\n"));
+        CliTest.Run t = CliTest.cli("train", spec.toString(), "--output", petsRun.toString());
+        assertEquals(0, t.code(), t.err());
+        Path data = Files.writeString(tmp.resolve("pets-new.csv"), "a,color\n1.0,red\n2.0,green\nabc,blue\n3.0,blue\n");
+        Path out = tmp.resolve("pets-out");
+        CliTest.Run r = CliTest.cli("predict", petsRun.toString(), data.toString(), "--output", out.toString(),
+                "--format", "delta", "--unknown-category", "zeros", "--on-bad-record", "skip");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1 row had a category the model never saw: predicted with all-zero inputs for that"
+                + " column"), r.out());
+        assertTrue(r.out().contains("skipped 1 row that could not be encoded (--on-bad-record skip)"), r.out());
+        assertTrue(r.out().contains("predicted 3 rows"), r.out());
+        assertTrue(Files.isDirectory(out.resolve("_delta_log")), "a Delta table");
+        List<Row> rows = SharedSpark.session().read().format("delta").load(out.toString()).collectAsList();
+        assertEquals(3, rows.size());
+        Row green = rows.stream().filter(x -> x.getAs("color").equals("green")).findFirst().orElseThrow();
+        // the unseen category's one-hot inputs are zeros: the network's output on [a', 0, 0]
+        SpindleModel m = ModelFile.load(petsRun);
+        assertEquals(List.of("a", "color=blue", "color=red"), m.pipeline().encodedFeatures());
+        Normalization n = m.pipeline().normalization();
+        float a = (2.0f - n.featureShift()[0]) / n.featureScale()[0];
+        INDArray y = m.network().output(Nd4j.createFromArray(new float[][] {{a, 0f, 0f}}), false);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(y.getDouble(0, c), green.<Double>getAs("probability_" + c), 1e-6);
+        }
+    }
 }

@@ -100,7 +100,8 @@ final class RowDecoder implements Serializable {
                     Tuple2<LongWritable, Text> t = in.next();
                     long pos = t._1().get();
                     Text text = t._2();
-                    long content = contentHash(text.getBytes(), text.getLength());
+                    // only a random split reads the hash; a fixed role skips the pass over the bytes
+                    long content = role == RANDOM ? contentHash(text.getBytes(), text.getLength()) : 0;
                     String line = text.toString();
                     next = format == DataSpec.Format.LIBSVM
                             ? decodeLibsvm(file, content, pos, line, role)
@@ -266,7 +267,7 @@ final class RowDecoder implements Serializable {
             int i = labSrc[j];
             raw[j] = r.isNullAt(i) ? "" : r.getString(i);
         }
-        return withLabels(file, rowHash(num, r, base), pos, true, num, cats, raw, role);
+        return withLabels(file, role == RANDOM ? rowHash(num, r, base) : 0, pos, true, num, cats, raw, role);
     }
 
     private static Rec badRow(String file, long pos, String reason, String column, String problem, String fix) {

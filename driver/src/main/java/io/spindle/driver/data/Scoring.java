@@ -79,6 +79,27 @@ public final class Scoring {
                        String where) { }
 
     /**
+     * What happens to rows that cannot be encoded as they are.
+     *
+     * @param unknownAsZeros an unseen categorical value becomes all-zero inputs for its column
+     *     (counted in {@code unknown}, once per row) instead of failing the job
+     * @param skipBad a bad row is left out (counted in {@code skipped}) instead of failing the job
+     * @param unknown rows with an unseen category
+     * @param skipped rows left out
+     */
+    public record Handling(boolean unknownAsZeros, boolean skipBad, org.apache.spark.util.LongAccumulator unknown,
+                           org.apache.spark.util.LongAccumulator skipped) implements Serializable { }
+
+    /**
+     * Reads the data at {@code path} for a model; a bad row or an unseen category fails the job.
+     *
+     * @see #read(SparkSession, String, DataSpec.Format, Fitted, Optional, Handling)
+     */
+    public static Rows read(SparkSession spark, String path, DataSpec.Format format, Fitted fitted, Optional<String> id) {
+        return read(spark, path, format, fitted, id, null);
+    }
+
+    /**
      * Reads the data at {@code path} for a model.
      *
      * @param spark the session
@@ -86,11 +107,13 @@ public final class Scoring {
      * @param format how the files are encoded
      * @param fitted what the model fitted
      * @param id the one input column to keep, or empty for all
+     * @param handling what to do with bad rows and unseen categories; null: fail the job
      * @return the rows and what they keep
      * @throws DataException when the data is missing, lacks a feature column the model needs (named,
      *     with the model's list) or lacks the id column
      */
-    public static Rows read(SparkSession spark, String path, DataSpec.Format format, Fitted fitted, Optional<String> id) {
+    public static Rows read(SparkSession spark, String path, DataSpec.Format format, Fitted fitted, Optional<String> id,
+                            Handling handling) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataLoader.Source source = DataLoader.source("DATA", path, java.nio.file.Paths.get("").toAbsolutePath(), conf,
@@ -135,7 +158,7 @@ public final class Scoring {
             classIndex.put(Values.canonical(fitted.classes().get(i)), i);
         }
         Task task = labelled ? model.task() : null;
-        Encode encode = new Encode(encoder, decoder, task, classIndex, fitted.categories());
+        Encode encode = new Encode(encoder, decoder, task, classIndex, fitted.categories(), handling);
 
         JavaRDD<Row> rows;
         List<DataType> types = new ArrayList<>();
@@ -161,7 +184,7 @@ public final class Scoring {
                     kept[i] = r.get(first + i);
                 }
                 return encode.row(decoder.decodeRow(r, Rec.TRAIN), kept);
-            });
+            }).filter(java.util.Objects::nonNull);
         } else {
             int[] keepAt = keep.stream().mapToInt(k -> cols.names().indexOf(k)).toArray();
             keep.forEach(k -> types.add(DataTypes.StringType));
@@ -258,15 +281,23 @@ public final class Scoring {
 
     /** Executor side: decoded rows to encoded ones, failing on the first bad row. */
     private record Encode(BlockEncoder encoder, RowDecoder decoder, Task task, Map<String, Integer> classIndex,
-                          Map<String, List<String>> categories) implements Serializable {
+                          Map<String, List<String>> categories, Handling handling) implements Serializable {
 
+        /** @return the encoded row, or null for a bad row that is skipped */
         Row row(Rec r, Object[] kept) {
             if (!r.ok()) {
+                if (handling != null && handling.skipBad() && !r.bad.fatal()) {
+                    handling.skipped().add(1);
+                    return null;
+                }
                 throw new BadRow(r);
             }
             float[] f = new float[encoder.featureWidth()];
             int unknown = encoder.encodeFeatures(r, f, 0);
-            if (unknown >= 0) {
+            if (unknown >= 0 && handling != null && handling.unknownAsZeros()) {
+                // every known column is encoded; the unseen value's column stays all zeros
+                handling.unknown().add(1);
+            } else if (unknown >= 0) {
                 String name = decoder.catNames[unknown];
                 throw new BadRow(new Rec(r.file, r.pos, r.rowIndexed, new Rec.Bad("unknown_category",
                         RowDecoder.column(decoder.catDisplay[unknown], name), "category "

@@ -41,7 +41,7 @@ public final class PredictJob {
     }
 
     /** Output formats. */
-    public enum Format { PARQUET, CSV }
+    public enum Format { PARQUET, CSV, DELTA }
 
     /**
      * @param model a model.zip, a train output folder or a sweep output folder
@@ -50,9 +50,13 @@ public final class PredictJob {
      * @param format how the output is written
      * @param id the input column to repeat in the output, or empty for all input columns
      * @param overwrite replace an existing output folder
+     * @param unknownAsZeros a categorical value the model never saw becomes all-zero inputs for its
+     *     column (the rows are counted) instead of failing the job
+     * @param skipBad a row that cannot be encoded (an empty, non-finite or non-numeric feature) is
+     *     left out of the output (counted by reason) instead of failing the job
      */
     public record Options(String model, String data, String output, Format format, Optional<String> id,
-                          boolean overwrite) {
+                          boolean overwrite, boolean unknownAsZeros, boolean skipBad) {
         /** Checks that every part is given. */
         public Options {
             java.util.Objects.requireNonNull(model, "model");
@@ -60,6 +64,11 @@ public final class PredictJob {
             java.util.Objects.requireNonNull(output, "output");
             java.util.Objects.requireNonNull(format, "format");
             java.util.Objects.requireNonNull(id, "id");
+        }
+
+        /** Bad rows and unseen categories fail the job. */
+        public Options(String model, String data, String output, Format format, Optional<String> id, boolean overwrite) {
+            this(model, data, output, format, id, overwrite, false, false);
         }
     }
 
@@ -70,8 +79,12 @@ public final class PredictJob {
      * @param labelledRows rows whose label the data had (and the model knows)
      * @param metrics with labels: {@code accuracy}, or {@code rmse} and {@code mae} (data units); else empty
      * @param output where the predictions are
+     * @param unknownRows rows with a categorical value the model never saw, predicted from all-zero
+     *     inputs for that column ({@code unknownAsZeros})
+     * @param skippedRows rows left out because they could not be encoded ({@code skipBad})
      */
-    public record Result(long rows, long labelledRows, Map<String, Double> metrics, String output) {
+    public record Result(long rows, long labelledRows, Map<String, Double> metrics, String output, long unknownRows,
+                         long skippedRows) {
         /** Copies the metrics. */
         public Result {
             metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
@@ -101,7 +114,10 @@ public final class PredictJob {
         DataSpec.Format format = named != DataSpec.Format.CSV || csvNamed ? named : trained.data().format();
         Scoring.Fitted fitted = new Scoring.Fitted(trained.data(), model.pipeline().features(), model.pipeline().categories(),
                 model.pipeline().classes(), model.pipeline().normalization());
-        Scoring.Rows rows = Scoring.read(spark, o.data(), format, fitted, o.id());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Scoring.Handling handling = new Scoring.Handling(o.unknownAsZeros(), o.skipBad(),
+                jsc.sc().longAccumulator("rows with an unseen category"), jsc.sc().longAccumulator("skipped rows"));
+        Scoring.Rows rows = Scoring.read(spark, o.data(), format, fitted, o.id(), handling);
         StructType schema = predictor.schema(rows.keptNames(), rows.keptTypes());
         for (StructField f : predictor.outputFields()) {
             if (rows.keptNames().contains(f.name())) {
@@ -110,7 +126,6 @@ public final class PredictJob {
             }
         }
 
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Predictor> shared = jsc.broadcast(predictor);
         Predictor.Tally tally = new Predictor.Tally(jsc.sc().longAccumulator("predicted rows"),
                 jsc.sc().longAccumulator("labelled rows"), jsc.sc().longAccumulator("correct rows"),
@@ -152,12 +167,22 @@ public final class PredictJob {
         }
         out.printf(Locale.ROOT, "predicted %d rows of %s with %s into %s (%s)%n", n, o.data(), model.path(), o.output(),
                 o.format().name().toLowerCase(Locale.ROOT));
+        long unknown = handling.unknown().value();
+        long skipped = handling.skipped().value();
+        if (unknown > 0) {
+            out.printf(Locale.ROOT, "%d row%s had a category the model never saw: predicted with all-zero inputs for"
+                    + " that column%n", unknown, unknown == 1 ? "" : "s");
+        }
+        if (skipped > 0) {
+            out.printf(Locale.ROOT, "skipped %d row%s that could not be encoded (--on-bad-record skip)%n", skipped,
+                    skipped == 1 ? "" : "s");
+        }
         if (!metrics.isEmpty()) {
             StringBuilder m = new StringBuilder("on the " + labelled + " rows with labels:");
             metrics.forEach((k, v) -> m.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
             out.println(m);
         }
         out.flush();
-        return new Result(n, labelled, metrics, o.output());
+        return new Result(n, labelled, metrics, o.output(), unknown, skipped);
     }
 }
