@@ -221,4 +221,50 @@ class PredictCliTest {
             assertEquals(y.getDouble(0, c), green.<Double>getAs("probability_" + c), 1e-6);
         }
     }
+
+    @Test
+    void parquetIsReadColumnByColumnWithTheRowReadersResultsAndItsMessages() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        Path data = tmp.resolve("iris-all.parquet");
+        spark.read().option("header", "true").option("inferSchema", "true").csv(train.toString()).repartition(3)
+                .write().parquet(data.toString());
+        io.spindle.driver.job.PredictJob.Result fast = io.spindle.driver.job.PredictJob.run(spark,
+                new io.spindle.driver.job.PredictJob.Options(run.toString(), data.toString(),
+                        tmp.resolve("columnar").toString(), io.spindle.driver.job.PredictJob.Format.PARQUET,
+                        java.util.Optional.empty(), false), new java.io.PrintWriter(new java.io.StringWriter()));
+        assertTrue(fast.columnar(), "numeric Parquet features take the columnar path");
+        // --on-bad-record skip reads row by row
+        io.spindle.driver.job.PredictJob.Result slow = io.spindle.driver.job.PredictJob.run(spark,
+                new io.spindle.driver.job.PredictJob.Options(run.toString(), data.toString(), tmp.resolve("by-row").toString(),
+                        io.spindle.driver.job.PredictJob.Format.PARQUET, java.util.Optional.empty(), false, false, true),
+                new java.io.PrintWriter(new java.io.StringWriter()));
+        assertTrue(!slow.columnar());
+        assertEquals(120, fast.rows());
+        assertEquals(slow.metrics(), fast.metrics());
+        List<Row> a = spark.read().parquet(tmp.resolve("columnar").toString()).orderBy("sepal_length", "sepal_width",
+                "petal_length", "petal_width", "probability_0").collectAsList();
+        List<Row> b = spark.read().parquet(tmp.resolve("by-row").toString()).orderBy("sepal_length", "sepal_width",
+                "petal_length", "petal_width", "probability_0").collectAsList();
+        assertEquals(a.size(), b.size());
+        assertEquals(Arrays.asList(a.get(0).schema().fieldNames()), Arrays.asList(b.get(0).schema().fieldNames()));
+        for (int i = 0; i < a.size(); i++) {
+            for (int c = 0; c < 5; c++) {
+                assertEquals(b.get(i).get(c), a.get(i).get(c), "input column " + c);
+            }
+            assertEquals(b.get(i).<String>getAs("prediction"), a.get(i).<String>getAs("prediction"));
+            for (int k = 0; k < 3; k++) {
+                assertEquals(b.get(i).<Double>getAs("probability_" + k), a.get(i).<Double>getAs("probability_" + k), 1e-6);
+            }
+        }
+        // a NaN feature: the row reader names where it is
+        Path nan = tmp.resolve("iris-nan.parquet");
+        spark.read().parquet(data.toString()).withColumn("petal_width", org.apache.spark.sql.functions.when(
+                org.apache.spark.sql.functions.col("sepal_length").equalTo(5.0), Double.NaN)
+                .otherwise(org.apache.spark.sql.functions.col("petal_width"))).coalesce(1).write().parquet(nan.toString());
+        CliTest.Run r = CliTest.cli("predict", run.toString(), nan.toString(), "--output", tmp.resolve("nan-out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("column 'petal_width'") && r.err().contains("NaN") && r.err().contains(" row "),
+                r.err());
+        assertTrue(!Files.exists(tmp.resolve("nan-out")));
+    }
 }

@@ -1,6 +1,7 @@
 package io.spindle.driver.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.driver.data.Columnar;
 import io.spindle.driver.data.DataException;
 import io.spindle.driver.data.Scoring;
 import io.spindle.driver.predict.ModelFile;
@@ -13,6 +14,7 @@ import io.spindle.driver.spec.Task;
 import io.spindle.kernels.ExecutorCache;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +84,22 @@ public final class PredictJob {
      * @param unknownRows rows with a categorical value the model never saw, predicted from all-zero
      *     inputs for that column ({@code unknownAsZeros})
      * @param skippedRows rows left out because they could not be encoded ({@code skipBad})
+     * @param columnar whether the rows were read column by column (Parquet with numeric features only)
      */
     public record Result(long rows, long labelledRows, Map<String, Double> metrics, String output, long unknownRows,
-                         long skippedRows) {
+                         long skippedRows, boolean columnar) {
         /** Copies the metrics. */
         public Result {
             metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        }
+    }
+
+    /** Rethrows the fast path's refusal of a batch, wherever in the causes it is. */
+    private static void unclean(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof Columnar.Unclean u) {
+                throw u;
+            }
         }
     }
 
@@ -102,6 +114,15 @@ public final class PredictJob {
      *     {@link DataException} or {@link OutputDir.OutputException}) for bad input; nothing is written then
      */
     public static Result run(SparkSession spark, Options o, PrintWriter out) {
+        try {
+            return run(spark, o, out, true);
+        } catch (Columnar.Unclean e) {
+            // a null or non-finite value: the row-by-row reader finds it and names its file, row and column
+            return run(spark, o, out, false);
+        }
+    }
+
+    private static Result run(SparkSession spark, Options o, PrintWriter out, boolean columnar) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         SpindleModel model = ModelFile.load(o.model(), conf);
         OutputDir dir = OutputDir.check(o.output(), o.overwrite(), conf);
@@ -130,7 +151,18 @@ public final class PredictJob {
         Predictor.Tally tally = new Predictor.Tally(jsc.sc().longAccumulator("predicted rows"),
                 jsc.sc().longAccumulator("labelled rows"), jsc.sc().longAccumulator("correct rows"),
                 jsc.sc().doubleAccumulator("squared error"), jsc.sc().doubleAccumulator("absolute error"));
-        JavaRDD<Row> predicted = rows.rows().mapPartitions(it -> shared.value().predict(it, tally));
+        // Parquet with numeric features only: read column by column (Spark's vectorized reader), one block per batch
+        Optional<Columnar.Scan> scan = columnar && format == DataSpec.Format.PARQUET && !o.unknownAsZeros() && !o.skipBad()
+                ? Columnar.scan(spark, o.data(), fitted, rows.labelled() ? trained.data().label() : List.of(),
+                        rows.keptNames())
+                : Optional.empty();
+        JavaRDD<Row> predicted;
+        if (scan.isPresent()) {
+            Columnar.Layout layout = scan.get().layout();
+            predicted = scan.get().batches().mapPartitions(it -> shared.value().predictColumnar(it, layout, tally));
+        } else {
+            predicted = rows.rows().mapPartitions(it -> shared.value().predict(it, tally));
+        }
         try {
             dir.replaceWith(tmp -> {
                 var writer = spark.createDataFrame(predicted, schema).write().format(o.format().name().toLowerCase(Locale.ROOT));
@@ -140,9 +172,11 @@ public final class PredictJob {
                 writer.save(tmp);
             });
         } catch (RuntimeException e) {
+            unclean(e);
             DataException d = Scoring.failure(e, conf);
             throw d != null ? d : e;
         } catch (Exception e) {
+            unclean(e);
             DataException d = Scoring.failure(e, conf);
             if (d != null) {
                 throw d;
@@ -183,6 +217,6 @@ public final class PredictJob {
             out.println(m);
         }
         out.flush();
-        return new Result(n, labelled, metrics, o.output(), unknown, skipped);
+        return new Result(n, labelled, metrics, o.output(), unknown, skipped, scan.isPresent());
     }
 }

@@ -1,13 +1,16 @@
 package io.spindle.driver.predict;
 
+import io.spindle.driver.data.Columnar;
 import io.spindle.driver.data.Scoring;
 import io.spindle.driver.spec.Task;
 import io.spindle.kernels.ExecutorCache;
 import io.spindle.kernels.InputShape;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,6 +18,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -43,6 +47,8 @@ public final class Predictor implements Serializable {
     private final List<String> labels;
     private final float[] labelShift;
     private final float[] labelScale;
+    private final float[] featureShift;
+    private final float[] featureScale;
 
     /**
      * How rows with labels compare with their predictions, summed over every partition.
@@ -80,6 +86,8 @@ public final class Predictor implements Serializable {
         this.labels = List.copyOf(p.labels());
         this.labelShift = p.normalization().labelShift().clone();
         this.labelScale = p.normalization().labelScale().clone();
+        this.featureShift = p.normalization().featureShift().clone();
+        this.featureScale = p.normalization().featureScale().clone();
     }
 
     /** @return the key naming this job's cached networks */
@@ -186,7 +194,11 @@ public final class Predictor implements Serializable {
      * @return the network's outputs, one row each (class probabilities, or normalized values)
      */
     public float[][] output(float[] flat, int n, int width) {
-        INDArray x = shape.features(Nd4j.createFromArray(flat).reshape(n, width));
+        return output(Nd4j.createFromArray(flat).reshape(n, width));
+    }
+
+    private float[][] output(INDArray rows) {
+        INDArray x = shape.features(rows);
         // one network per executor thread, not per partition: as many as the executor runs tasks at once
         String role = "predict#" + Thread.currentThread().getId();
         boolean fresh = ExecutorCache.cached(key, role).isEmpty();
@@ -197,6 +209,68 @@ public final class Predictor implements Serializable {
             }
             return net.output(x, false).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
         }
+    }
+
+    /**
+     * Predicts a partition's batches of a columnar Parquet scan ({@link Columnar}): each batch's
+     * features become one block, scaled with the model's normalization in ND4J and run through
+     * the network at once; the output rows are those of {@link #predict}.
+     *
+     * @param batches the partition's batches (each is used before the next is taken)
+     * @param layout where the columns are
+     * @param tally where rows and errors are counted
+     * @return the output rows
+     * @throws Columnar.Unclean when a batch holds a null or non-finite feature or an unreadable label
+     */
+    public Iterator<Row> predictColumnar(Iterator<ColumnarBatch> batches, Columnar.Layout layout, Tally tally) {
+        INDArray shift = Nd4j.createFromArray(featureShift).reshape(1, featureShift.length);
+        INDArray scale = Nd4j.createFromArray(featureScale).reshape(1, featureScale.length);
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int c = 0; c < classes.size(); c++) {
+            classIndex.put(Scoring.canonical(classes.get(c)), c);
+        }
+        return new Iterator<>() {
+            private List<Row> ready = List.of();
+            private int at;
+
+            @Override
+            public boolean hasNext() {
+                while (at == ready.size() && batches.hasNext()) {
+                    ColumnarBatch b = batches.next();
+                    ready = b.numRows() == 0 ? List.of() : columnar(b, layout, shift, scale, classIndex, tally);
+                    at = 0;
+                }
+                return at < ready.size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.get(at++);
+            }
+        };
+    }
+
+    private List<Row> columnar(ColumnarBatch b, Columnar.Layout layout, INDArray shift, INDArray scale,
+                               Map<String, Integer> classIndex, Tally tally) {
+        int n = b.numRows();
+        int w = layout.features().length;
+        INDArray x = Nd4j.create(Columnar.features(b, layout), new long[] {n, w}, 'f').subiRowVector(shift)
+                .diviRowVector(scale);
+        float[][] y = output(x);
+        List<Row> out = new ArrayList<>(n);
+        int[] kept = layout.kept();
+        for (int i = 0; i < n; i++) {
+            Object[] values = new Object[kept.length];
+            for (int k = 0; k < kept.length; k++) {
+                values[k] = Columnar.value(b, kept[k], layout.keptTypes()[k], i);
+            }
+            out.add(row(new Scoring.Row(values, null, Columnar.truth(b, layout, i, task, classIndex)), y[i], tally));
+        }
+        tally.rows().add(n);
+        return out;
     }
 
     private Row row(Scoring.Row in, float[] y, Tally tally) {
