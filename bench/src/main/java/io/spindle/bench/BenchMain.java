@@ -184,18 +184,21 @@ public final class BenchMain implements Callable<Integer> {
 
     /** {@code spindle bench predict}. */
     @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
-            description = {"Predicts MNIST-10k repeated 20 times (200,000 rows) with the same trained network four ways "
+            description = {"Predicts MNIST-10k repeated 20 times (200,000 rows) with the same trained network five ways "
                     + "on local[2]: spindle predict (Parquet in and out, the model's own pipeline), the ML API's "
                     + "SpindleClassificationModel.transform, MLlib's MultilayerPerceptronClassificationModel.transform "
-                    + "with the same layer sizes, and single-JVM DL4J output() on the normalized rows in memory (every "
-                    + "core); writes bench-predict.csv and bench-predict.md (replacing earlier ones).",
+                    + "with the same layer sizes, and single-JVM DL4J (every core) twice; writes bench-predict.csv and "
+                    + "bench-predict.md (replacing earlier ones).",
+                    "Single-JVM DL4J is measured twice: output() alone on rows in memory, and the same job as spindle "
+                    + "predict (parquet-mr reads the files, output() predicts, a CSV file gets the rows).",
                     "Targets: spindle predict >= 1.6x single-JVM rows/s on " + Systems.MNIST + ", and faster than "
                     + "MLlib's transform; the task results sent to the driver stay flat in the rows predicted.",
-                    "The full run (3 rounds) takes about 10 minutes on 2 cores; --quick (50,000 rows, 1 round) "
-                    + "about 3."})
+                    "Up to 3 rounds per system (a system stops after 150 s of rounds); the full run takes about 20 "
+                    + "minutes on 2 cores, most of it MLlib on " + Systems.LARGE + "; --case " + Systems.MNIST
+                    + " about 8; --quick (50,000 rows, 1 round) about 4."})
     static final class Predict implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "50,000 rows and one round per system (about 3 minutes)")
+        @Option(names = "--quick", description = "50,000 rows and one round per system (about 4 minutes)")
         boolean quick;
 
         @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
