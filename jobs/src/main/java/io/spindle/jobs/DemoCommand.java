@@ -1,7 +1,7 @@
 package io.spindle.jobs;
 
 import io.spindle.driver.job.SweepJob;
-import io.spindle.driver.report.ReportJob;
+import io.spindle.driver.job.ReportJob;
 import io.spindle.driver.sweep.SweepParser;
 import io.spindle.driver.sweep.SweepSpec;
 import java.io.PrintWriter;

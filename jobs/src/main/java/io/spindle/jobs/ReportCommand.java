@@ -1,6 +1,6 @@
 package io.spindle.jobs;
 
-import io.spindle.driver.report.ReportJob;
+import io.spindle.driver.job.ReportJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,6 @@
 package io.spindle.driver.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spindle.driver.job.Provenance;
 import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.train.EpochRecord;
 import io.spindle.kernels.eval.Metrics;
@@ -77,7 +76,7 @@ public final class ResultRows {
         r.put("samples_per_s", o.samplesPerSecond());
         r.put("model_path", o.modelPath());
         r.put("seed", spec.training().seed());
-        r.put("spindle_version", Provenance.spindleVersion());
+        r.put("spindle_version", BuildInfo.spindle());
         r.put("updated_at", Instant.now().toString());
         return r;
     }

@@ -1,9 +1,7 @@
-package io.spindle.driver.report;
+package io.spindle.driver.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spindle.driver.job.OutputDir;
-import io.spindle.driver.job.SweepJob;
-import io.spindle.driver.job.TrainJob;
+import io.spindle.driver.report.HtmlReport;
 import io.spindle.driver.results.DeltaResultStore;
 import io.spindle.driver.results.ResultViews;
 import io.spindle.driver.spec.SpecTrees;
