@@ -193,9 +193,9 @@ public final class BenchMain implements Callable<Integer> {
                     + "predict (parquet-mr reads the files, output() predicts, a CSV file gets the rows).",
                     "Targets: spindle predict >= 1.6x single-JVM rows/s on " + Systems.MNIST + ", and faster than "
                     + "MLlib's transform; the task results sent to the driver stay flat in the rows predicted.",
-                    "Up to 3 rounds per system (a system stops after 150 s of rounds); the full run takes about 20 "
+                    "Up to 3 rounds per system (a system stops after 150 s of rounds); the full run takes about 25 "
                     + "minutes on 2 cores, most of it MLlib on " + Systems.LARGE + "; --case " + Systems.MNIST
-                    + " about 8; --quick (50,000 rows, 1 round) about 4."})
+                    + " about 9; --quick (50,000 rows, 1 round) about 4."})
     static final class Predict implements Callable<Integer> {
 
         @Option(names = "--quick", description = "50,000 rows and one round per system (about 4 minutes)")

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -100,35 +99,11 @@ final class Scorer implements Serializable {
      * @return them with the output columns appended, lazily, batch by batch
      */
     Iterator<Row> score(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
-            private int at;
-
-            @Override
-            public boolean hasNext() {
-                if (at < ready.size()) {
-                    return true;
-                }
-                ready.clear();
-                at = 0;
-                List<Row> batch = new ArrayList<>();
-                while (batch.size() < Predictor.BATCH && rows.hasNext()) {
-                    batch.add(rows.next());
-                }
-                if (!batch.isEmpty()) {
-                    batch(batch, ready);
-                }
-                return !ready.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(at++);
-            }
-        };
+        return Predictor.batched(rows, Predictor.BATCH, batch -> {
+            List<Row> out = new ArrayList<>(batch.size());
+            batch(batch, out);
+            return out;
+        });
     }
 
     private void batch(List<Row> batch, List<Row> out) {
@@ -203,22 +178,8 @@ final class Scorer implements Serializable {
             v[base] = (double) y[0] * targetScale + targetShift;
             return RowFactory.create(v);
         }
-        double[] p = new double[classes];
-        if (task == Task.BINARY && y.length == 1) {
-            p[1] = y[0];
-            p[0] = 1 - p[1];
-        } else {
-            for (int c = 0; c < classes; c++) {
-                p[c] = y[c];
-            }
-        }
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (p[c] > p[best]) {
-                best = c;
-            }
-        }
-        v[base] = (double) best;
+        double[] p = Predictor.probabilities(y, classes, task == Task.BINARY);
+        v[base] = (double) Predictor.argmax(p);
         v[base + 1] = Vectors.dense(p.clone());
         v[base + 2] = Vectors.dense(p);
         return RowFactory.create(v);

@@ -267,7 +267,7 @@ public abstract class SpindleMLModel<M extends SpindleMLModel<M>> extends Model<
         }
     }
 
-    /** @return a copy of the network's summary record, for subclasses' copy */
+    /** @return the run's summary as JSON text, for subclasses' copy */
     String summaryJson() {
         return summary;
     }

@@ -139,35 +139,80 @@ public final class Predictor implements Serializable {
      * @return the output rows: kept values, then {@link #outputFields()}
      */
     public Iterator<Row> predict(Iterator<Scoring.Row> rows, Tally tally) {
+        return batched(rows, BATCH, batch -> {
+            List<Row> out = new ArrayList<>(batch.size());
+            batch(batch, out, tally);
+            return out;
+        });
+    }
+
+    /**
+     * Lazily groups an iterator into lists of up to {@code size} items, maps each list at once and
+     * hands out the results one by one (an empty result moves on to the next group).
+     *
+     * @param in the items
+     * @param size most items per group
+     * @param each what a group becomes
+     * @param <T> item type
+     * @param <R> result type
+     * @return the results, in order
+     */
+    public static <T, R> Iterator<R> batched(Iterator<T> in, int size, java.util.function.Function<List<T>, List<R>> each) {
         return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
+            private List<R> ready = List.of();
             private int at;
 
             @Override
             public boolean hasNext() {
-                if (at < ready.size()) {
-                    return true;
+                while (at == ready.size() && in.hasNext()) {
+                    List<T> group = new ArrayList<>(size);
+                    while (group.size() < size && in.hasNext()) {
+                        group.add(in.next());
+                    }
+                    ready = each.apply(group);
+                    at = 0;
                 }
-                ready.clear();
-                at = 0;
-                List<Scoring.Row> batch = new ArrayList<>();
-                while (batch.size() < BATCH && rows.hasNext()) {
-                    batch.add(rows.next());
-                }
-                if (!batch.isEmpty()) {
-                    batch(batch, ready, tally);
-                }
-                return !ready.isEmpty();
+                return at < ready.size();
             }
 
             @Override
-            public Row next() {
+            public R next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 return ready.get(at++);
             }
         };
+    }
+
+    /**
+     * @param y the network's output for one row of a binary or multiclass model
+     * @param classes the number of classes
+     * @param binary whether the model is binary (one sigmoid output: the positive class's probability)
+     * @return the class probabilities in output-index order
+     */
+    public static double[] probabilities(float[] y, int classes, boolean binary) {
+        double[] p = new double[classes];
+        if (binary && y.length == 1) {
+            p[1] = y[0];
+            p[0] = 1 - p[1];
+        } else {
+            for (int c = 0; c < classes; c++) {
+                p[c] = y[c];
+            }
+        }
+        return p;
+    }
+
+    /** @return the index of the largest value (the first of equal ones) */
+    public static int argmax(double[] p) {
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private void batch(List<Scoring.Row> batch, List<Row> out, Tally tally) {
@@ -229,28 +274,9 @@ public final class Predictor implements Serializable {
         for (int c = 0; c < classes.size(); c++) {
             classIndex.put(Scoring.canonical(classes.get(c)), c);
         }
-        return new Iterator<>() {
-            private List<Row> ready = List.of();
-            private int at;
-
-            @Override
-            public boolean hasNext() {
-                while (at == ready.size() && batches.hasNext()) {
-                    ColumnarBatch b = batches.next();
-                    ready = b.numRows() == 0 ? List.of() : columnar(b, layout, shift, scale, classIndex, tally);
-                    at = 0;
-                }
-                return at < ready.size();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(at++);
-            }
-        };
+        // one columnar batch at a time: the reader reuses it once the next is taken
+        return batched(batches, 1, one -> one.get(0).numRows() == 0 ? List.of()
+                : columnar(one.get(0), layout, shift, scale, classIndex, tally));
     }
 
     private List<Row> columnar(ColumnarBatch b, Columnar.Layout layout, INDArray shift, INDArray scale,
@@ -293,21 +319,8 @@ public final class Predictor implements Serializable {
             }
             return RowFactory.create(v.toArray());
         }
-        double[] p = new double[classes.size()];
-        if (task == Task.BINARY && y.length == 1) {
-            p[1] = y[0];
-            p[0] = 1 - p[1];
-        } else {
-            for (int c = 0; c < p.length; c++) {
-                p[c] = y[c];
-            }
-        }
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
-                best = c;
-            }
-        }
+        double[] p = probabilities(y, classes.size(), task == Task.BINARY);
+        int best = argmax(p);
         v.add(classes.get(best));
         for (double q : p) {
             v.add(q);
