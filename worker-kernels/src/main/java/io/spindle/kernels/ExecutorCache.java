@@ -51,9 +51,7 @@ public final class ExecutorCache {
      */
     public static MultiLayerNetwork network(String trialId, String role, String configJson) {
         return NETWORKS.computeIfAbsent(trialId + "#" + role, k -> {
-            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
-            net.init();
-            return net;
+            return Networks.create(MultiLayerConfiguration.fromJson(configJson));
         });
     }
 

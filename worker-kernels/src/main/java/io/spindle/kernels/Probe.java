@@ -56,8 +56,7 @@ public final class Probe {
         if (n == 0) {
             return List.of();
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(task.configJson()));
-        net.init();
+        MultiLayerNetwork net = Networks.create(MultiLayerConfiguration.fromJson(task.configJson()));
         net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
         INDArray f = task.shape().features(data.features().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
         INDArray l = task.shape().labels(data.labels().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));

@@ -15,6 +15,7 @@ import io.spindle.driver.train.Status;
 import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Trainer;
+import io.spindle.kernels.Networks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -116,9 +117,8 @@ public final class FitJob {
                 codes.isEmpty() ? result.diagnosis() : codes, result.seconds(),
                 EpochRecord.meanSamplesPerSecond(result.epochs()), "")));
         tables.close();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
         float[] params = result.params();
-        net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
+        MultiLayerNetwork net = Networks.create(conf, Nd4j.createFromArray(params).reshape(1, params.length));
         SpindleModel model = new SpindleModel(net, InputPipeline.of(spec.data(), data.layout(), data.normalization()),
                 spec.resolved(), Provenance.of(spec, runId), "(fitted in memory)");
         out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d%n", result.status().name().toLowerCase(Locale.ROOT),

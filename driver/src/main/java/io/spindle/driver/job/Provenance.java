@@ -31,6 +31,7 @@ public final class Provenance {
         v.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         p.put("nd4j_backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        p.put("layer_kernels", io.spindle.kernels.nn.OneDnn.jvmPath());
         p.set("spec", spec.resolved());
         return p;
     }

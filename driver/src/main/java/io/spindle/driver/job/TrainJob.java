@@ -26,7 +26,9 @@ import io.spindle.driver.train.TrainListener;
 import io.spindle.driver.train.TrainResult;
 import io.spindle.driver.train.Status;
 import io.spindle.driver.train.Trainer;
+import io.spindle.kernels.Networks;
 import io.spindle.kernels.eval.Metrics;
+import io.spindle.kernels.nn.OneDnn;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -168,6 +170,10 @@ public final class TrainJob {
             out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test rows; %d features%s%n", spec.name(), rep.trainRows(),
                     rep.validationRows(), rep.testRows(), data.layout().featureWidth(),
                     rep.skippedRows() > 0 ? "; skipped " + rep.skippedRows() + " bad rows " + rep.skipped() : "");
+            String kernels = OneDnn.describe(conf);
+            if (!kernels.equals("none")) {
+                out.println("layer kernels: " + kernels);
+            }
             checkpoint.ifPresent(c -> out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", CHECKPOINT, c.epochsDone()));
             String select = spec.metrics().select();
             // the doctor's live checks say a rate far off as soon as the history settles it; the run goes on as specified
@@ -496,8 +502,7 @@ public final class TrainJob {
      */
     static String writeModel(OutputDir dir, JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params,
                              String trialId) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
+        MultiLayerNetwork net = Networks.create(conf, Nd4j.createFromArray(params).reshape(1, params.length));
         DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
         byte[] manifest = ModelFile.manifest(InputPipeline.of(spec.data(), data.layout(), data.normalization()),
                 spec.resolved(), Provenance.of(spec, trialId));

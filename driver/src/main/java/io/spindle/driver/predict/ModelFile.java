@@ -8,6 +8,7 @@ import io.spindle.driver.data.Normalization;
 import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.spec.SpecTrees;
 import io.spindle.driver.spec.Task;
+import io.spindle.kernels.Networks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -250,9 +251,7 @@ public final class ModelFile {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(COEFFICIENTS)))) {
                 params = Nd4j.read(in);
             }
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init(params.reshape(1, params.length()), false);
-            return net;
+            return Networks.create(conf, params.reshape(1, params.length()));
         } catch (IOException | RuntimeException e) {
             throw damaged(given, "its network cannot be restored (" + firstLine(e) + ")", e);
         }

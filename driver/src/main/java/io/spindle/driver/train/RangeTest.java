@@ -5,6 +5,7 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecException;
 import io.spindle.kernels.Block;
 import io.spindle.kernels.ModelState;
+import io.spindle.kernels.Networks;
 import io.spindle.kernels.PartitionResult;
 import io.spindle.kernels.TrainingKernel;
 import io.spindle.kernels.WorkerTask;
@@ -148,8 +149,7 @@ public final class RangeTest {
             long[] rows = plan.rowsPerPartition();
             // whole minibatches of the smallest shard: every round trains one on every worker
             int perPass = (int) Math.max(1, Arrays.stream(rows).min().orElse(0) / t.batchSize());
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
+            MultiLayerNetwork net = Networks.create(conf);
             float[] params = net.params().toFloatVector();
             INDArray view = net.getUpdater().getStateViewArray();
             float[] updater = view != null && view.length() > 0 ? view.toFloatVector() : new float[0];

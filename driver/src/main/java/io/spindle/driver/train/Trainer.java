@@ -10,6 +10,7 @@ import io.spindle.kernels.EvaluationKernel;
 import io.spindle.kernels.InputShape;
 import io.spindle.kernels.LocalHandoff;
 import io.spindle.kernels.ModelState;
+import io.spindle.kernels.Networks;
 import io.spindle.kernels.PartitionResult;
 import io.spindle.kernels.TrainingKernel;
 import io.spindle.kernels.WorkerTask;
@@ -189,8 +190,7 @@ public final class Trainer {
                         + " check data.split and the data");
             }
             int maxBatches = ShardPlan.maxBatches(rows, t.batchSize());
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
+            MultiLayerNetwork net = Networks.create(conf);
             INDArray view = net.getUpdater().getStateViewArray();
             boolean hasUpdater = view != null && view.length() > 0;
             long stateBytes = 4L * (net.numParams() + (hasUpdater && cluster.averageUpdater() ? view.length() : 0));
