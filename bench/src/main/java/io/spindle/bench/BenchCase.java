@@ -29,6 +29,9 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
 
     /** The systems that train a sequence case: DL4J's averaging masters and MLlib's MLP classifier do not. */
     public static final List<String> SEQUENCE_SYSTEMS = List.of(Systems.SINGLE_JVM, Systems.SPINDLE, Systems.SPINDLE_LR);
+    /** The systems that train the CNN case. */
+    public static final List<String> CNN_SYSTEMS = List.of(Systems.SINGLE_JVM, Systems.SINGLE_JVM_BUILTIN, Systems.SPINDLE,
+            Systems.SPINDLE_LR, Systems.PYTORCH);
 
     /** What a case trains, which decides its spec, its data preparation and its quality. */
     public enum Kind {
@@ -38,7 +41,12 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
          * LSTM on windows of a series (the co2 forecasting example, {@code conf/jobs/co2.yaml});
          * quality: test RMSE in the data's units.
          */
-        SEQUENCE(Quality.RMSE);
+        SEQUENCE(Quality.RMSE),
+        /**
+         * A small CNN on MNIST-10k as 28x28x1 images, pixels / 255 (the layers of
+         * {@link Systems#CNN}, the dense width from {@code hidden}); quality: test accuracy.
+         */
+        CNN(Quality.ACCURACY);
 
         private final Quality quality;
 
@@ -65,6 +73,20 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
         if (batchSize < 1) {
             throw new IllegalArgumentException(name + ": batchSize must be >= 1, got " + batchSize);
         }
+        if (kind == Kind.CNN) {
+            if (hidden.size() != 1) {
+                throw new IllegalArgumentException(name + ": a CNN case has one dense layer width, got " + hidden);
+            }
+            for (String system : budgets.keySet()) {
+                if (!CNN_SYSTEMS.contains(system)) {
+                    throw new IllegalArgumentException(name + ": a CNN case runs " + CNN_SYSTEMS + ", not " + system);
+                }
+            }
+        } else if (!budgets.isEmpty() && (budgets.containsKey(Systems.PYTORCH)
+                || budgets.containsKey(Systems.SINGLE_JVM_BUILTIN))) {
+            throw new IllegalArgumentException(name + ": " + Systems.PYTORCH + " and " + Systems.SINGLE_JVM_BUILTIN
+                    + " run the CNN case only");
+        }
         if (kind == Kind.SEQUENCE) {
             if (hidden.isEmpty()) {
                 throw new IllegalArgumentException(name + ": a sequence case needs at least one LSTM layer");
@@ -87,8 +109,9 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
      * The benchmark's cases. Full: about 12 epochs per system on {@code mnist-mlp} (DL4J's
      * averaging-every-5 master, ~300 samples/s, gets a time budget instead), fewer on the large
      * MLP, 20 epochs on {@code co2-lstm} (its example job early-stops near there; the time budget is
-     * a safety cap that should not bind, so both systems train the same epochs); the whole run about
-     * 12 minutes, capped near 30. Quick: a few epochs on half the MNIST rows, 5 epochs on every co2 window
+     * a safety cap that should not bind, so both systems train the same epochs), 6 epochs of
+     * {@code mnist-cnn} (3 on DL4J's built-in layer path); the whole run about 18 minutes, capped
+     * near 45. Quick: a few epochs on half the MNIST rows (one of the CNN), 5 epochs on every co2 window
      * (under a minute per system), ~3 minutes.
      *
      * @param quick the quick variant
@@ -98,7 +121,12 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
         Map<String, Budget> small = new LinkedHashMap<>();
         Map<String, Budget> large = new LinkedHashMap<>();
         Map<String, Budget> co2 = new LinkedHashMap<>();
+        Map<String, Budget> cnn = new LinkedHashMap<>();
         if (quick) {
+            cnn.put(Systems.SINGLE_JVM, new Budget(1, 30));
+            cnn.put(Systems.SINGLE_JVM_BUILTIN, new Budget(1, 40));
+            cnn.put(Systems.SPINDLE, new Budget(1, 30));
+            cnn.put(Systems.PYTORCH, new Budget(1, 30));
             small.put(Systems.SINGLE_JVM, new Budget(3, 30));
             small.put(Systems.SPINDLE, new Budget(3, 30));
             small.put(Systems.SPINDLE_LR, new Budget(3, 30));
@@ -121,13 +149,19 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
             large.put(Systems.SPINDLE, new Budget(8, 120));
             large.put(Systems.SPINDLE_LR, new Budget(8, 120));
             large.put(Systems.PATM_20, new Budget(8, 90));
+            // DL4J's built-in convolutions run ~5x slower: fewer epochs, enough to compare accuracy per epoch
+            cnn.put(Systems.SINGLE_JVM, new Budget(CNN_EPOCHS, 240));
+            cnn.put(Systems.SINGLE_JVM_BUILTIN, new Budget(3, 240));
+            cnn.put(Systems.SPINDLE, new Budget(CNN_EPOCHS, 240));
+            cnn.put(Systems.PYTORCH, new Budget(CNN_EPOCHS, 240));
             co2.put(Systems.SINGLE_JVM, new Budget(CO2_EPOCHS, 360));
             co2.put(Systems.SPINDLE, new Budget(CO2_EPOCHS, 360));
         }
         // the sequence case: DL4J's parameter averaging masters and MLlib's MLP classifier do not apply
         return List.of(new BenchCase(Systems.MNIST, List.of(256, 128), 64, small),
                 new BenchCase(Systems.LARGE, List.of(1024, 1024), 256, large),
-                new BenchCase(Systems.CO2, Kind.SEQUENCE, List.of(32), 32, CO2_DATA, co2));
+                new BenchCase(Systems.CO2, Kind.SEQUENCE, List.of(32), 32, CO2_DATA, co2),
+                new BenchCase(Systems.CNN, Kind.CNN, List.of(128), 64, MNIST_DATA, cnn));
     }
 
     /**
@@ -135,6 +169,8 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
      * after 24, its best epoch the 14th; an LSTM epoch takes ~3-9 s here).
      */
     static final int CO2_EPOCHS = 20;
+    /** Epochs of {@code mnist-cnn} in the full run (~15 s per epoch on oneDNN, 2 cores). */
+    static final int CNN_EPOCHS = 6;
     /** Epochs of {@code co2-lstm} in the quick run. */
     static final int CO2_QUICK_EPOCHS = 5;
 }

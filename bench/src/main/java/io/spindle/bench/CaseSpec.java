@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * softmax + cross-entropy, Adam 1e-3, no dropout, early stopping off, 2 workers and, unless one is
  * given, the trainer's default averaging period.
  *
+ * <p>CNN case: the same data and training sections, the rows read as 28x28x1 images, and conv 32
+ * 3x3 same -> max pool 2 -> conv 64 3x3 same -> max pool 2 -> the dense width -> softmax.
+ *
  * <p>Sequence case: the forecasting example of {@code conf/jobs/co2.yaml} as it stands (windows of
  * 52 weeks predicting the next, {@code level: last}, {@code missing: interpolate}, the time split
  * 70 / 15 / 15, standardization fitted on the train part; the {@code timeseries} preset: RMSprop at
@@ -48,6 +51,18 @@ public final class CaseSpec {
     public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
         if (c.kind() == BenchCase.Kind.SEQUENCE) {
             return sequenceYaml(c, dataset, epochs, averagingPeriod, lrScaling);
+        }
+        if (c.kind() == BenchCase.Kind.CNN) {
+            return String.format(Locale.ROOT, """
+                    name: bench-%s
+                    data:
+                      path: '%s'
+                      label: digit
+                      task: multiclass
+                      normalize: none
+                      image: {height: 28, width: 28, channels: 1}
+                      split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
+                    """, c.name(), quoted(dataset), SPLIT_SEED) + training(c, epochs, averagingPeriod, lrScaling);
         }
         return String.format(Locale.ROOT, """
                 name: bench-%s
@@ -138,10 +153,19 @@ public final class CaseSpec {
                 averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
     }
 
-    /** The model, training and cluster sections shared by every MLP benchmark spec. */
+    /** The model, training and cluster sections shared by every MLP and CNN benchmark spec. */
     private static String training(BenchCase c, int epochs, OptionalInt averagingPeriod, String lrScaling) {
         String layers = c.hidden().stream().map(u -> "    - {type: dense, units: " + u + ", activation: relu}\n")
                 .collect(Collectors.joining());
+        if (c.kind() == BenchCase.Kind.CNN) {
+            // the network PyTorch's row trains too (bench/pytorch_cnn.py)
+            layers = """
+                        - {type: conv2d, filters: 32, kernel: 3, padding: same, activation: relu}
+                        - {type: pooling, pool: max, size: 2}
+                        - {type: conv2d, filters: 64, kernel: 3, padding: same, activation: relu}
+                        - {type: pooling, pool: max, size: 2}
+                    """ + layers;
+        }
         return String.format(Locale.ROOT, """
                 model:
                   preset: classification

@@ -33,6 +33,8 @@ public final class Report {
     public static final double STANDALONE_TARGET = 0.8;
     /** Target: Spindle 2 workers' samples/s on {@code co2-lstm} at least this multiple of the single JVM's. */
     public static final double SEQUENCE_TARGET = 1.3;
+    /** Target: Spindle 2 workers' samples/s on {@code mnist-cnn} at least this multiple of PyTorch's (2 threads). */
+    public static final double CNN_TARGET = 1.5;
 
     private Report() {
     }
@@ -317,6 +319,87 @@ public final class Report {
     }
 
     /**
+     * The CNN case's table: every system's samples/s, the arithmetic rate that makes
+     * ({@code samples/s x training FLOPs per sample}), final test accuracy, epochs, and samples/s
+     * against PyTorch's.
+     *
+     * @param runs every run
+     * @param flopsPerSample training FLOPs per sample of the case's network ({@link Flops})
+     * @return a markdown table, or empty when the CNN case did not run
+     */
+    public static Optional<String> cnnTable(List<SystemRun> runs, double flopsPerSample) {
+        List<SystemRun> cnn = runs.stream().filter(r -> r.caseName().equals(Systems.CNN)).toList();
+        if (cnn.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalDouble torch = sps(find(runs, Systems.CNN, Systems.PYTORCH));
+        StringBuilder sb = new StringBuilder("| system | samples/s | GFLOP/s | final test accuracy | epochs | vs "
+                + Systems.PYTORCH + " |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (SystemRun r : cnn) {
+            Ratio vs = Ratio.of("", OptionalDouble.of(r.samplesPerSecond()), torch, "");
+            sb.append("| ").append(r.system()).append(" | ").append(fmt("%,.0f", r.samplesPerSecond())).append(" | ")
+                    .append(fmt("%.1f", r.samplesPerSecond() * flopsPerSample / 1e9)).append(" | ")
+                    .append(fmt("%.4f", r.finalAccuracy())).append(" | ").append(r.epochs()).append(" | ")
+                    .append(vs.value().isPresent() ? fmt("%.2fx", vs.value().getAsDouble()) : "n/a").append(" |\n");
+        }
+        return Optional.of(sb.toString());
+    }
+
+    /**
+     * @param runs every run
+     * @return Spindle 2 workers against PyTorch on the CPU on the CNN case, samples/s; empty when
+     *     neither ran
+     */
+    public static Optional<Ratio> cnnRatio(List<SystemRun> runs) {
+        Optional<SystemRun> spindle = find(runs, Systems.CNN, Systems.SPINDLE);
+        Optional<SystemRun> torch = find(runs, Systems.CNN, Systems.PYTORCH);
+        if (spindle.isEmpty() && torch.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Ratio.of(Systems.CNN + ": Spindle 2 workers / PyTorch CPU, samples/s", sps(spindle), sps(torch),
+                describe(spindle, "samples/s", sps(spindle)) + " vs " + describe(torch, "samples/s", sps(torch))));
+    }
+
+    /**
+     * @param ratio the {@link #cnnRatio}
+     * @return the target line
+     */
+    public static String cnnTarget(Ratio ratio) {
+        String head = Systems.CNN + ": Spindle 2 workers >= " + fmt("%.1fx", CNN_TARGET) + " PyTorch CPU ("
+                + CaseSpec.WORKERS + " threads), samples/s: ";
+        if (ratio.value().isEmpty()) {
+            return head + "not measured (" + ratio.detail() + ")";
+        }
+        double v = ratio.value().getAsDouble();
+        return head + (v >= CNN_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+    }
+
+    /**
+     * What the oneDNN helpers change on the CNN case: the single JVM with them against without, in
+     * samples/s, and test accuracy epoch by epoch over the epochs both ran.
+     *
+     * @param runs every run
+     * @return a sentence, or empty when either single-JVM row is missing
+     */
+    public static Optional<String> cnnHelpers(List<SystemRun> runs) {
+        Optional<SystemRun> on = find(runs, Systems.CNN, Systems.SINGLE_JVM);
+        Optional<SystemRun> off = find(runs, Systems.CNN, Systems.SINGLE_JVM_BUILTIN);
+        if (on.isEmpty() || off.isEmpty()) {
+            return Optional.empty();
+        }
+        Ratio r = Ratio.of("", sps(on), sps(off), "");
+        StringBuilder epochs = new StringBuilder();
+        int n = Math.min(on.get().points().size(), off.get().points().size());
+        for (int i = 0; i < n; i++) {
+            epochs.append(i == 0 ? "" : ", ").append(fmt("%d: %.4f vs %.4f", i + 1, on.get().points().get(i).value(),
+                    off.get().points().get(i).value()));
+        }
+        return Optional.of("oneDNN helpers: " + Systems.SINGLE_JVM + " / " + Systems.SINGLE_JVM_BUILTIN + " = "
+                + (r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a") + " samples/s; test accuracy "
+                + "per epoch, with vs without: " + epochs);
+    }
+
+    /**
      * Spindle on the 2-worker standalone cluster against Spindle on {@code local[2]}, both on
      * {@code mnist-mlp} and both in samples/s over every epoch (the same measure as every row).
      *
@@ -385,6 +468,23 @@ public final class Report {
     public static String markdown(List<String> settings, List<ResultRow> rows, List<SystemRun> runs,
                                   List<RoundCosts> rounds, Map<String, CostModel> models, double bandwidthGbps,
                                   double target) {
+        return markdown(settings, rows, runs, rounds, models, bandwidthGbps, target, Double.NaN);
+    }
+
+    /**
+     * @param settings how the benchmark ran, one line each
+     * @param rows result rows
+     * @param runs every run
+     * @param rounds Spindle's per-round costs per case
+     * @param models the cost model per case
+     * @param bandwidthGbps link bandwidth the model assumes
+     * @param target the target accuracy
+     * @param cnnFlopsPerSample training FLOPs per sample of the CNN case's network (NaN when it did not run)
+     * @return {@code bench-training.md}
+     */
+    public static String markdown(List<String> settings, List<ResultRow> rows, List<SystemRun> runs,
+                                  List<RoundCosts> rounds, Map<String, CostModel> models, double bandwidthGbps,
+                                  double target, double cnnFlopsPerSample) {
         StringBuilder sb = new StringBuilder("# Spindle training benchmark\n\n");
         for (String s : settings) {
             sb.append("- ").append(s).append('\n');
@@ -417,6 +517,20 @@ public final class Report {
                     .append(" deals the train windows to 2 workers on local[").append(CaseSpec.WORKERS)
                     .append("] and averages their parameters every round. DL4J's parameter averaging masters and MLlib's "
                             + "MLP classifier do not train recurrent regression networks and are not run.\n");
+        }
+        Optional<String> cnn = cnnTable(runs, cnnFlopsPerSample);
+        if (cnn.isPresent()) {
+            sb.append("\n## CNN case\n\n");
+            cnnRatio(runs).ifPresent(r -> sb.append("- ").append(cnnTarget(r)).append('\n'));
+            cnnHelpers(runs).ifPresent(line -> sb.append("- ").append(line).append('\n'));
+            sb.append("\n").append(cnn.get()).append("\nGFLOP/s: samples/s x ").append(fmt("%.1f", cnnFlopsPerSample / 1e6))
+                    .append(" MFLOP, the training operations of one sample (6 x the multiply-adds of the convolution and "
+                            + "dense layers' forward pass). ").append(Systems.CNN).append(" trains conv 32 3x3 same -> max "
+                            + "pool 2 -> conv 64 3x3 same -> max pool 2 -> dense 128 -> 10 (Adam 1e-3, batch 64, pixels / "
+                            + "255) on the same rows in every system; ").append(Systems.SINGLE_JVM).append(" and ")
+                    .append(Systems.SPINDLE).append(" run convolution and pooling on oneDNN, ")
+                    .append(Systems.SINGLE_JVM_BUILTIN).append(" on DL4J's built-in path, ").append(Systems.PYTORCH)
+                    .append(" is PyTorch with ").append(CaseSpec.WORKERS).append(" threads.\n");
         }
         Optional<Ratio> standalone = standaloneRatio(runs);
         if (standalone.isPresent()) {

@@ -2,6 +2,8 @@ package io.spindle.bench;
 
 import io.spindle.kernels.Batches;
 import io.spindle.kernels.ExecutorCache;
+import io.spindle.kernels.Networks;
+import io.spindle.kernels.nn.OneDnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -33,14 +35,39 @@ final class SingleJvmRunner {
      */
     static SystemRun run(String caseName, MultiLayerConfiguration conf, BenchData data, int batchSize, Budget budget,
                          int threads) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-        net.init();
+        return run(caseName, Systems.SINGLE_JVM, conf, data, batchSize, budget, threads);
+    }
+
+    /**
+     * @param caseName the case
+     * @param system {@link Systems#SINGLE_JVM}: the network as Spindle builds it ({@link Networks},
+     *     oneDNN helpers where they apply); {@link Systems#SINGLE_JVM_BUILTIN}: as DL4J builds it by
+     *     itself, on its built-in layer path
+     * @param conf the network configuration (copied, not modified)
+     * @param data the benchmark data
+     * @param batchSize minibatch size
+     * @param budget epochs and time budget
+     * @param threads the ND4J / BLAS threads in use, for the note
+     * @return the run
+     */
+    static SystemRun run(String caseName, String system, MultiLayerConfiguration conf, BenchData data, int batchSize,
+                         Budget budget, int threads) {
+        MultiLayerNetwork net;
+        if (system.equals(Systems.SINGLE_JVM_BUILTIN)) {
+            net = new MultiLayerNetwork(conf.clone());
+            net.init();
+        } else if (system.equals(Systems.SINGLE_JVM)) {
+            net = Networks.create(conf.clone());
+        } else {
+            throw new IllegalArgumentException("not a single-JVM system: " + system);
+        }
+        String kernels = OneDnn.describe(net);
         ExecutorCache.PartitionData train = data.train();
         List<EpochPoint> points = new ArrayList<>();
         double seconds = 0;
         long samples = 0;
         int epoch = 0;
-        String evalId = "bench-" + caseName + "-" + Systems.SINGLE_JVM + "-" + UUID.randomUUID();
+        String evalId = "bench-" + caseName + "-" + system + "-" + UUID.randomUUID();
         try {
             while (budget.allowsAnother(epoch, seconds)) {
                 long t0 = System.nanoTime();
@@ -56,8 +83,9 @@ final class SingleJvmRunner {
         } finally {
             BenchData.forget(evalId);
         }
-        return new SystemRun(caseName, Systems.SINGLE_JVM, points, "MultiLayerNetwork.fit per minibatch of " + batchSize
+        return new SystemRun(caseName, system, points, "MultiLayerNetwork.fit per minibatch of " + batchSize
                 + " in the driver JVM, " + threads + " ND4J/BLAS thread(s), minibatches shuffled per epoch with seed "
-                + CaseSpec.SEED + "; " + budget.stopReason(epoch, seconds));
+                + CaseSpec.SEED + (kernels.equals("none") ? "" : ", layer kernels: " + kernels) + "; "
+                + budget.stopReason(epoch, seconds));
     }
 }

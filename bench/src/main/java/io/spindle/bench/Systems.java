@@ -12,9 +12,21 @@ public final class Systems {
      * units + regression output, batch 32: the forecasting example of conf/jobs/co2.yaml.
      */
     public static final String CO2 = "co2-lstm";
+    /**
+     * MNIST-10k as 28x28x1 images: conv 32 3x3 same -> max pool 2 -> conv 64 3x3 same -> max pool
+     * 2 -> dense 128 -> 10, Adam 1e-3, batch 64.
+     */
+    public static final String CNN = "mnist-cnn";
 
     /** DL4J {@code MultiLayerNetwork.fit} per minibatch in the driver JVM. */
     public static final String SINGLE_JVM = "dl4j-single-jvm";
+    /**
+     * The same with DL4J's built-in layer path (no oneDNN helpers on convolution, pooling and batch
+     * norm), as DL4J 1.0.0-M2.1 runs them by itself.
+     */
+    public static final String SINGLE_JVM_BUILTIN = "dl4j-single-jvm-builtin";
+    /** PyTorch on the CPU in a Python process, {@value CaseSpec#WORKERS} threads (the CNN case). */
+    public static final String PYTORCH = "pytorch-cpu";
     /** Spindle's data-parallel trainer, 2 workers on {@code local[2]}. */
     public static final String SPINDLE = "spindle-2w";
     /**

@@ -14,12 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * Runs {@code spindle bench training}: loads each case's data once (MNIST-10k for the MLP cases,
@@ -65,7 +67,7 @@ public final class TrainingBenchmark {
             List<String> names = cases;
             List<BenchCase> selected = BenchCase.defaults(quick).stream()
                     .filter(c -> names.isEmpty() || names.contains(c.name())).toList();
-            if (selected.stream().anyMatch(c -> c.kind() == BenchCase.Kind.MLP) && !Files.isRegularFile(dataset)) {
+            if (selected.stream().anyMatch(c -> c.kind() != BenchCase.Kind.SEQUENCE) && !Files.isRegularFile(dataset)) {
                 throw new IllegalArgumentException("--data: no file " + dataset.toAbsolutePath()
                         + "; point it at " + BenchCase.MNIST_DATA + " of the Spindle checkout");
             }
@@ -158,6 +160,8 @@ public final class TrainingBenchmark {
         List<RoundCosts> rounds = new ArrayList<>();
         Map<String, CostModel> models = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        double cnnFlops = Double.NaN;
         int defaultThreads = Threads.current();
         try {
             for (BenchCase c : cases) {
@@ -181,6 +185,21 @@ public final class TrainingBenchmark {
                     JobSpec spec = CaseSpec.spec(c, options.datasetOf(c), budget.maxEpochs(), options.averagingPeriod(),
                             system.equals(Systems.SPINDLE_LR) ? "linear" : "none");
                     MultiLayerConfiguration conf = ModelBuilder.build(spec, data.prepared().layout(), null);
+                    if (c.kind() == BenchCase.Kind.CNN) {
+                        cnnFlops = Flops.trainingFlopsPerSample(conf, InputType.convolutionalFlat(28, 28, 1));
+                    }
+                    Optional<String> python = Optional.empty();
+                    if (system.equals(Systems.PYTORCH)) {
+                        python = PyTorchRunner.python();
+                        if (python.isEmpty()) {
+                            String line = c.name() + " / " + system + " skipped: no python3 can import torch; get it with "
+                                    + PyTorchRunner.HOW_TO_GET;
+                            skipped.add(line);
+                            out.println(line);
+                            out.flush();
+                            continue;
+                        }
+                    }
                     out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
                             budget.maxEpochs(), system.equals(Systems.MLLIB) ? "iterations" : "epochs", budget.maxSeconds());
                     out.flush();
@@ -193,11 +212,21 @@ public final class TrainingBenchmark {
                                 // the single JVM may use every core; the Spark systems run one BLAS thread per task
                                 int threads = Threads.singleJvm();
                                 try {
-                                    yield SingleJvmRunner.run(c.name(), conf, data, c.batchSize(), budget, threads);
+                                    yield SingleJvmRunner.run(c.name(), system, conf, data, c.batchSize(), budget, threads);
                                 } finally {
                                     Threads.set(defaultThreads);
                                 }
                             }
+                            case Systems.SINGLE_JVM_BUILTIN -> {
+                                int threads = Threads.singleJvm();
+                                try {
+                                    yield SingleJvmRunner.run(c.name(), system, conf, data, c.batchSize(), budget, threads);
+                                } finally {
+                                    Threads.set(defaultThreads);
+                                }
+                            }
+                            case Systems.PYTORCH -> PyTorchRunner.run(c.name(), python.get(), data, c.hidden().get(0),
+                                    c.batchSize(), budget, options.output().resolve("pytorch"));
                             case Systems.SPINDLE -> {
                                 SpindleRunner.Result r = SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget);
                                 RoundCosts costs = RoundCosts.of(c.name(), r.rounds());
@@ -216,7 +245,7 @@ public final class TrainingBenchmark {
                             case Systems.MLLIB -> MllibRunner.run(c.name(), spark, data, layers(c, data), budget);
                             default -> throw new IllegalStateException("no runner for system " + system);
                         };
-                    } catch (RuntimeException ex) {
+                    } catch (RuntimeException | IOException ex) {
                         // one failing system must not cost the others' results: report it and go on
                         String line = c.name() + " / " + system + " failed: " + ex;
                         failures.add(line);
@@ -260,19 +289,25 @@ public final class TrainingBenchmark {
         }
         Report.write(dir.resolve(Report.ROUNDS_CSV), Report.roundsCsv(rounds));
         List<String> notes = new ArrayList<>(settings);
+        skipped.forEach(f -> notes.add("SKIPPED: " + f));
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(Report.TRAINING_MD), Report.markdown(notes, rows, runs, rounds, models,
-                options.bandwidthGbps(), TARGET));
+                options.bandwidthGbps(), TARGET, cnnFlops));
         out.println();
         out.print(Report.resultTables(rows, TARGET));
         out.println();
         out.print(Report.ratioTable(Report.ratios(runs, TARGET)));
         Report.standaloneRatio(runs).ifPresent(r -> out.println("target: " + Report.standaloneTarget(r)));
+        Report.cnnRatio(runs).ifPresent(r -> out.println("target: " + Report.cnnTarget(r)));
+        Report.cnnHelpers(runs).ifPresent(line -> out.println("(" + line + ")"));
+        double flops = cnnFlops;
+        Report.cnnTable(runs, flops).ifPresent(t -> out.print("\n" + t + "\n"));
         Report.standaloneAfterFirstEpoch(runs).ifPresent(line -> out.println("(" + line + ")"));
         Report.sequenceRatio(runs).ifPresent(r -> out.println("target: " + Report.sequenceTarget(r)));
         Report.sequenceDetails(runs).ifPresent(line -> out.println("(" + line + ")"));
         out.println("wrote " + dir.resolve(Report.TRAINING_CSV) + ", " + (rmse ? dir.resolve(Report.RMSE_CSV) + ", " : "")
                 + dir.resolve(Report.TRAINING_MD) + ", " + dir.resolve(Report.ROUNDS_CSV));
+        skipped.forEach(f -> out.println("SKIPPED: " + f));
         failures.forEach(f -> out.println("FAILED: " + f));
         out.flush();
         return new Outcome(rows, failures);
@@ -319,9 +354,10 @@ public final class TrainingBenchmark {
     private static BenchData load(SparkSession spark, Options options, BenchCase c, PrintWriter out) {
         long t0 = System.nanoTime();
         JobSpec spec = CaseSpec.spec(c, options.datasetOf(c), 1, options.averagingPeriod(), "none");
-        if (c.kind() == BenchCase.Kind.MLP) {
+        if (c.kind() != BenchCase.Kind.SEQUENCE) {
             BenchData data = BenchData.load(spark, spec, options.quick() ? QUICK_KEEP : 1.0);
-            out.printf(Locale.ROOT, "data: %d train rows, %d test rows, %d features (%.1f s to load)%n", data.train().rows(),
+            out.printf(Locale.ROOT, "data%s: %d train rows, %d test rows, %d features (%.1f s to load)%n",
+                    c.kind() == BenchCase.Kind.CNN ? " of " + c.name() + " (28x28x1 images)" : "", data.train().rows(),
                     data.test().rows(), data.prepared().layout().featureWidth(), (System.nanoTime() - t0) / 1e9);
             out.flush();
             return data;
@@ -352,6 +388,7 @@ public final class TrainingBenchmark {
                                          int threads) {
         BenchData mnist = loaded.get(BenchCase.Kind.MLP);
         BenchData co2 = loaded.get(BenchCase.Kind.SEQUENCE);
+        BenchData cnn = loaded.get(BenchCase.Kind.CNN);
         List<String> out = new ArrayList<>();
         out.add("mode: " + (o.quick() ? "--quick (few epochs, " + (int) (QUICK_KEEP * 100) + "% of the rows"
                 + (co2 != null ? "; every window of " + Systems.CO2 : "") + ")" : "full"));
@@ -360,13 +397,20 @@ public final class TrainingBenchmark {
                 + System.getProperty("os.arch") + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
                 + " local[" + CaseSpec.WORKERS + "], ND4J CPU backend, " + threads
                 + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ")");
-        if (mnist != null || co2 == null) {
+        if (mnist != null || (co2 == null && cnn == null)) {
             out.add("data: " + o.dataset().getFileName() + ", " + (mnist == null ? "not loaded" : mnist.train().rows()
                     + " train / " + mnist.test().rows() + " test rows") + " (seeded 80/20 hash split, seed "
                     + CaseSpec.SPLIT_SEED + "), pixels / 255; every "
                     + "system is evaluated on the same test rows after every epoch, off the training clock");
             out.add("models: MLP with ReLU hidden layers, softmax + cross-entropy, Adam 1e-3, no dropout, seed "
                     + CaseSpec.SEED + "; the DL4J systems share one configuration built by Spindle's ModelBuilder");
+        }
+        if (cnn != null) {
+            out.add(String.format(Locale.ROOT, "%s data: %s as 28x28x1 images, %d train / %d test rows (the same "
+                    + "seeded split), pixels / 255; model: conv 32 3x3 same -> max pool 2 -> conv 64 3x3 same -> max pool 2 "
+                    + "-> dense 128 -> 10, Adam 1e-3, batch 64 (per worker for Spindle), seed %d; layer kernels of the "
+                    + "Spindle and %s rows in this JVM: %s", Systems.CNN, o.dataset().getFileName(), cnn.train().rows(),
+                    cnn.test().rows(), CaseSpec.SEED, Systems.SINGLE_JVM, io.spindle.kernels.nn.OneDnn.jvmPath()));
         }
         if (co2 != null) {
             int steps = co2.shape().sequenceSteps();
@@ -383,7 +427,7 @@ public final class TrainingBenchmark {
                     + "configuration built by Spindle's ModelBuilder; quality: test RMSE in ppm (lower is better), by "
                     + "Spindle's EvaluationKernel for both");
         }
-        out.add(mnist != null || co2 == null
+        out.add(mnist != null || cnn != null || co2 == null
                 ? String.format(Locale.ROOT, "target: %.0f%% test accuracy; cost model bandwidth %s Gbit/s", TARGET * 100,
                         Report.number(o.bandwidthGbps()))
                 : String.format(Locale.ROOT, "cost model bandwidth %s Gbit/s", Report.number(o.bandwidthGbps())));

@@ -88,4 +88,34 @@ class CaseSpecTest {
         assertEquals(5, cluster.training().epochs());
         assertEquals(Optional.of(CaseSpec.WORKERS), cluster.cluster().workers());
     }
+
+    @ParameterizedTest(name = "quick {0}")
+    @ValueSource(booleans = {false, true})
+    void theCnnSpecIsTheMnistCnnJobsNetworkOnTheBenchmarksRowsAndTraining(boolean quick) throws Exception {
+        BenchCase c = BenchCase.defaults(quick).stream().filter(x -> x.name().equals(Systems.CNN)).findFirst().orElseThrow();
+        assertEquals(BenchCase.Kind.CNN, c.kind());
+        assertEquals(Quality.ACCURACY, c.quality());
+        JobSpec job = CaseSpec.parse(Files.readString(Path.of("..", "conf", "jobs", "mnist10k-cnn.yaml")), "cnn");
+        JobSpec bench = CaseSpec.spec(c, MNIST, 3, OptionalInt.empty(), "none");
+        assertEquals(job.model().layers(), bench.model().layers(), "conv 32, pool, conv 64, pool, dense 128, output");
+        assertEquals(job.data().image(), bench.data().image());
+        assertEquals(job.data().split(), bench.data().split());
+        assertEquals(job.training().optimizer(), bench.training().optimizer());
+        assertEquals(job.training().lr(), bench.training().lr());
+        assertEquals(job.training().batchSize(), bench.training().batchSize());
+        assertEquals(3, bench.training().epochs());
+        assertEquals(CaseSpec.SEED, bench.training().seed());
+        assertEquals("NONE", String.valueOf(bench.data().normalize()), "the benchmark divides the pixels by 255 itself");
+    }
+
+    @Test
+    void pytorchAndTheBuiltInSingleJvmRunTheCnnCaseOnly() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BenchCase("m", List.of(8), 4, java.util.Map.of(Systems.PYTORCH, new Budget(1, 1))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("CNN case only"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BenchCase("c", BenchCase.Kind.CNN, List.of(128), 64, BenchCase.MNIST_DATA,
+                        java.util.Map.of(Systems.MLLIB, new Budget(1, 1))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(Systems.MLLIB), e.getMessage());
+    }
 }

@@ -233,4 +233,43 @@ class ReportTest {
         assertEquals("10", Report.number(10.0));
         assertEquals("2.5", Report.number(2.5));
     }
+
+    @Test
+    void theCnnSectionComparesWithPytorchAndShowsTheHelpersEffect() {
+        List<SystemRun> runs = List.of(
+                run(Systems.CNN, Systems.SINGLE_JVM, 10, 0.95, 20, 0.97),
+                run(Systems.CNN, Systems.SINGLE_JVM_BUILTIN, 50, 0.95, 100, 0.96),
+                run(Systems.CNN, Systems.SPINDLE, 5, 0.94, 10, 0.97),
+                run(Systems.CNN, Systems.PYTORCH, 8, 0.96, 16, 0.98));
+        // samples/s: 2000 / 20 = 100, 2000 / 100 = 20, 2000 / 10 = 200, 2000 / 16 = 125
+        String table = Report.cnnTable(runs, 25e6).orElseThrow();
+        assertEquals("| system | samples/s | GFLOP/s | final test accuracy | epochs | vs pytorch-cpu |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: |\n"
+                + "| dl4j-single-jvm | 100 | 2.5 | 0.9700 | 2 | 0.80x |\n"
+                + "| dl4j-single-jvm-builtin | 20 | 0.5 | 0.9600 | 2 | 0.16x |\n"
+                + "| spindle-2w | 200 | 5.0 | 0.9700 | 2 | 1.60x |\n"
+                + "| pytorch-cpu | 125 | 3.1 | 0.9800 | 2 | 1.00x |\n", table);
+        assertEquals("mnist-cnn: Spindle 2 workers >= 1.5x PyTorch CPU (2 threads), samples/s: reached (1.60x)",
+                Report.cnnTarget(Report.cnnRatio(runs).orElseThrow()));
+        assertEquals("oneDNN helpers: dl4j-single-jvm / dl4j-single-jvm-builtin = 5.00x samples/s; test accuracy per "
+                + "epoch, with vs without: 1: 0.9500 vs 0.9500, 2: 0.9700 vs 0.9600", Report.cnnHelpers(runs).orElseThrow());
+        String md = Report.markdown(List.of("s"), runs.stream().map(r -> ResultRow.of(r, 0.95)).toList(), runs, List.of(),
+                Map.of(), 10, 0.95, 25e6);
+        assertTrue(md.contains("## CNN case"), md);
+        assertTrue(md.contains(table), md);
+        assertTrue(md.contains("samples/s x 25.0 MFLOP"), md);
+    }
+
+    @Test
+    void withoutPytorchTheCnnTargetIsNotMeasuredAndNoCnnCaseMeansNoSection() {
+        List<SystemRun> runs = List.of(run(Systems.CNN, Systems.SPINDLE, 5, 0.94));
+        assertEquals("mnist-cnn: Spindle 2 workers >= 1.5x PyTorch CPU (2 threads), samples/s: not measured "
+                + "(spindle-2w 200 samples/s vs not run)", Report.cnnTarget(Report.cnnRatio(runs).orElseThrow()));
+        assertTrue(Report.cnnTable(runs, 1e6).orElseThrow().contains("| spindle-2w | 200 | 0.2 | 0.9400 | 1 | n/a |"));
+        assertTrue(Report.cnnHelpers(runs).isEmpty());
+        List<SystemRun> mlp = List.of(run(Systems.MNIST, Systems.SPINDLE, 5, 0.94));
+        assertTrue(Report.cnnTable(mlp, 1e6).isEmpty());
+        assertTrue(Report.cnnRatio(mlp).isEmpty());
+        assertFalse(Report.markdown(List.of(), List.of(), mlp, List.of(), Map.of(), 10, 0.95).contains("## CNN case"));
+    }
 }
