@@ -408,8 +408,10 @@ public final class Trainer {
                             double lr, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
         JobSpec.Training t = spec.training();
         JobSpec.EarlyStopping es = t.earlyStopping();
-        Metrics val = forecast(evaluate(evals.validation(), evals.valTask(), s.params()), evals.data());
-        Metrics onTrain = forecast(evaluate(evals.trainSample(), evals.trainTask(), s.params()), evals.data());
+        Metrics[] both = evaluateBoth(evals.validation(), evals.valTask(), evals.trainSample(), evals.trainTask(),
+                s.params());
+        Metrics val = forecast(both[0], evals.data());
+        Metrics onTrain = forecast(both[1], evals.data());
         EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
                 val.values(), lr, samplesPerSecond, seconds, rounds, partial, onTrain.values());
         listener.onEpoch(rec);
@@ -547,6 +549,30 @@ public final class Trainer {
     /** @return the metrics, with MASE when the rows are windows of a series */
     private static Metrics forecast(Metrics m, PreparedData data) {
         return data.forecast().map(f -> io.spindle.driver.data.Windows.withMase(m, f.maseScale())).orElse(m);
+    }
+
+    /**
+     * Evaluates the same parameters on two splits in one Spark job (a union of their partitions,
+     * each partition evaluated with its own split's task); each split's partition results are
+     * merged in partition order, so the metrics never depend on which task finished first.
+     *
+     * @return the first split's metrics, then the second's
+     */
+    static Metrics[] evaluateBoth(JavaRDD<Block> a, EvalTask taskA, JavaRDD<Block> b, EvalTask taskB, float[] params) {
+        int na = a.getNumPartitions();
+        List<Tuple2<Integer, MetricsAccumulator>> parts = a.union(b).mapPartitionsWithIndex((i, it) ->
+                Collections.singletonList(new Tuple2<>(i, i < na ? EvaluationKernel.evaluate(i, it, taskA, params)
+                        : EvaluationKernel.evaluate(i - na, it, taskB, params))).iterator(), true).collect();
+        MetricsAccumulator[] merged = new MetricsAccumulator[2];
+        parts.stream().sorted(Comparator.comparingInt(Tuple2::_1)).forEach(p -> {
+            int side = p._1() < na ? 0 : 1;
+            merged[side] = merged[side] == null ? p._2() : merged[side].merge(p._2());
+        });
+        if (merged[0] == null || merged[1] == null) {
+            throw new IllegalStateException("an evaluation had no partition: " + a.getNumPartitions() + " + "
+                    + b.getNumPartitions());
+        }
+        return new Metrics[] {merged[0].result(), merged[1].result()};
     }
 
     private static Metrics evaluate(JavaRDD<Block> rows, EvalTask task, float[] params) {
