@@ -45,6 +45,7 @@ final class ShardPlan implements AutoCloseable {
     private final JavaRDD<Block> validation;
     private final JavaRDD<Block> trainSample;
     private JavaRDD<Block> shards;
+    private boolean ownShards;
     private int shardsEpoch;
 
     /**
@@ -75,8 +76,12 @@ final class ShardPlan implements AutoCloseable {
     }
 
     private JavaRDD<Block> deal(int epoch) {
-        return Trainer.shard(base, workers, across ? OptionalLong.of(Batches.mix(seed, epoch, -1)) : OptionalLong.empty())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> dealt = Trainer.shard(base, workers, across ? OptionalLong.of(Batches.mix(seed, epoch, -1))
+                : OptionalLong.empty());
+        // one worker on a one-partition split: the shards are the split itself, which a caller that
+        // persisted it (a sweep, for every trial) keeps; unpersisting it would pull it from under them
+        ownShards = dealt.id() != base.id() || base.getStorageLevel().equals(StorageLevel.NONE());
+        return ownShards ? dealt.persist(StorageLevel.MEMORY_AND_DISK()) : dealt;
     }
 
     /**
@@ -85,8 +90,12 @@ final class ShardPlan implements AutoCloseable {
      */
     JavaRDD<Block> train(int epoch) {
         if (across && shardsEpoch != epoch) {
+            JavaRDD<Block> old = shards;
+            boolean ownedOld = ownShards;
             JavaRDD<Block> next = deal(epoch);
-            shards.unpersist(false);
+            if (ownedOld) {
+                old.unpersist(false);
+            }
             shards = next;
             shardsEpoch = epoch;
         }
@@ -208,7 +217,9 @@ final class ShardPlan implements AutoCloseable {
             Integer left = USERS.computeIfPresent(prefix, (k, n) -> n > 1 ? n - 1 : null);
             freeData = left == null && !callerShares;
         }
-        shards.unpersist(false);
+        if (ownShards) {
+            shards.unpersist(false);
+        }
         trainSample.unpersist(false);
         if (ownBase) {
             base.unpersist(false);
