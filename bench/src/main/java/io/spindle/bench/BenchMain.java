@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "spindle bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
         description = {"Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib "
-                + "(training); Spindle's hyperparameter sweeps (sweep); batch prediction (predict)."},
+                + "(training); Spindle's hyperparameter sweeps (sweep); batch prediction (predict); memory and threads over a "
+                + "long sweep (soak)."},
         subcommands = {BenchMain.Training.class, BenchMain.Sweep.class, BenchMain.Predict.class,
-                CommandLine.HelpCommand.class})
+                BenchMain.Soak.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     /** Exit code of a benchmark that failed. */
@@ -273,6 +274,42 @@ public final class BenchMain implements Callable<Integer> {
             SweepBenchmark.Outcome outcome = SweepBenchmark.run(new SweepBenchmark.Options(quick, output, dataset),
                     spec.commandLine().getOut());
             return outcome.failures().isEmpty() ? 0 : FAILED;
+        }
+    }
+
+    /** {@code spindle bench soak}. */
+    @Command(name = "soak", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+            description = {"Runs one sweep of many tiny digits trials (a dense 16-unit network, 2 epochs, random search "
+                    + "over the learning rate, 2 at a time) on local[2] and samples after every trial the driver's used "
+                    + "heap after forced GC, the live threads and the executor caches; writes bench-soak.csv and "
+                    + "bench-soak.md and prints trial 50 against the last (targets: heap growth < 50 MB, threads flat).",
+                    "The 200 trials take several minutes on 2 cores; --trials 40 about a fifth of that."})
+    static final class Soak implements Callable<Integer> {
+
+        @Option(names = "--trials", paramLabel = "N", defaultValue = "200",
+                description = "trials in the sweep (default: ${DEFAULT-VALUE})")
+        int trials;
+
+        @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out/soak",
+                description = "folder for the report files and the sweep (default: ${DEFAULT-VALUE})")
+        Path output;
+
+        @Option(names = "--data", paramLabel = "FILE",
+                description = "the digits CSV (default: conf/datasets/digits.csv of the Spindle checkout)")
+        Path data;
+
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dataset = data != null ? data
+                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "digits.csv");
+            boolean met = SoakBenchmark.run(new SoakBenchmark.Options(trials, output, dataset), spec.commandLine().getOut());
+            return met ? 0 : FAILED;
         }
     }
 }

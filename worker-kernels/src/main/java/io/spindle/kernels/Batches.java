@@ -98,6 +98,40 @@ public final class Batches {
         return out;
     }
 
+    /**
+     * @param rows rows in the partition
+     * @param batchSize rows per minibatch
+     * @return minibatches in one epoch of it (the last one may be smaller)
+     */
+    public static int count(int rows, int batchSize) {
+        return (rows + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * One minibatch of an epoch, pulled from the partition's arrays by the epoch's row order: the
+     * same rows, in the same order, as {@link #epoch}'s minibatch {@code index}, as a fresh copy
+     * (the cached arrays, shared between trials, are never shuffled or changed in place).
+     *
+     * @param data the partition
+     * @param order the epoch's row order
+     * @param index the minibatch, from 0
+     * @param batchSize rows per minibatch
+     * @param shape input and label shaping
+     * @return the minibatch
+     */
+    public static DataSet batch(ExecutorCache.PartitionData data, int[] order, int index, int batchSize, InputShape shape) {
+        int start = index * batchSize;
+        int end = Math.min(order.length, start + batchSize);
+        if (start >= end) {
+            throw new IllegalArgumentException("minibatch " + index + " of " + batchSize + " rows is past the "
+                    + order.length + " rows of the partition");
+        }
+        int[] rows = java.util.Arrays.copyOfRange(order, start, end);
+        INDArray f = Nd4j.pullRows(data.features(), 1, rows);
+        INDArray l = Nd4j.pullRows(data.labels(), 1, rows);
+        return new DataSet(shape.features(f), shape.labels(l));
+    }
+
     /** @return a well-mixed 64-bit seed derived from the parts (SplitMix64 finalizer) */
     public static long mix(long seed, long a, long b) {
         long z = seed + 0x9E3779B97F4A7C15L * (a + 1) + 0xBF58476D1CE4E5B9L * (b + 1);

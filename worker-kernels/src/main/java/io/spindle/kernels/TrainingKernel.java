@@ -1,9 +1,6 @@
 package io.spindle.kernels;
 
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -15,14 +12,19 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainingKernel {
 
-    /** The current epoch's minibatches per trial and partition, so partial-epoch rounds reuse them. */
-    private record EpochBatches(int epoch, List<DataSet> batches) { }
-
-    private static final Map<String, EpochBatches> EPOCHS = new ConcurrentHashMap<>();
-    /** The learning rate last set on each cached network: DL4J rebuilds the updater when it changes. */
-    private static final Map<String, Double> RATES = new ConcurrentHashMap<>();
-    /** The data set each trial's partition trained on last. */
-    private static final Map<String, String> DATA_KEYS = new ConcurrentHashMap<>();
+    /**
+     * What a trial's training network carries between rounds besides its weights, attached to its
+     * cache entry so that it goes when the network goes: the learning rate last set on it (DL4J
+     * rebuilds the updater when it changes), the current epoch's row order (minibatches are pulled
+     * from the shared partition arrays by it, never shuffled in place) and the data key it last
+     * trained on.
+     */
+    private static final class Slot {
+        Double rate;
+        int epoch = -1;
+        int[] order;
+        String dataKey;
+    }
 
     private TrainingKernel() {
     }
@@ -38,23 +40,36 @@ public final class TrainingKernel {
      * @return the parameters (and, when shared, updater state) after the round, with loss and counts
      */
     public static PartitionResult train(int partition, Iterator<Block> rows, WorkerTask task, ModelState state) {
-        String key = task.trialId() + "#" + partition;
-        String previous = DATA_KEYS.put(key, task.dataKey());
-        if (previous != null && !previous.equals(task.dataKey())) {
-            ExecutorCache.evictData(previous, partition); // the shards were dealt anew: drop the old rows
-        }
-        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
-        MultiLayerNetwork net = ExecutorCache.network(task.trialId(), "train#" + partition, task.configJson());
+        boolean keepsState = !task.shareUpdater();
+        ExecutorCache.Held held = ExecutorCache.held(task.trialId(), "train#" + partition, task.configJson(), keepsState);
+        MultiLayerNetwork net = held.net();
         synchronized (net) {
+            Slot slot = (Slot) held.attachment();
+            boolean built = slot == null;
+            if (built) {
+                slot = new Slot();
+                held.attach(slot);
+            }
+            if (slot.dataKey != null && !slot.dataKey.equals(task.dataKey())) {
+                ExecutorCache.evictData(slot.dataKey, partition); // the shards were dealt anew: drop the old rows
+            }
+            slot.dataKey = task.dataKey();
+            ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
             long f0 = System.nanoTime();
             net.setParams(Nd4j.createFromArray(state.params()).reshape(1, state.params().length));
             double lr = task.learningRate();
-            if (!Double.isNaN(lr) && !Double.valueOf(lr).equals(RATES.get(key))) {
+            if (!Double.isNaN(lr) && !Double.valueOf(lr).equals(slot.rate)) {
                 net.setLearningRate(lr); // rebuilds the updater's view array: fetch it afterwards
-                RATES.put(key, lr);
+                slot.rate = lr;
             }
             INDArray updater = net.getUpdater().getStateViewArray();
             float[] start = state.updaterFor(partition);
+            if (built && keepsState && start.length == 0 && task.iteration() > 0 && updater != null && updater.length() > 0) {
+                throw new IllegalStateException("trial " + task.trialId() + ": this executor no longer holds the optimizer"
+                        + " state worker " + partition + " keeps (cluster.average_updater: false); it was lost with its"
+                        + " executor or expired after -Dspindle.cache.kept.expire.minutes unused. Resume the run from its"
+                        + " last checkpoint (--resume), or set cluster.average_updater: true");
+            }
             if (updater != null && start.length > 0) {
                 updater.assign(Nd4j.createFromArray(start).reshape(updater.shape()));
             }
@@ -63,21 +78,20 @@ public final class TrainingKernel {
             long fetch = System.nanoTime() - f0;
             Nd4j.getRandom().setSeed(Batches.mix(task.seed(), 1_000_003L * task.epoch() + task.firstBatch(), partition));
 
-            EpochBatches eb = EPOCHS.get(key);
-            if (eb == null || eb.epoch() != task.epoch()) {
-                int[] order = Batches.epochOrder((int) data.rows(), task.seed(), task.epoch(), partition);
-                eb = new EpochBatches(task.epoch(), Batches.epoch(data, order, task.batchSize(), task.shape()));
-                EPOCHS.put(key, eb);
+            if (slot.order == null || slot.epoch != task.epoch() || slot.order.length != data.rows()) {
+                slot.order = Batches.epochOrder((int) data.rows(), task.seed(), task.epoch(), partition);
+                slot.epoch = task.epoch();
             }
-            List<DataSet> batches = eb.batches();
-            int end = task.steps() < 0 ? batches.size() : Math.min(batches.size(), task.firstBatch() + task.steps());
+            int[] order = slot.order;
+            int batches = Batches.count(order.length, task.batchSize());
+            int end = task.steps() < 0 ? batches : Math.min(batches, task.firstBatch() + task.steps());
             long samples = 0;
             double lossSum = 0;
             boolean finite = true;
             int trained = 0;
             long t0 = System.nanoTime();
             for (int b = task.firstBatch(); b < end; b++) {
-                DataSet ds = batches.get(b);
+                DataSet ds = Batches.batch(data, order, b, task.batchSize(), task.shape());
                 net.fit(ds);
                 // the data loss: DL4J's score also holds the L2 / weight-decay penalty
                 double score = net.score() - net.calcRegularizationScore(true);
@@ -114,14 +128,12 @@ public final class TrainingKernel {
     }
 
     /**
-     * Frees this executor's cached networks and batches of a trial.
+     * Frees this executor's cached networks of a trial, with what is attached to them, and data
+     * cached under the trial's own keys (data shared between trials goes with its data key).
      *
      * @param trialId the trial
      */
     public static void release(String trialId) {
-        EPOCHS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
-        RATES.keySet().removeIf(k -> k.startsWith(trialId + "#"));
-        DATA_KEYS.keySet().removeIf(k -> k.startsWith(trialId + "#"));
         ExecutorCache.evict(trialId);
     }
 }

@@ -228,6 +228,7 @@ public final class DoctorJob {
             data.values().forEach(d -> {
                 d.data().train().unpersist(false);
                 d.data().validation().unpersist(false);
+                releaseCached(sc, d.data());
             });
         }
         return finish(stopped);
@@ -629,5 +630,14 @@ public final class DoctorJob {
         out.println("wrote " + dir.path());
         out.flush();
         return summary;
+    }
+
+    /** Frees the executors' cached rows of splits the trials shared; a stopped context leaves them to expire. */
+    private static void releaseCached(JavaSparkContext sc, io.spindle.driver.data.PreparedData data) {
+        try {
+            io.spindle.driver.train.Trainer.releaseData(sc, data);
+        } catch (RuntimeException e) {
+            // the context is stopping or stopped: the executors drop the rows once unused for a while
+        }
     }
 }

@@ -334,6 +334,7 @@ public final class SweepJob {
                 data.values().forEach(d -> {
                     d.data().train().unpersist(false);
                     d.data().validation().unpersist(false);
+                    releaseCached(sc, d.data());
                 });
             }
         }
@@ -690,5 +691,14 @@ public final class SweepJob {
         c.values().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=')
                 .append(v instanceof Double x ? String.format(Locale.ROOT, "%.4g", x) : String.valueOf(v)));
         return sb.toString();
+    }
+
+    /** Frees the executors' cached rows of splits the trials shared; a stopped context leaves them to expire. */
+    private static void releaseCached(JavaSparkContext sc, io.spindle.driver.data.PreparedData data) {
+        try {
+            io.spindle.driver.train.Trainer.releaseData(sc, data);
+        } catch (RuntimeException e) {
+            // the context is stopping or stopped: the executors drop the rows once unused for a while
+        }
     }
 }

@@ -162,7 +162,7 @@ public final class RangeTest {
             for (int step = 0; step < settings.steps(); step++) {
                 double lr = settings.rate(step);
                 int pass = step / perPass;
-                WorkerTask task = new WorkerTask(trialId, plan.dataKey(trialId + "/train/", 0), json,
+                WorkerTask task = new WorkerTask(trialId, plan.dataKey(0), json,
                         Trainer.shape(spec, conf), t.batchSize(), t.seed(), pass, step % perPass, 1, step, lr, true);
                 PartitionResult r = rounds.run(shards, task, new ModelState(params, updater, new float[0][]),
                         trialId + "#" + step + "#").result();
@@ -189,7 +189,7 @@ public final class RangeTest {
             return new Result(points, lowestLr, lowestLr / (10.0 * workers), blewUp, workers);
         } finally {
             plan.close();
-            Trainer.release(sc, trialId, workers);
+            Trainer.release(sc, trialId, workers, plan);
         }
     }
 

@@ -15,14 +15,29 @@ import org.apache.spark.storage.StorageLevel;
  * persisted on the executors for as long as the trial runs. RDDs the caller persisted (a sweep
  * shares them between concurrent trials) are left as they are; {@link #close} unpersists only
  * what the plan persisted itself.
+ *
+ * <p>Executors cache the decoded rows under keys of the data, not of the trial
+ * ({@link #dataKey}, {@link #validationKey}, {@link #trainSampleKey}): concurrent trials on the
+ * same prepared splits with the same worker count (and deal) share one copy of each partition's
+ * arrays. The keys start with {@link #dataPrefix}; which plans use it is counted here, on the
+ * driver, so that the last one to close can free the executors' copy when the caller did not
+ * persist the splits itself (a caller that did, a sweep, frees it with
+ * {@link Trainer#releaseData} when it unpersists them).
  */
 final class ShardPlan implements AutoCloseable {
 
     /** Train rows (at most) whose metrics are evaluated after every evaluation, next to validation. */
     static final int TRAIN_SAMPLE = 2000;
 
+    /** Open plans per data prefix (driver side). */
+    private static final java.util.Map<String, Integer> USERS = new java.util.HashMap<>();
+
     private final int workers;
     private final boolean across;
+    private final String prefix;
+    private final long validationId;
+    private final boolean callerShares;
+    private boolean freeData;
     private final long seed;
     private final boolean ownBase;
     private final boolean ownValidation;
@@ -30,6 +45,7 @@ final class ShardPlan implements AutoCloseable {
     private final JavaRDD<Block> validation;
     private final JavaRDD<Block> trainSample;
     private JavaRDD<Block> shards;
+    private boolean ownShards;
     private int shardsEpoch;
 
     /**
@@ -43,6 +59,12 @@ final class ShardPlan implements AutoCloseable {
         this.workers = workers;
         this.across = across;
         this.seed = seed;
+        this.prefix = dataPrefix(data);
+        this.validationId = data.validation().id();
+        this.callerShares = !data.train().getStorageLevel().equals(StorageLevel.NONE());
+        synchronized (USERS) {
+            USERS.merge(prefix, 1, Integer::sum);
+        }
         this.ownBase = across && data.train().getStorageLevel().equals(StorageLevel.NONE());
         this.ownValidation = data.validation().getStorageLevel().equals(StorageLevel.NONE());
         this.base = ownBase ? data.train().persist(StorageLevel.MEMORY_AND_DISK()) : data.train();
@@ -54,8 +76,12 @@ final class ShardPlan implements AutoCloseable {
     }
 
     private JavaRDD<Block> deal(int epoch) {
-        return Trainer.shard(base, workers, across ? OptionalLong.of(Batches.mix(seed, epoch, -1)) : OptionalLong.empty())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> dealt = Trainer.shard(base, workers, across ? OptionalLong.of(Batches.mix(seed, epoch, -1))
+                : OptionalLong.empty());
+        // one worker on a one-partition split: the shards are the split itself, which a caller that
+        // persisted it (a sweep, for every trial) keeps; unpersisting it would pull it from under them
+        ownShards = dealt.id() != base.id() || base.getStorageLevel().equals(StorageLevel.NONE());
+        return ownShards ? dealt.persist(StorageLevel.MEMORY_AND_DISK()) : dealt;
     }
 
     /**
@@ -64,8 +90,12 @@ final class ShardPlan implements AutoCloseable {
      */
     JavaRDD<Block> train(int epoch) {
         if (across && shardsEpoch != epoch) {
+            JavaRDD<Block> old = shards;
+            boolean ownedOld = ownShards;
             JavaRDD<Block> next = deal(epoch);
-            shards.unpersist(false);
+            if (ownedOld) {
+                old.unpersist(false);
+            }
             shards = next;
             shardsEpoch = epoch;
         }
@@ -73,12 +103,36 @@ final class ShardPlan implements AutoCloseable {
     }
 
     /**
-     * @param prefix the trial's data prefix
-     * @param epoch a 0-based epoch
-     * @return the key executors cache that epoch's decoded minibatches under
+     * @param data prepared splits
+     * @return the prefix of the executor cache keys of their rows: the Spark application and the
+     *     train split's RDD, so splits loaded once (a sweep's) have one prefix and nothing else shares it
      */
-    String dataKey(String prefix, int epoch) {
-        return prefix + (across ? epoch : 0);
+    static String dataPrefix(PreparedData data) {
+        return "data:" + data.train().context().applicationId() + ":" + data.train().id();
+    }
+
+    /** @return the prefix of this plan's cache keys */
+    String dataPrefix() {
+        return prefix;
+    }
+
+    /**
+     * @param epoch a 0-based epoch
+     * @return the key executors cache that epoch's shards under: the same for every trial with
+     *     the same splits, workers and deal
+     */
+    String dataKey(int epoch) {
+        return prefix + "/train/w" + workers + (across ? "/deal" + Batches.mix(seed, epoch, -1) : "");
+    }
+
+    /** @return the key executors cache the validation split under */
+    String validationKey() {
+        return prefix + "/validation/" + validationId;
+    }
+
+    /** @return the key executors cache the fixed train sample under (it depends on the seed) */
+    String trainSampleKey() {
+        return prefix + "/train-sample/" + seed;
     }
 
     /** @return the fixed train sample: every row of the train split kept with the same seeded chance */
@@ -147,10 +201,25 @@ final class ShardPlan implements AutoCloseable {
         return (int) Arrays.stream(rows).map(r -> (r + batchSize - 1) / batchSize).max().orElse(1);
     }
 
-    /** Unpersists what the plan persisted. */
+    /**
+     * @return after {@link #close}: whether the executors' cached rows of these splits should be
+     *     freed now: this was the last open plan on them and the caller did not persist them (then
+     *     nobody else will use them)
+     */
+    boolean freeData() {
+        return freeData;
+    }
+
+    /** Unpersists what the plan persisted, and counts it off the users of its data. */
     @Override
     public void close() {
-        shards.unpersist(false);
+        synchronized (USERS) {
+            Integer left = USERS.computeIfPresent(prefix, (k, n) -> n > 1 ? n - 1 : null);
+            freeData = left == null && !callerShares;
+        }
+        if (ownShards) {
+            shards.unpersist(false);
+        }
         trainSample.unpersist(false);
         if (ownBase) {
             base.unpersist(false);

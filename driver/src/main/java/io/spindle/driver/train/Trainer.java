@@ -170,7 +170,6 @@ public final class Trainer {
                              Optional<Checkpoint> resume) {
         long start = clock.millis();
         String trialId = spec.name() + "-" + UUID.randomUUID();
-        String dataPrefix = trialId + "/train/";
         String json = conf.toJson();
         JobSpec.Training t = spec.training();
         JobSpec.Cluster cluster = spec.cluster();
@@ -208,9 +207,9 @@ public final class Trainer {
                     .orElseGet(() -> LoopState.fresh(net.params().toFloatVector(),
                             hasUpdater && shareUpdater ? view.toFloatVector() : new float[0],
                             outer.nesterov() ? new float[(int) net.numParams()] : new float[0], schedule.start()));
-            EvalTask valTask = new EvalTask(trialId, trialId + "/validation", json, shape, kind, outputs,
+            EvalTask valTask = new EvalTask(trialId, plan.validationKey(), json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
-            EvalTask trainTask = new EvalTask(trialId, trialId + "/train-sample", json, shape, kind, outputs,
+            EvalTask trainTask = new EvalTask(trialId, plan.trainSampleKey(), json, shape, kind, outputs,
                     data.normalization().labelShift(), data.normalization().labelScale(), 1024);
             // the spec's early stopping and reduce-on-plateau first, then the caller's callbacks; every one
             // hears every evaluation
@@ -225,7 +224,7 @@ public final class Trainer {
 
             for (int epoch = s.epochsDone(); epoch < t.epochs() && s.status() == Status.RUNNING; epoch++) {
                 JavaRDD<Block> train = plan.train(epoch);
-                String dataKey = plan.dataKey(dataPrefix, epoch);
+                String dataKey = plan.dataKey(epoch);
                 long e0 = clock.millis();
                 long trainNanos = 0;
                 long samples = 0;
@@ -313,7 +312,7 @@ public final class Trainer {
                     tested.predictions());
         } finally {
             plan.close();
-            release(sc, trialId, workers);
+            release(sc, trialId, workers, plan);
         }
     }
 
@@ -391,7 +390,38 @@ public final class Trainer {
 
     /** Frees what executors cache for a trial (networks, decoded rows), in at least {@code partitions} tasks. */
     static void release(JavaSparkContext sc, String trialId, int partitions) {
-        sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> TrainingKernel.release(trialId));
+        release(sc, trialId, partitions, (String) null);
+    }
+
+    /**
+     * Frees what executors cache for a trial and, when its closed plan was the last one on its
+     * splits (and the caller did not persist them), the rows cached of them.
+     */
+    static void release(JavaSparkContext sc, String trialId, int partitions, ShardPlan closed) {
+        release(sc, trialId, partitions, closed.freeData() ? closed.dataPrefix() : null);
+    }
+
+    private static void release(JavaSparkContext sc, String trialId, int partitions, String dataPrefix) {
+        sc.parallelize(List.of(0, 1), Math.max(2, partitions)).foreachPartition(it -> {
+            TrainingKernel.release(trialId);
+            if (dataPrefix != null) {
+                io.spindle.kernels.ExecutorCache.evict(dataPrefix);
+            }
+        });
+    }
+
+    /**
+     * Frees the rows executors cache of prepared splits that trials shared (call it when the
+     * splits are unpersisted, e.g. at a sweep's end). Executors a task misses drop them once they
+     * expire ({@link io.spindle.kernels.ExecutorCache}).
+     *
+     * @param sc the Spark context
+     * @param data the splits
+     */
+    public static void releaseData(JavaSparkContext sc, PreparedData data) {
+        String prefix = ShardPlan.dataPrefix(data);
+        sc.parallelize(List.of(0, 1), Math.max(2, sc.defaultParallelism()))
+                .foreachPartition(it -> io.spindle.kernels.ExecutorCache.evict(prefix));
     }
 
     /** What a check evaluates (validation, the fixed train sample) and who decides after it. */
