@@ -238,19 +238,20 @@ public final class BenchMain implements Callable<Integer> {
 
     /** {@code spindle bench sweep}. */
     @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
-            description = {"Runs digits MLP sweeps with spindle sweep's runner on local[2] (one worker per trial) and "
+            description = {"Runs MLP sweeps with spindle sweep's runner on local[2] (one worker per trial) and "
                     + "writes bench-sweep.csv and bench-sweep.md (replacing earlier ones), each sweep in its own "
-                    + "sweep-* folder, after a warm-up sweep as long as experiment 1's parallel one: 1. the same "
-                    + "random-search trials two at a time vs one at a time, 2 runs a side in ABBA order (target: "
-                    + "median >= 1.8x faster); 2. those trials under ASHA vs unpruned for 3 seeds (target: mean best "
-                    + "val accuracy within 0.5 points using <= 1/3 of the epochs); 3. TPE vs random search at equal "
-                    + "trial budget, mean best val accuracy over 5 seeds.",
-                    "The full run takes about 5 to 7 minutes on 2 quiet cores (more on a busy machine); --quick "
-                    + "about 2."})
+                    + "sweep-* folder, after warm-up sweeps (on digits as long as experiment 1's parallel one, then a "
+                    + "short one on MNIST-10k): 1. on digits, the same random-search trials two at a time vs one at "
+                    + "a time, 2 runs a side in ABBA order (target: median >= 1.8x faster); 2. on MNIST-10k (a "
+                    + "~1,500-row validation split), 12 trials x 9 epochs under ASHA vs unpruned for 3 seeds (target: "
+                    + "mean best val accuracy within 0.5 points using <= 1/3 of the epochs); 3. on digits, TPE vs "
+                    + "random search at equal trial budget, mean best val accuracy over 5 seeds.",
+                    "The full run is estimated at about 10 minutes on 2 quiet cores and 20 on a busy machine "
+                    + "(experiment 2 on MNIST-10k is most of it); --quick took 3 minutes on a busy one."})
     static final class Sweep implements Callable<Integer> {
 
         @Option(names = "--quick", description = "a few trials of a few epochs, one run a side, 1 ASHA seed and 2 "
-                + "search seeds, a tiny warm-up (about 2 minutes)")
+                + "search seeds, tiny warm-ups (about 3 minutes)")
         boolean quick;
 
         @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench-out",
@@ -258,8 +259,14 @@ public final class BenchMain implements Callable<Integer> {
         Path output;
 
         @Option(names = "--data", paramLabel = "FILE",
-                description = "the digits CSV (default: conf/datasets/digits.csv of the Spindle checkout)")
+                description = "the digits CSV of experiments 1 and 3 (default: " + SweepBenchmark.DIGITS_DATA
+                        + " of the Spindle checkout)")
         Path data;
+
+        @Option(names = "--mnist-data", paramLabel = "FILE",
+                description = "the MNIST-10k CSV of experiment 2 (default: " + BenchCase.MNIST_DATA
+                        + " of the Spindle checkout)")
+        Path mnistData;
 
         @Option(names = "--verbose", description = "log more, and print stack traces of errors")
         boolean verbose;
@@ -269,10 +276,11 @@ public final class BenchMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path dataset = data != null ? data
-                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "digits.csv");
-            SweepBenchmark.Outcome outcome = SweepBenchmark.run(new SweepBenchmark.Options(quick, output, dataset),
-                    spec.commandLine().getOut());
+            Path home = Path.of(System.getProperty("spindle.home", "."));
+            Path dataset = data != null ? data : home.resolve(SweepBenchmark.DIGITS_DATA);
+            Path mnist = mnistData != null ? mnistData : home.resolve(BenchCase.MNIST_DATA);
+            SweepBenchmark.Outcome outcome = SweepBenchmark.run(new SweepBenchmark.Options(quick, output, dataset,
+                    mnist), spec.commandLine().getOut());
             return outcome.failures().isEmpty() ? 0 : FAILED;
         }
     }

@@ -1,6 +1,7 @@
 package io.spindle.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.driver.job.SparkSettings;
 import io.spindle.driver.job.SweepJob;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,9 +34,11 @@ import org.apache.spark.sql.SparkSession;
  * {@link SweepJob#run} (what {@code spindle sweep} runs) on one {@code local[2]} session with
  * Spindle's Spark settings ({@link SparkSettings}: FAIR pools for concurrent trials, Delta result
  * tables), each into its own sub-folder of the output folder, then writes {@code bench-sweep.csv}
- * and {@code bench-sweep.md}. A warm-up sweep runs first and is left out (in the full run one as
+ * and {@code bench-sweep.md}. Experiments 1 and 3 train on the digits CSV ({@code --data}),
+ * experiment 2 on MNIST-10k ({@code --mnist-data}); a sweep's {@code data.path} is set to its
+ * case's file. Two warm-up sweeps run first and are left out (in the full run one on digits as
  * long as experiment 1's parallel sweep, so that the JIT compilers have settled before anything
- * is measured; see {@link SweepPlan#warmUp()}). The sweeps' own output
+ * is measured, then a short one on MNIST-10k; see {@link SweepPlan#warmUps()}). The sweeps' own output
  * goes to {@code bench-sweep.log}; standard output gets a line as each sweep starts and ends.
  */
 public final class SweepBenchmark {
@@ -42,21 +46,37 @@ public final class SweepBenchmark {
     /** The bundled sweep file, a resource next to this class. */
     static final String RESOURCE = "bench-sweep.yaml";
 
+    /** The digits CSV, relative to the Spindle checkout: {@code --data}'s default. */
+    public static final String DIGITS_DATA = "conf/datasets/digits.csv";
+
     /**
      * What to run.
      *
-     * @param quick small sizes (~2 minutes) instead of the full run (~5 to 7 minutes on 2 quiet cores)
+     * @param quick small sizes instead of the full run (see {@link SweepPlan#of} for their times)
      * @param output folder for the report files and the sweeps' sub-folders (created; its report
      *     files and the sub-folders of the sweeps it runs are replaced)
-     * @param dataset the digits CSV
+     * @param dataset the digits CSV, the data of experiments 1 and 3
+     * @param mnist the MNIST-10k CSV ({@code digit} and 784 pixel columns), the data of experiment 2
      */
-    public record Options(boolean quick, Path output, Path dataset) {
+    public record Options(boolean quick, Path output, Path dataset, Path mnist) {
         public Options {
             Objects.requireNonNull(output, "output");
             if (!Files.isRegularFile(dataset)) {
                 throw new IllegalArgumentException("--data: no file " + dataset.toAbsolutePath()
-                        + "; point it at conf/datasets/digits.csv of the Spindle checkout");
+                        + "; point it at " + DIGITS_DATA + " of the Spindle checkout");
             }
+            if (!Files.isRegularFile(mnist)) {
+                throw new IllegalArgumentException("--mnist-data: no file " + mnist.toAbsolutePath()
+                        + "; point it at " + BenchCase.MNIST_DATA + " of the Spindle checkout");
+            }
+        }
+
+        /**
+         * @param data a data set of the benchmark
+         * @return its file: {@link #dataset()} for digits, {@link #mnist()} for MNIST-10k
+         */
+        public Path path(SweepCase.Data data) {
+            return data == SweepCase.Data.MNIST10K ? mnist : dataset;
         }
     }
 
@@ -90,9 +110,11 @@ public final class SweepBenchmark {
         Report.write(sweepFile, bundledSweep());
         // every sweep is resolved before anything runs: a bad one fails before Spark starts
         Map<SweepCase, SweepSpec> specs = new LinkedHashMap<>();
-        specs.put(plan.warmUp(), parse(sweepFile, options.dataset(), plan.warmUp()));
+        for (SweepCase c : plan.warmUps()) {
+            specs.put(c, parse(sweepFile, options.path(c.data()), c));
+        }
         for (SweepCase c : plan.cases()) {
-            specs.put(c, parse(sweepFile, options.dataset(), c));
+            specs.put(c, parse(sweepFile, options.path(c.data()), c));
         }
         SparkSession spark = LocalSpark.start("spindle-bench-sweep",
                 SparkSettings.defaults(k -> Optional.ofNullable(System.getProperty(k))));
@@ -109,21 +131,22 @@ public final class SweepBenchmark {
         Path dir = options.output();
         List<SweepRun> runs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        String warmUp = "failed";
-        int n = specs.size() - 1;
+        Map<SweepCase, String> warmUps = new LinkedHashMap<>();
+        plan.warmUps().forEach(w -> warmUps.put(w, "failed"));
+        int n = specs.size() - warmUps.size();
         int i = 0;
         for (Map.Entry<SweepCase, SweepSpec> e : specs.entrySet()) {
             SweepCase c = e.getKey();
             SweepSpec spec = e.getValue();
             boolean isWarmUp = c.experiment().equals(SweepCase.WARM_UP);
             out.println((isWarmUp ? "warm-up (not recorded)" : "[" + ++i + "/" + n + "] " + c.title()) + ": "
-                    + describe(spec) + "...");
+                    + describe(spec) + " on " + c.data().label() + "...");
             out.flush();
             try {
                 SweepRun run = run(spark, c, spec, dir, log);
                 if (isWarmUp) {
-                    warmUp = Report.fmt("%.1f s", run.wallSeconds());
-                    out.println("  warm-up done in " + warmUp);
+                    warmUps.put(c, Report.fmt("%.1f s", run.wallSeconds()));
+                    out.println("  warm-up done in " + warmUps.get(c));
                 } else {
                     runs.add(run);
                     out.println("  " + line(run));
@@ -137,8 +160,11 @@ public final class SweepBenchmark {
             }
             out.flush();
         }
-        List<String> notes = new ArrayList<>(settings(options, plan, specs.get(plan.cases().get(0)),
-                describe(specs.get(plan.warmUp())), spark, warmUp));
+        List<String> warmUpNotes = new ArrayList<>();
+        warmUps.forEach((w, time) -> warmUpNotes.add(describe(specs.get(w)) + " on " + w.data().label()
+                + ", search seed " + w.seed() + ": " + time));
+        List<String> notes = new ArrayList<>(settings(options, plan, specs.get(plan.cases().get(0)), warmUpNotes,
+                spark));
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(SweepReport.CSV), SweepReport.csv(runs));
         Report.write(dir.resolve(SweepReport.MD), SweepReport.markdown(notes, runs, options.quick()));
@@ -171,19 +197,39 @@ public final class SweepBenchmark {
         Optional<String> bestTrial = best.path("trial_id").isTextual() ? Optional.of(best.get("trial_id").asText())
                 : Optional.empty();
         int started = summary.path("trials").asInt();
+        OptionalLong validationRows = validationRows(folder);
         String note = "folder " + c.folder() + "; --set " + String.join(" ", c.overrides()) + "; sweep "
                 + summary.path("status").asText() + (summary.has("diagnosis") ? " (" + summary.get("diagnosis").asText()
                 + ")" : "") + "; statuses " + statuses + "; trials table: " + trials.size() + " row"
                 + (trials.size() == 1 ? "" : "s") + (trials.size() == started ? "" : " for " + started + " trials started")
                 + Report.fmt("; 1-minute load average %.1f at its start", load);
-        return new SweepRun(c.experiment(), c.variant(), c.seed(), c.repeat(), spec.strategy(), spec.scheduler().type(),
+        return new SweepRun(c.experiment(), c.variant(), c.seed(), c.repeat(), c.data().label(), validationRows,
+                spec.strategy(), spec.scheduler().type(),
                 spec.parallelTrials(), started, summary.path("epochs_trained").asInt(), wall,
                 summary.path("seconds").asDouble(), trialSeconds, val, test, bestTrial, statuses, note);
     }
 
     /**
+     * @param folder a finished sweep's folder
+     * @return the rows of its validation split, from its best trial's {@code summary.json}; empty
+     *     when the sweep wrote none (no trial finished) or it cannot be read
+     */
+    static OptionalLong validationRows(Path folder) {
+        Path summary = folder.resolve(SweepJob.BEST).resolve("summary.json");
+        if (!Files.isRegularFile(summary)) {
+            return OptionalLong.empty();
+        }
+        try {
+            JsonNode rows = new ObjectMapper().readTree(summary.toFile()).path("rows").path("validation");
+            return rows.canConvertToLong() ? OptionalLong.of(rows.asLong()) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
      * @param sweepFile the benchmark's sweep file
-     * @param dataset the digits CSV
+     * @param dataset the case's data set: the digits or the MNIST-10k CSV (see {@link Options#path})
      * @param c the sweep
      * @return the sweep file with the data path and the case's overrides
      */
@@ -222,15 +268,16 @@ public final class SweepBenchmark {
     }
 
     private static String line(SweepRun r) {
-        return String.format(Locale.ROOT, "%s: %d trials %s, %d epochs in %.1f s; best val_accuracy %s%s",
+        return String.format(Locale.ROOT, "%s: %d trials %s, %d epochs in %.1f s; best val_accuracy %s%s; on %s",
                 r.title(), r.trials(), r.statuses(), r.epochsTrained(), r.wallSeconds(),
                 r.bestValAccuracy().isPresent() ? Report.fmt("%.4f", r.bestValAccuracy().getAsDouble()) : "none",
                 r.bestTrial().map(t -> " (" + t + ", test accuracy " + (r.bestTestAccuracy().isPresent()
-                        ? Report.fmt("%.4f", r.bestTestAccuracy().getAsDouble()) : "none") + ")").orElse(""));
+                        ? Report.fmt("%.4f", r.bestTestAccuracy().getAsDouble()) : "none") + ")").orElse(""),
+                SweepReport.data(List.of(r)));
     }
 
-    private static List<String> settings(Options o, SweepPlan p, SweepSpec first, String warmUpSizes, SparkSession spark,
-                                         String warmUp) {
+    private static List<String> settings(Options o, SweepPlan p, SweepSpec first, List<String> warmUps,
+                                         SparkSession spark) {
         return List.of(
                 "mode: " + (o.quick() ? "--quick (few trials of few epochs; the same code paths)" : "full"),
                 "run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + Runtime.getRuntime().availableProcessors()
@@ -240,19 +287,24 @@ public final class SweepBenchmark {
                         + spark.sparkContext().getConf().get("spark.scheduler.mode", "FIFO") + ", ND4J CPU backend, "
                         + Threads.current() + " ND4J/BLAS thread(s) per Spark task (OMP_NUM_THREADS="
                         + System.getenv("OMP_NUM_THREADS") + ")",
-                "sweep: " + SweepReport.SWEEP_FILE + " (copied into this folder) on " + o.dataset().getFileName()
-                        + ": its MLP, batch " + first.base().training().batchSize() + ", early stopping "
+                "sweep: " + SweepReport.SWEEP_FILE + " (copied into this folder); experiments 1 and 3 on "
+                        + o.dataset().toAbsolutePath() + " (" + SweepCase.Data.DIGITS.label() + "), experiment 2 on "
+                        + o.mnist().toAbsolutePath() + " (" + SweepCase.Data.MNIST10K.label() + ", --set "
+                        + SweepPlan.MNIST_NORMALIZE + "); its MLP, batch " + first.base().training().batchSize() + ", early stopping "
                         + (first.base().training().earlyStopping().enabled() ? "on" : "off") + ", one worker per trial; "
                         + "metric val_" + first.metric() + "; space " + first.space(),
-                String.format(Locale.ROOT, "sizes: experiments 1 and 2: %d trials x %d epochs; experiment 1: search "
-                                + "seed %d, %d run%s a side%s; experiment 2: ASHA min_epochs %d, reduction factor %d, "
-                                + "seeds %s; experiment 3: %d trials x %d epochs per run, 2 at once, seeds %s",
+                String.format(Locale.ROOT, "sizes: experiment 1: %d trials x %d epochs, search seed %d, %d run%s a "
+                                + "side%s; experiment 2: %d trials x %d epochs, ASHA min_epochs %d, reduction factor "
+                                + "%d, an unpruned and an ASHA run per seed, seeds %s; experiment 3: %d trials x %d "
+                                + "epochs per run, 2 at once, seeds %s",
                         p.trials(), p.epochs(), p.seed(), p.repeats(), p.repeats() == 1 ? "" : "s",
-                        p.repeats() == 1 ? "" : " in ABBA order", p.ashaMinEpochs(), p.reductionFactor(), p.ashaSeeds(),
-                        p.searchTrials(), p.searchEpochs(), p.searchSeeds()),
-                "a warm-up sweep (" + warmUpSizes + ", search seed " + SweepPlan.WARM_UP_SEED + ": " + warmUp + ") ran "
-                        + "first and is left out" + (o.quick() ? "" : "; it is as long as experiment 1's parallel sweep "
-                        + "so that the JIT compilers, which take about a core for the JVM's first ~30 s, have settled"),
+                        p.repeats() == 1 ? "" : " in ABBA order", p.ashaTrials(), p.ashaEpochs(), p.ashaMinEpochs(),
+                        p.reductionFactor(), p.ashaSeeds(), p.searchTrials(), p.searchEpochs(), p.searchSeeds()),
+                "warm-up sweeps (" + String.join("; ", warmUps) + ") ran first and are left out"
+                        + (o.quick() ? "" : "; the digits one is as long as experiment 1's parallel sweep so that the "
+                        + "JIT compilers, which take about a core for the JVM's first ~30 s, have settled, the "
+                        + SweepCase.Data.MNIST10K.label() + " one reads experiment 2's file and takes its code paths "
+                        + "once before experiment 2 is measured"),
                 String.format(Locale.ROOT, "a shared machine (1-minute load average %.1f when the report was written, "
                         + "each run's at its start in its note below; the benchmark itself adds up to %d): experiment 1 "
                         + "compares medians of %d run%s a side and experiment 2 means over %d seed%s, but treat time "

@@ -7,27 +7,34 @@ import java.util.List;
 /**
  * The sizes of {@code spindle bench sweep} and the sweeps they make.
  *
- * <p>A warm-up sweep runs first and is left out of the results. In the full run it is
- * experiment 1's trial-parallel sweep with a seed no measured sweep uses ({@link #WARM_UP_SEED}):
- * the JIT compilers take about a core for the JVM's first ~30 s, and a measured sweep that runs
- * beside them on {@code local[2]} loses its second core. {@code --quick} warms up with two
- * one-epoch trials only.
+ * <p>Two warm-up sweeps run first and are left out of the results. In the full run the first is
+ * experiment 1's trial-parallel sweep on digits with a seed no measured sweep uses
+ * ({@link #WARM_UP_SEED}): the JIT compilers take about a core for the JVM's first ~30 s, and a
+ * measured sweep that runs beside them on {@code local[2]} loses its second core. The second is a
+ * short sweep on MNIST-10k (2 trials x 1 epoch, two at a time), so that experiment 2's first sweep
+ * pays neither for the first read of that file nor for compiling the code paths that only its
+ * 784 columns and min-max scaling take. {@code --quick} warms up with two one-epoch trials on each
+ * data set.
  *
- * <p>Experiment 1 runs the same {@code trials} random-search trials (same seed, hence the same
- * configurations) two at a time and one at a time, without pruning, {@code repeats} times a side
- * in ABBA order (parallel, sequential, sequential, parallel, ...) so that a drift in machine load
- * or JIT state weighs on both sides alike; its ratio is of the median wall times. Experiment 2
- * runs those trials two at a time under ASHA for every seed in {@code ashaSeeds} against the same
- * seed's unpruned two-at-a-time run: for the first seed (experiment 1's) that is experiment 1's
- * first parallel run, for the others a run of their own; its targets are judged on the means over
- * the seeds. Experiment 3 runs random and TPE search with the same trial budget for every seed in
- * {@code searchSeeds}. Every trial trains on one worker, so two trials at once fill
- * {@code local[2]}.
+ * <p>Experiment 1 runs the same {@code trials} random-search trials on digits (same seed, hence
+ * the same configurations) two at a time and one at a time, without pruning, {@code repeats} times
+ * a side in ABBA order (parallel, sequential, sequential, parallel, ...) so that a drift in machine
+ * load or JIT state weighs on both sides alike; its ratio is of the median wall times. Experiment 2
+ * runs on MNIST-10k (pixels min-max scaled, as {@code conf/jobs/mnist10k-mlp.yaml} does), whose
+ * ~1,500-row validation split resolves its 0.5-point accuracy target (digits' ~270 rows make one
+ * row 0.37 points): {@code ashaTrials} random-search trials of {@code ashaEpochs} epochs two at a
+ * time under ASHA for every seed in {@code ashaSeeds}, against the same seed's unpruned
+ * two-at-a-time run, which every seed runs for itself (experiment 1's runs are on other data);
+ * its targets are judged on the means over the seeds. Experiment 3 runs random and TPE search on
+ * digits with the same trial budget for every seed in {@code searchSeeds}. Every trial trains on
+ * one worker, so two trials at once fill {@code local[2]}.
  *
  * @param quick whether these are {@code --quick}'s sizes
- * @param trials trials of experiments 1 and 2 (and of the full warm-up)
- * @param epochs epochs of every trial of experiments 1 and 2 (ASHA's {@code max_epochs})
+ * @param trials trials of experiment 1 (and of the full digits warm-up)
+ * @param epochs epochs of every trial of experiment 1
  * @param repeats runs of each side of experiment 1
+ * @param ashaTrials trials of every sweep of experiment 2, ASHA and unpruned
+ * @param ashaEpochs epochs of every unpruned trial of experiment 2 (ASHA's {@code max_epochs})
  * @param ashaMinEpochs ASHA's first rung
  * @param reductionFactor ASHA's eta: the top {@code 1/eta} of the trials at a rung go on
  * @param ashaSeeds search seeds of experiment 2; the first is also experiment 1's
@@ -36,28 +43,38 @@ import java.util.List;
  * @param searchEpochs epochs of every trial of experiment 3
  * @param searchSeeds search seeds of experiment 3
  */
-public record SweepPlan(boolean quick, int trials, int epochs, int repeats, int ashaMinEpochs, int reductionFactor,
-                        List<Long> ashaSeeds, int searchTrials, int searchEpochs, List<Long> searchSeeds) {
+public record SweepPlan(boolean quick, int trials, int epochs, int repeats, int ashaTrials, int ashaEpochs,
+                        int ashaMinEpochs, int reductionFactor, List<Long> ashaSeeds, int searchTrials,
+                        int searchEpochs, List<Long> searchSeeds) {
 
     /** TPE's random start-up trials ({@code TpeSearch.Settings.DEFAULT}). */
     static final int TPE_STARTUP = 10;
 
-    /** The warm-up's search seed: one that no measured sweep of experiments 1 and 2 uses. */
+    /** The warm-ups' search seed: one that no measured sweep of experiments 1 and 2 uses. */
     static final long WARM_UP_SEED = 0;
+
+    /** Experiment 2's override of the sweep file's scaling: pixels to [0, 1], as conf/jobs/mnist10k-mlp.yaml. */
+    static final String MNIST_NORMALIZE = "data.normalize=minmax";
 
     public SweepPlan {
         ashaSeeds = List.copyOf(ashaSeeds);
         searchSeeds = List.copyOf(searchSeeds);
         if (trials < 2 || epochs < 2 || searchEpochs < 1) {
-            throw new IllegalArgumentException("a sweep plan needs >= 2 trials of >= 2 epochs and >= 1 search epoch, got "
-                    + trials + " trials of " + epochs + " epochs, " + searchEpochs + " search epochs");
+            throw new IllegalArgumentException("a sweep plan needs >= 2 trials of >= 2 epochs in experiment 1 and >= 1 "
+                    + "search epoch, got " + trials + " trials of " + epochs + " epochs, " + searchEpochs
+                    + " search epochs");
         }
         if (repeats < 1) {
             throw new IllegalArgumentException("experiment 1 needs >= 1 run a side, got repeats " + repeats);
         }
-        if (ashaMinEpochs < 1 || ashaMinEpochs >= epochs || reductionFactor < 2) {
-            throw new IllegalArgumentException("ASHA needs 1 <= min_epochs < epochs (" + epochs + ") and a reduction "
-                    + "factor >= 2, got min_epochs " + ashaMinEpochs + ", reduction factor " + reductionFactor);
+        if (ashaTrials < 2 || ashaEpochs < 2) {
+            throw new IllegalArgumentException("experiment 2 needs >= 2 trials of >= 2 epochs (ASHA has nothing to "
+                    + "compare or to stop otherwise), got ashaTrials " + ashaTrials + ", ashaEpochs " + ashaEpochs);
+        }
+        if (ashaMinEpochs < 1 || ashaMinEpochs >= ashaEpochs || reductionFactor < 2) {
+            throw new IllegalArgumentException("ASHA needs 1 <= min_epochs < ashaEpochs (" + ashaEpochs + ") and a "
+                    + "reduction factor >= 2, got min_epochs " + ashaMinEpochs + ", reduction factor "
+                    + reductionFactor);
         }
         if (searchTrials <= TPE_STARTUP) {
             throw new IllegalArgumentException("experiment 3 needs more than TPE's " + TPE_STARTUP
@@ -78,71 +95,91 @@ public record SweepPlan(boolean quick, int trials, int epochs, int repeats, int 
     /**
      * The benchmark's sizes.
      *
-     * <p>Full: a warm-up of 24 trials x 18 epochs two at a time; experiment 1: 24 trials of 18
-     * epochs, 2 runs a side (4 sweeps); experiment 2: ASHA (rungs at 2 and 6 epochs) for seeds 1,
-     * 2 and 3 and unpruned runs for seeds 2 and 3 (5 sweeps); experiment 3: 5 seeds x 24 trials of
-     * 5 epochs, random and TPE (10 sweeps; TPE models 14 trials of each). 20 sweeps, about 5 to 7
-     * minutes on 2 quiet cores (in an earlier full run an unpruned 24 x 18 sweep took about 35 s,
-     * an ASHA sweep 12 s and one of experiment 3 8 s; two at a time should take less once the JIT
-     * has settled).
+     * <p>Full: warm-ups of 24 trials x 18 epochs on digits and 2 x 1 on MNIST-10k, two at a time;
+     * experiment 1: 24 trials of 18 epochs on digits, 2 runs a side (4 sweeps); experiment 2 on
+     * MNIST-10k: 12 trials of 9 epochs, ASHA (rungs at 1 and 3 epochs, the last at 9) and unpruned
+     * for seeds 1, 2 and 3 (6 sweeps); experiment 3 on digits: 5 seeds x 24 trials of 5 epochs,
+     * random and TPE (10 sweeps; TPE models 14 trials of each). 20 measured sweeps. Not timed as a
+ * whole since experiment 2 moved to MNIST-10k; an estimate: the last full run on digits took about
+ * 6 minutes, of which experiment 2 was about 2; experiment 2 now trains about 3 x (108 + ~35)
+ * trial-epochs of MNIST-10k, two at a time. At the rate of the quick run below (about 2.2 s of
+ * sweep wall per trial-epoch, on a busy machine) that is about 15 minutes more, about 20 in all;
+ * on 2 quiet cores, where an MNIST-10k epoch of one trial should take nearer 1 s, about 10.
      *
-     * <p>Quick: a warm-up of 2 trials x 1 epoch; experiment 1: 6 trials of 4 epochs, one run a
-     * side; experiment 2: ASHA (rungs at 1 and 3) for seed 1 only; experiment 3: 2 seeds x 12
-     * trials of 2 epochs. 7 sweeps on the same code paths (less the repeats and the unpruned runs
-     * of their own), in under 2 minutes.
+     * <p>Quick: warm-ups of 2 trials x 1 epoch on each data set; experiment 1: 6 trials of 4
+     * epochs, one run a side; experiment 2: 4 trials of 3 epochs, ASHA (a rung at 1) and unpruned
+     * for seed 1; experiment 3: 2 seeds x 12 trials of 2 epochs. 8 measured sweeps on the same code
+     * paths (less the repeats). One quick run took 3 minutes (179 s, JVM start included) on the
+ * shared 2-core machine while other work held its 1-minute load average at 5 to 6: warm-ups of
+ * 31 s (digits) and 18 s (MNIST-10k), experiment 2's unpruned sweep 31 s (12 epochs) and its ASHA
+ * sweep 18 s (8 epochs).
      *
      * @param quick the quick sizes
      * @return the plan
      */
     public static SweepPlan of(boolean quick) {
-        return quick ? new SweepPlan(true, 6, 4, 1, 1, 3, List.of(1L), 12, 2, List.of(1L, 2L))
-                : new SweepPlan(false, 24, 18, 2, 2, 3, List.of(1L, 2L, 3L), 24, 5, List.of(1L, 2L, 3L, 4L, 5L));
+        return quick ? new SweepPlan(true, 6, 4, 1, 4, 3, 1, 3, List.of(1L), 12, 2, List.of(1L, 2L))
+                : new SweepPlan(false, 24, 18, 2, 12, 9, 1, 3, List.of(1L, 2L, 3L), 24, 5,
+                List.of(1L, 2L, 3L, 4L, 5L));
     }
 
-    /** @return the search seed of experiment 1, the first of experiment 2's */
+    /**
+     * @return the search seed of experiment 1: the first of experiment 2's (experiment 2 runs on
+     *     other data, so the two share no run)
+     */
     public long seed() {
         return ashaSeeds.get(0);
     }
 
     /**
-     * @return the warm-up sweep, so that the measured runs pay neither for the JVM's and Spark's
-     *     first use nor for the JIT compilers' first half minute: in the full run experiment 1's
-     *     trial-parallel sweep with {@link #WARM_UP_SEED}, in {@code --quick} two one-epoch trials
+     * @return the warm-up sweeps in run order, so that the measured runs pay neither for the JVM's
+     *     and Spark's first use nor for the JIT compilers' first half minute: on digits, in the full
+     *     run experiment 1's trial-parallel sweep with {@link #WARM_UP_SEED}, in {@code --quick} two
+     *     one-epoch trials; then two one-epoch trials on MNIST-10k, scaled as experiment 2's
      */
-    public SweepCase warmUp() {
-        return new SweepCase(SweepCase.WARM_UP, "warm-up", WARM_UP_SEED, 1, quick
-                ? overrides("random", 2, 2, 1, WARM_UP_SEED, "none")
-                : overrides("random", trials, 2, epochs, WARM_UP_SEED, "none"));
+    public List<SweepCase> warmUps() {
+        return List.of(new SweepCase(SweepCase.WARM_UP, SweepCase.WARM_UP, SweepCase.Data.DIGITS, WARM_UP_SEED, 1,
+                        quick ? overrides("random", 2, 2, 1, WARM_UP_SEED, "none")
+                                : overrides("random", trials, 2, epochs, WARM_UP_SEED, "none")),
+                new SweepCase(SweepCase.WARM_UP, SweepCase.WARM_UP_MNIST, SweepCase.Data.MNIST10K, WARM_UP_SEED, 1,
+                        mnist(overrides("random", 2, 2, 1, WARM_UP_SEED, "none"))));
     }
 
     /** @return the measured sweeps in run order */
     public List<SweepCase> cases() {
         List<SweepCase> out = new ArrayList<>();
         long seed = seed();
+        SweepCase.Data digits = SweepCase.Data.DIGITS;
         for (int r = 1; r <= repeats; r++) {
-            SweepCase parallel = new SweepCase(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, seed, r,
+            SweepCase parallel = new SweepCase(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, digits, seed, r,
                     overrides("random", trials, 2, epochs, seed, "none"));
-            SweepCase sequential = new SweepCase(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL, seed, r,
-                    overrides("random", trials, 1, epochs, seed, "none"));
+            SweepCase sequential = new SweepCase(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL, digits, seed,
+                    r, overrides("random", trials, 1, epochs, seed, "none"));
             // ABBA: odd repeats parallel first, even ones sequential first
             out.addAll(r % 2 == 1 ? List.of(parallel, sequential) : List.of(sequential, parallel));
         }
-        String asha = "{type: asha, min_epochs: " + ashaMinEpochs + ", max_epochs: " + epochs + ", reduction_factor: "
-                + reductionFactor + "}";
+        String asha = "{type: asha, min_epochs: " + ashaMinEpochs + ", max_epochs: " + ashaEpochs
+                + ", reduction_factor: " + reductionFactor + "}";
         for (long s : ashaSeeds) {
-            if (s != seed) {
-                out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, s, 1,
-                        overrides("random", trials, 2, epochs, s, "none")));
-            }
-            out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, s, 1,
-                    overrides("random", trials, 2, epochs, s, asha)));
+            out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, SweepCase.Data.MNIST10K, s, 1,
+                    mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, "none"))));
+            out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, SweepCase.Data.MNIST10K, s, 1,
+                    mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, asha))));
         }
         for (long s : searchSeeds) {
             for (String strategy : List.of(SweepCase.RANDOM, SweepCase.TPE)) {
-                out.add(new SweepCase(SweepCase.TPE_VS_RANDOM, strategy, s, 1,
+                out.add(new SweepCase(SweepCase.TPE_VS_RANDOM, strategy, digits, s, 1,
                         overrides(strategy, searchTrials, 2, searchEpochs, s, "none")));
             }
         }
+        return out;
+    }
+
+    /** @return the overrides with MNIST-10k's scaling ({@link #MNIST_NORMALIZE}) first */
+    private static List<String> mnist(List<String> overrides) {
+        List<String> out = new ArrayList<>();
+        out.add(MNIST_NORMALIZE);
+        out.addAll(overrides);
         return out;
     }
 

@@ -1,17 +1,19 @@
 package io.spindle.bench;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * Turns the sweeps of {@code spindle bench sweep} into {@code bench-sweep.csv} and
  * {@code bench-sweep.md}: the runs, the targets with their verdicts, and experiments 2's and 3's
  * per-seed values. Experiment 1's ratio is of the median wall times of each side's runs;
- * experiment 2's targets are judged on means over its seeds. Pure: no Spark.
+ * experiment 2's targets are judged on means over its seeds. Every run names its data set and
+ * validation rows, and experiment 2's lines say what one validation row is in accuracy points, so
+ * that a reader can tell whether a gap of 0.5 points is more than a row or two. Pure: no Spark.
  */
 public final class SweepReport {
 
@@ -57,8 +59,8 @@ public final class SweepReport {
      * Experiment 2 for one seed: the ASHA run and the unpruned run of the same seed.
      *
      * @param seed the search seed
-     * @param unpruned the unpruned two-at-a-time run: the seed's own {@value SweepCase#UNPRUNED}
-     *     run, else experiment 1's first parallel run of that seed; empty when neither is there
+     * @param unpruned the seed's own unpruned two-at-a-time run ({@value SweepCase#UNPRUNED}; on
+     *     the same data as its ASHA run, never experiment 1's); empty when missing
      * @param asha the ASHA run; empty when missing
      */
     record AshaSeed(long seed, Optional<SweepRun> unpruned, Optional<SweepRun> asha) {
@@ -94,7 +96,9 @@ public final class SweepReport {
         for (SweepRun r : runs) {
             sb.append(Report.csvField(r.experiment())).append(',').append(Report.csvField(r.variant())).append(',')
                     .append(r.seed()).append(',').append(r.repeat()).append(',')
-                    .append(Report.csvField(r.strategy())).append(',')
+                    .append(Report.csvField(r.dataset())).append(',')
+                    .append(r.validationRows().isPresent() ? Long.toString(r.validationRows().getAsLong()) : "")
+                    .append(',').append(Report.csvField(r.strategy())).append(',')
                     .append(Report.csvField(r.scheduler())).append(',').append(r.parallelTrials()).append(',')
                     .append(r.trials()).append(',').append(r.epochsTrained()).append(',')
                     .append(Report.fmt("%.3f", r.wallSeconds())).append(',').append(Report.fmt("%.3f", r.sweepSeconds()))
@@ -113,14 +117,16 @@ public final class SweepReport {
      * @return them as a markdown table with the CSV's columns
      */
     public static String runsTable(List<SweepRun> runs) {
-        StringBuilder sb = new StringBuilder("| experiment | variant | seed | repeat | strategy | scheduler | at once "
-                + "| trials | epochs trained | wall s | sweep s | trial s | best val accuracy | best test accuracy "
-                + "| best trial | completed | early stopped | pruned | diverged | failed |\n"
-                + "| --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
-                + "| ---: | ---: | ---: | ---: | ---: |\n");
+        StringBuilder sb = new StringBuilder("| experiment | variant | seed | repeat | data | val rows | strategy "
+                + "| scheduler | at once | trials | epochs trained | wall s | sweep s | trial s | best val accuracy "
+                + "| best test accuracy | best trial | completed | early stopped | pruned | diverged | failed |\n"
+                + "| --- | --- | ---: | ---: | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (SweepRun r : runs) {
             sb.append("| ").append(r.experiment()).append(" | ").append(r.variant()).append(" | ").append(r.seed())
-                    .append(" | ").append(r.repeat()).append(" | ").append(r.strategy()).append(" | ")
+                    .append(" | ").append(r.repeat()).append(" | ").append(r.dataset()).append(" | ")
+                    .append(r.validationRows().isPresent() ? Long.toString(r.validationRows().getAsLong()) : "none")
+                    .append(" | ").append(r.strategy()).append(" | ")
                     .append(r.scheduler()).append(" | ")
                     .append(r.parallelTrials()).append(" | ").append(r.trials()).append(" | ").append(r.epochsTrained())
                     .append(" | ").append(Report.fmt("%.1f", r.wallSeconds())).append(" | ")
@@ -179,14 +185,16 @@ public final class SweepReport {
         String epochGoal = "<= 1/3";
         List<AshaSeed> seeds = ashaSeeds(runs);
         List<AshaSeed> complete = seeds.stream().filter(AshaSeed::complete).toList();
+        List<SweepRun> second = runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).toList();
+        String on = second.isEmpty() ? "" : "on " + data(second) + ": ";
         if (complete.isEmpty()) {
             String why = seeds.stream().noneMatch(a -> a.asha().isPresent())
                     ? "the asha runs are missing (failed or not run)"
                     : seeds.stream().noneMatch(a -> a.asha().isPresent() && a.unpruned().isPresent())
                     ? "no asha run has an unpruned run of its seed (failed or not run)"
                     : "no seed has both an unpruned and an asha run that finished a trial";
-            out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE, why));
-            out.add(new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, why));
+            out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE, on + why));
+            out.add(new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, on + why));
         } else {
             double gap = complete.stream().mapToDouble(AshaSeed::gap).average().orElseThrow();
             double ratio = complete.stream().mapToDouble(AshaSeed::epochRatio).average().orElseThrow();
@@ -194,13 +202,13 @@ public final class SweepReport {
                     complete.stream().map(a -> Long.toString(a.seed())).toList());
             long within = complete.stream().filter(a -> a.gap() <= ASHA_ACCURACY_TOLERANCE + 1e-12).count();
             out.add(new Target(e2, gapMeasure, Report.fmt("%+.2f points", gap * 100), gapGoal,
-                    verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), Report.fmt("unpruned %.4f, ASHA %.4f, means %s "
+                    verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), on + Report.fmt("unpruned %.4f, ASHA %.4f, means %s "
                             + "(ASHA within %s points on %d of %d); per seed below",
                     mean(complete, a -> a.unpruned().orElseThrow().bestValAccuracy().getAsDouble()),
                     mean(complete, a -> a.asha().orElseThrow().bestValAccuracy().getAsDouble()), over,
                     Report.number(ASHA_ACCURACY_TOLERANCE * 100), within, complete.size())));
             out.add(new Target(e2, epochMeasure, Report.fmt("%.2f", ratio), epochGoal,
-                    verdict(ratio <= ASHA_EPOCH_FRACTION + 1e-12), Report.fmt("ASHA %.0f epochs vs unpruned %.0f, "
+                    verdict(ratio <= ASHA_EPOCH_FRACTION + 1e-12), on + Report.fmt("ASHA %.0f epochs vs unpruned %.0f, "
                             + "%d trials each, %.1f pruned, means %s; per seed below",
                     mean(complete, a -> a.asha().orElseThrow().epochsTrained()),
                     mean(complete, a -> a.unpruned().orElseThrow().epochsTrained()),
@@ -245,19 +253,18 @@ public final class SweepReport {
 
     /**
      * @param runs every run
-     * @return experiment 2 per seed: where the unpruned run comes from, both runs' best validation
-     *     accuracy and epochs trained, with the means over the seeds that have both runs with a
-     *     finished trial (the means the targets are judged on; a markdown table)
+     * @return experiment 2 per seed: the data set and validation rows its runs had, both runs'
+     *     best validation accuracy and epochs trained, with the means over the seeds that have both
+     *     runs with a finished trial (the means the targets are judged on; a markdown table)
      */
     public static String ashaTable(List<SweepRun> runs) {
-        StringBuilder sb = new StringBuilder("| seed | unpruned run | unpruned best | asha best | unpruned - asha "
+        StringBuilder sb = new StringBuilder("| seed | data | unpruned best | asha best | unpruned - asha "
                 + "(points) | unpruned epochs | asha epochs | asha / unpruned epochs |\n"
                 + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         List<AshaSeed> seeds = ashaSeeds(runs);
         for (AshaSeed a : seeds) {
-            sb.append("| ").append(a.seed()).append(" | ").append(a.unpruned().map(u -> u.experiment()
-                            .equals(SweepCase.PARALLEL_VS_SEQUENTIAL) ? "experiment 1's " + u.variant() + ", repeat "
-                            + u.repeat() : "its own").orElse("none")).append(" | ")
+            sb.append("| ").append(a.seed()).append(" | ").append(data(Stream.of(a.unpruned(), a.asha())
+                            .flatMap(Optional::stream).toList())).append(" | ")
                     .append(a.unpruned().map(u -> orNone(u.bestValAccuracy(), "%.4f")).orElse("none")).append(" | ")
                     .append(a.asha().map(u -> orNone(u.bestValAccuracy(), "%.4f")).orElse("none")).append(" | ")
                     .append(a.complete() ? Report.fmt("%+.2f", a.gap() * 100) : "n/a").append(" | ")
@@ -327,7 +334,8 @@ public final class SweepReport {
         sb.append("\n").append(experimentsText(runs));
         sb.append("\n## Runs\n\n").append(runsTable(runs));
         sb.append("\nrepeat: which run of the same sweep (experiment 1 runs each side more than once in the full "
-                + "run). wall s: the whole sweep call (data loading, training, the best trial's one test evaluation, "
+                + "run). data: the data set it trained on; val rows: its validation split's rows (one row is 100 / "
+                + "val rows points of accuracy). wall s: the whole sweep call (data loading, training, the best trial's one test evaluation, "
                 + "the last result-table commit), whose medians experiment 1's ratio uses. sweep s: the sweep's own "
                 + "clock, up to the end of its last trial. trial s: the trials' wall times added up (trial-parallel "
                 + "runs overlap them). best val accuracy: the best trial at its best epoch, on the validation split; "
@@ -346,7 +354,7 @@ public final class SweepReport {
         long perSide = Math.max(all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL).size(),
                 all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL).size());
         String order = String.join(", ", first.stream().map(SweepRun::variant).toList());
-        StringBuilder sb = new StringBuilder("1: the same ")
+        StringBuilder sb = new StringBuilder("1 (on ").append(data(first)).append("): the same ")
                 .append(first.stream().findFirst().map(r -> r.trials() + " ").orElse(""))
                 .append("random-search trials (same seed, hence the same configurations, each trained on one worker), "
                         + "two at a time on local[2] against one at a time, no pruning; ");
@@ -359,14 +367,18 @@ public final class SweepReport {
                     .append("; the ratio is of their wall times.");
         }
         List<AshaSeed> seeds = ashaSeeds(runs);
-        sb.append(" 2: the same trials two at a time under ASHA, for ").append(seeds.size()).append(" search seed")
+        List<SweepRun> second = runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).toList();
+        sb.append(" 2 (on ").append(data(second)).append(", so that its 0.5-point target is more than a few "
+                        + "validation rows): ")
+                .append(second.stream().findFirst().map(r -> r.trials() + " ").orElse(""))
+                .append("random-search trials two at a time under ASHA, for ").append(seeds.size()).append(" search seed")
                 .append(seeds.size() == 1 ? " " : "s ").append(seeds.stream().map(a -> Long.toString(a.seed())).toList())
-                .append(", against the same seed's unpruned two-at-a-time run (for experiment 1's seed its first "
-                        + "parallel run, for the others a run of their own); the targets are judged on the means over "
-                        + "the seeds of unpruned best - ASHA best and of ASHA / unpruned epochs trained (per-seed values "
-                        + "below). "
-                        + "3: random against TPE search with the same trial budget and epochs, for each seed; the best "
-                        + "validation accuracy of each run, averaged over the seeds.\n");
+                .append(", against the same seed's unpruned two-at-a-time run, one of its own for every seed; the "
+                        + "targets are judged on the means over the seeds of unpruned best - ASHA best and of ASHA / "
+                        + "unpruned epochs trained (per-seed values below). ");
+        List<SweepRun> third = runs.stream().filter(r -> r.experiment().equals(SweepCase.TPE_VS_RANDOM)).toList();
+        sb.append("3 (on ").append(data(third)).append("): random against TPE search with the same trial budget and "
+                + "epochs, for each seed; the best validation accuracy of each run, averaged over the seeds.\n");
         return sb.toString();
     }
 
@@ -386,19 +398,34 @@ public final class SweepReport {
     }
 
     /**
-     * @return experiment 2 for every seed with an ASHA or an own unpruned run, ascending; a seed's
-     *     unpruned side is its own {@value SweepCase#UNPRUNED} run, else experiment 1's parallel
-     *     run of that seed with the lowest repeat
+     * @return experiment 2 for every seed with an ASHA or an unpruned run, ascending; a seed's
+     *     unpruned side is its own {@value SweepCase#UNPRUNED} run only (experiment 1's parallel
+     *     runs train on other data)
      */
     static List<AshaSeed> ashaSeeds(List<SweepRun> runs) {
         return runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).map(SweepRun::seed)
-                .distinct().sorted().map(s -> {
-                    Optional<SweepRun> own = find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, s);
-                    Optional<SweepRun> unpruned = own.isPresent() ? own
-                            : all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL).stream()
-                            .filter(r -> r.seed() == s).min(Comparator.comparingInt(SweepRun::repeat));
-                    return new AshaSeed(s, unpruned, find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, s));
-                }).toList();
+                .distinct().sorted().map(s -> new AshaSeed(s, find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED,
+                        s), find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, s))).toList();
+    }
+
+    /**
+     * @param runs runs, e.g. those of one experiment
+     * @return their data set and validation rows with what one row is in accuracy points, e.g.
+     *     {@code mnist10k, 1496 validation rows (one row is 0.067 points)}; several such, joined by
+     *     {@code " / "}, where the runs differ; {@code none} for no runs
+     */
+    static String data(List<SweepRun> runs) {
+        List<String> out = new ArrayList<>();
+        for (SweepRun r : runs) {
+            String d = r.dataset() + ", " + (r.validationRows().isPresent()
+                    ? r.validationRows().getAsLong() + " validation rows" + (r.pointsPerRow().isPresent()
+                    ? Report.fmt(" (one row is %.3f points)", r.pointsPerRow().getAsDouble()) : "")
+                    : "validation rows unknown (no trial finished)");
+            if (!out.contains(d)) {
+                out.add(d);
+            }
+        }
+        return out.isEmpty() ? "none" : String.join(" / ", out);
     }
 
     /** @return the median of {@code f} over the runs (the mean of the middle two for an even count) */

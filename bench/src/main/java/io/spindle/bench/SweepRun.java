@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -13,6 +14,9 @@ import java.util.TreeMap;
  * @param variant its side of the comparison
  * @param seed the search seed
  * @param repeat which run of the same sweep it was, from 1 (see {@link SweepCase#repeat()})
+ * @param dataset the data set it trained on, as {@link SweepCase.Data#label()} names it
+ * @param validationRows rows of its validation split (from its best trial's {@code summary.json});
+ *     empty when no trial finished
  * @param strategy grid, random or tpe
  * @param scheduler none, asha, hyperband or median
  * @param parallelTrials trials it ran at once
@@ -30,7 +34,8 @@ import java.util.TreeMap;
  * @param statuses trials per final status ({@code COMPLETED}, {@code PRUNED}, ...)
  * @param note how it was run, in words, for the markdown report
  */
-public record SweepRun(String experiment, String variant, long seed, int repeat, String strategy, String scheduler,
+public record SweepRun(String experiment, String variant, long seed, int repeat, String dataset,
+                       OptionalLong validationRows, String strategy, String scheduler,
                        int parallelTrials, int trials, int epochsTrained, double wallSeconds, double sweepSeconds,
                        double trialSeconds, OptionalDouble bestValAccuracy, OptionalDouble bestTestAccuracy,
                        Optional<String> bestTrial, Map<String, Integer> statuses, String note) {
@@ -39,12 +44,13 @@ public record SweepRun(String experiment, String variant, long seed, int repeat,
     public static final List<String> STATUSES = List.of("COMPLETED", "EARLY_STOPPED", "PRUNED", "DIVERGED", "FAILED");
 
     /** The column names of {@code bench-sweep.csv}, in order (a column per status of {@link #STATUSES}). */
-    public static final String HEADER = "experiment,variant,seed,repeat,strategy,scheduler,parallel_trials,trials,"
-            + "epochs_trained,wall_seconds,sweep_seconds,trial_seconds,best_val_accuracy,best_test_accuracy,best_trial,"
-            + "completed,early_stopped,pruned,diverged,failed";
+    public static final String HEADER = "experiment,variant,seed,repeat,dataset,validation_rows,strategy,scheduler,"
+            + "parallel_trials,trials,epochs_trained,wall_seconds,sweep_seconds,trial_seconds,best_val_accuracy,"
+            + "best_test_accuracy,best_trial,completed,early_stopped,pruned,diverged,failed";
 
     public SweepRun {
         statuses = java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
+        java.util.Objects.requireNonNull(dataset, "dataset");
         if (trials < 0 || epochsTrained < 0 || parallelTrials < 1 || repeat < 1) {
             throw new IllegalArgumentException(experiment + "/" + variant + ": trials and epochs must be >= 0, parallel "
                     + "trials and repeat >= 1, got trials " + trials + ", epochs " + epochsTrained + ", parallel trials "
@@ -55,6 +61,15 @@ public record SweepRun(String experiment, String variant, long seed, int repeat,
     /** @return how it appears in reports, e.g. {@code parallel-vs-sequential / parallel, seed 1, repeat 2} */
     public String title() {
         return SweepCase.title(experiment, variant, seed, repeat);
+    }
+
+    /**
+     * @return what one validation row is worth in accuracy points (100 / rows); empty when the
+     *     rows are unknown
+     */
+    public OptionalDouble pointsPerRow() {
+        return validationRows.isPresent() && validationRows.getAsLong() > 0
+                ? OptionalDouble.of(100.0 / validationRows.getAsLong()) : OptionalDouble.empty();
     }
 
     /**

@@ -42,6 +42,7 @@ class BenchMainTest {
         Outcome o = run("sweep", "--help");
         assertEquals(0, o.code());
         assertTrue(o.out().contains("--quick") && o.out().contains("--output") && o.out().contains("--data"), o.out());
+        assertTrue(o.out().contains("--mnist-data") && o.out().contains("conf/datasets/mnist10k.csv.gz"), o.out());
     }
 
     @ParameterizedTest
@@ -66,6 +67,11 @@ class BenchMainTest {
         Outcome sweepData = run("sweep", "--quick", "--data=no/such/digits.csv");
         assertEquals(BenchMain.BAD_USAGE, sweepData.code());
         assertTrue(sweepData.err().contains("--data: no file"), sweepData.err());
+        Outcome sweepMnist = run("sweep", "--quick", "--data=" + SweepPlanTest.DIGITS, "--mnist-data=no/such/mnist.csv");
+        assertEquals(BenchMain.BAD_USAGE, sweepMnist.code());
+        assertTrue(sweepMnist.err().contains("--mnist-data: no file " + Path.of("no/such/mnist.csv").toAbsolutePath()
+                + "; point it at conf/datasets/mnist10k.csv.gz of the Spindle checkout"), sweepMnist.err());
+        assertTrue(!sweepMnist.err().contains("--data: no file"), sweepMnist.err());
     }
 
     @Test

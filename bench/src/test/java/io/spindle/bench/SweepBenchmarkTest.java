@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code spindle bench sweep --quick} end to end on local[2] (about a minute and a half). */
+/** {@code spindle bench sweep --quick} end to end on local[2] (about 3 minutes on a busy 2-core machine). */
 class SweepBenchmarkTest {
 
     @TempDir
@@ -26,7 +26,8 @@ class SweepBenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = BenchMain.run(new String[] {"sweep", "--quick", "--output", tmp.toString(), "--data",
-                SweepPlanTest.DIGITS.toString()}, new PrintWriter(out), new PrintWriter(err));
+                SweepPlanTest.DIGITS.toString(), "--mnist-data", SweepPlanTest.MNIST.toString()}, new PrintWriter(out),
+                new PrintWriter(err));
         assertEquals(0, code, out + "\n" + err);
 
         SweepPlan plan = SweepPlan.of(true);
@@ -40,7 +41,17 @@ class SweepBenchmarkTest {
         assertEquals(expected, rows.stream().map(r -> String.join(",", Arrays.asList(r).subList(0, 4))).toList(),
                 "one row per measured sweep, the warm-up left out");
         List<String> header = List.of(SweepRun.HEADER.split(","));
+        List<String> mnistRows = new ArrayList<>();
         for (String[] r : rows) {
+            // experiment 2 on MNIST-10k (15% of 10,000 rows for validation), the others on digits (15% of 1,797)
+            boolean mnist = r[0].equals(SweepCase.ASHA_VS_UNPRUNED);
+            assertEquals(mnist ? "mnist10k" : "digits", r[header.indexOf("dataset")], String.join(",", r));
+            int validation = Integer.parseInt(r[header.indexOf("validation_rows")]);
+            assertTrue(mnist ? validation > 1350 && validation < 1650 : validation > 200 && validation < 340,
+                    String.join(",", r));
+            if (mnist) {
+                mnistRows.add(Integer.toString(validation));
+            }
             int trials = Integer.parseInt(r[header.indexOf("trials")]);
             int finished = SweepRun.STATUSES.stream().mapToInt(s -> Integer.parseInt(r[header.indexOf(
                     s.toLowerCase(java.util.Locale.ROOT))])).sum();
@@ -50,9 +61,13 @@ class SweepBenchmarkTest {
         }
         String[] parallel = rows.get(expected.indexOf(SweepCase.PARALLEL_VS_SEQUENTIAL + "," + SweepCase.PARALLEL
                 + ",1,1"));
+        String[] unpruned = rows.get(expected.indexOf(SweepCase.ASHA_VS_UNPRUNED + "," + SweepCase.UNPRUNED + ",1,1"));
         String[] asha = rows.get(expected.indexOf(SweepCase.ASHA_VS_UNPRUNED + "," + SweepCase.ASHA + ",1,1"));
         assertEquals(plan.trials() * plan.epochs(), Integer.parseInt(parallel[header.indexOf("epochs_trained")]),
                 "no pruning and no early stopping: every trial trains every epoch");
+        assertEquals(plan.ashaTrials() * plan.ashaEpochs(), Integer.parseInt(unpruned[header.indexOf("epochs_trained")]),
+                "experiment 2's own sizes, every trial every epoch");
+        assertEquals(1, mnistRows.stream().distinct().count(), "the same split for both sides: " + mnistRows);
         assertTrue(Integer.parseInt(asha[header.indexOf("pruned")]) > 0, "ASHA pruned some trial: " + String.join(",", asha));
 
         // the same seed gives the same configurations, one at a time or two at once
@@ -63,15 +78,25 @@ class SweepBenchmarkTest {
             assertTrue(md.contains(target), target + " in\n" + md);
         }
         assertTrue(md.contains("(quick run)") && md.contains("## TPE vs random"), md);
-        assertTrue(md.contains("## ASHA vs unpruned, per seed") && md.contains("| 1 | experiment 1's parallel, repeat 1 |"),
-                md);
-        assertTrue(md.contains("- a warm-up sweep (2 trials x 1 epoch, 2 at once, random search, no pruning, search seed "
+        String mnist = "mnist10k, " + mnistRows.get(0) + " validation rows (one row is "
+                + Report.fmt("%.3f", 100.0 / Integer.parseInt(mnistRows.get(0))) + " points)";
+        assertTrue(md.contains("## ASHA vs unpruned, per seed") && md.contains("| 1 | " + mnist + " | "), md);
+        assertTrue(md.contains(" 2 (on " + mnist + ", so that its 0.5-point target"), md);
+        assertTrue(md.contains("- warm-up sweeps (2 trials x 1 epoch, 2 at once, random search, no pruning on digits, "
+                + "search seed " + SweepPlan.WARM_UP_SEED + ": "), md);
+        assertTrue(md.contains("; 2 trials x 1 epoch, 2 at once, random search, no pruning on mnist10k, search seed "
                 + SweepPlan.WARM_UP_SEED + ": "), md);
+        assertTrue(Files.isRegularFile(tmp.resolve(plan.warmUps().get(1).folder()).resolve("summary.json")),
+                "the MNIST-10k warm-up ran");
         assertTrue(Files.readString(tmp.resolve(SweepReport.LOG)).contains("best: trial-"), "the sweeps' own output");
         assertTrue(Files.isRegularFile(tmp.resolve(SweepReport.SWEEP_FILE)));
         String stdout = out.toString();
         assertTrue(stdout.contains("[1/" + plan.cases().size() + "] " + plan.cases().get(0).title()), stdout);
         assertTrue(stdout.contains("wrote " + tmp.resolve(SweepReport.CSV)), stdout);
+        // the console's target lines of experiment 2 name its data and what a row is worth
+        assertTrue(stdout.contains("| <= 0.5 points (0.005) | ") && stdout.contains("| on " + mnist + ": unpruned "),
+                stdout);
+        assertTrue(stdout.contains("| <= 1/3 | ") && stdout.contains("| on " + mnist + ": ASHA "), stdout);
     }
 
     /** @return the configuration of every trial of a sweep folder, in trial order */

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spindle.driver.spec.DataSpec;
 import io.spindle.driver.sweep.SweepSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,15 +24,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SweepPlanTest {
 
     static final Path DIGITS = Path.of("..", "conf", "datasets", "digits.csv");
+    static final Path MNIST = Path.of("..", "conf", "datasets", "mnist10k.csv.gz");
 
     @TempDir
     Path tmp;
 
-    private Map<String, SweepSpec> specs(SweepPlan plan) throws Exception {
+    private SweepSpec parse(SweepCase c) throws Exception {
         Path file = tmp.resolve(SweepReport.SWEEP_FILE);
-        Files.writeString(file, SweepBenchmark.bundledSweep());
-        return plan.cases().stream().collect(Collectors.toMap(SweepCase::folder,
-                c -> SweepBenchmark.parse(file, DIGITS, c)));
+        if (!Files.exists(file)) {
+            Files.writeString(file, SweepBenchmark.bundledSweep());
+        }
+        return SweepBenchmark.parse(file, new SweepBenchmark.Options(true, tmp, DIGITS, MNIST).path(c.data()), c);
+    }
+
+    private Map<String, SweepSpec> specs(SweepPlan plan) throws Exception {
+        Map<String, SweepSpec> out = new java.util.LinkedHashMap<>();
+        for (SweepCase c : plan.cases()) {
+            out.put(c.folder(), parse(c));
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "quick {0}")
@@ -40,51 +50,52 @@ class SweepPlanTest {
     void everySweepResolvesWithTheBundledFileAndTheRunsCompareLikeWithLike(boolean quick) throws Exception {
         SweepPlan plan = SweepPlan.of(quick);
         Map<String, SweepSpec> specs = specs(plan);
-        // experiment 2 reuses experiment 1's first parallel run for experiment 1's seed
+        // every seed of experiment 2 runs its own unpruned sweep: experiment 1's are on digits
         assertEquals(plan.cases().size(), specs.size(), "one folder per sweep");
-        assertEquals(2 * plan.repeats() + 2 * plan.ashaSeeds().size() - 1 + 2 * plan.searchSeeds().size(),
-                specs.size());
+        assertEquals(2 * plan.repeats() + 2 * plan.ashaSeeds().size() + 2 * plan.searchSeeds().size(), specs.size());
         assertEquals(plan.ashaSeeds().get(0), plan.seed());
         SweepSpec parallel = specs.get("sweep-parallel-seed" + plan.seed());
-        List<SweepSpec> unpruned = new ArrayList<>();
+        List<SweepSpec> digits = new ArrayList<>();
         for (int r = 1; r <= plan.repeats(); r++) {
             String suffix = r == 1 ? "" : "-repeat" + r;
             SweepSpec p = specs.get("sweep-parallel-seed" + plan.seed() + suffix);
             SweepSpec q = specs.get("sweep-sequential-seed" + plan.seed() + suffix);
             assertEquals(2, p.parallelTrials());
             assertEquals(1, q.parallelTrials());
-            assertEquals(plan.seed(), p.seed());
-            assertEquals(plan.seed(), q.seed());
-            unpruned.add(p);
-            unpruned.add(q);
-        }
-        for (long seed : plan.ashaSeeds()) {
-            SweepSpec u = specs.get((seed == plan.seed() ? "sweep-parallel-seed" : "sweep-unpruned-seed") + seed);
-            SweepSpec asha = specs.get("sweep-asha-seed" + seed);
-            assertEquals(seed, u.seed());
-            assertEquals(seed, asha.seed());
-            assertEquals(2, u.parallelTrials());
-            assertEquals(2, asha.parallelTrials());
-            assertEquals(new SweepSpec.Scheduler("asha", plan.ashaMinEpochs(), plan.epochs(), plan.reductionFactor()),
-                    asha.scheduler());
-            unpruned.add(u);
-            for (SweepSpec s : List.of(u, asha)) {
+            for (SweepSpec s : List.of(p, q)) {
+                assertEquals(plan.seed(), s.seed());
                 assertEquals("random", s.strategy());
                 assertEquals(plan.trials(), s.trials());
                 assertEquals(plan.epochs(), s.base().training().epochs());
+                assertEquals("none", s.scheduler().type());
+                assertEquals(parallel.space(), s.space());
+                digits.add(s);
+            }
+        }
+        for (long seed : plan.ashaSeeds()) {
+            SweepSpec u = specs.get("sweep-unpruned-seed" + seed);
+            SweepSpec asha = specs.get("sweep-asha-seed" + seed);
+            assertEquals("none", u.scheduler().type());
+            assertEquals(new SweepSpec.Scheduler("asha", plan.ashaMinEpochs(), plan.ashaEpochs(), plan.reductionFactor()),
+                    asha.scheduler());
+            for (SweepSpec s : List.of(u, asha)) {
+                assertEquals(seed, s.seed());
+                assertEquals(2, s.parallelTrials());
+                assertEquals("random", s.strategy());
+                assertEquals(plan.ashaTrials(), s.trials());
+                assertEquals(plan.ashaEpochs(), s.base().training().epochs());
                 assertEquals(1, s.workersPerTrial());
                 assertEquals("accuracy", s.metric());
                 assertEquals(parallel.space(), s.space());
                 assertTrue(!s.base().training().earlyStopping().enabled(), "the unpruned runs train every epoch");
-                assertEquals(DIGITS.toAbsolutePath().toString(), s.base().data().path());
+                // MNIST-10k with its pixels scaled to [0, 1]; the sweep file's label and task fit it
+                assertEquals(MNIST.toAbsolutePath().toString(), s.base().data().path());
+                assertEquals(DataSpec.Normalize.MINMAX, s.base().data().normalize());
+                assertEquals(List.of("digit"), s.base().data().label());
+                assertEquals(io.spindle.driver.spec.Task.MULTICLASS, s.base().data().task());
+                // 15% of MNIST-10k's 10,000 rows: ~1,500 validation rows, one row ~0.07 points
+                assertEquals(0.15, s.base().data().split().validation());
             }
-        }
-        for (SweepSpec s : unpruned) {
-            assertEquals("random", s.strategy());
-            assertEquals(plan.trials(), s.trials());
-            assertEquals(plan.epochs(), s.base().training().epochs());
-            assertEquals("none", s.scheduler().type());
-            assertEquals(parallel.space(), s.space());
         }
         for (long seed : plan.searchSeeds()) {
             SweepSpec random = specs.get("sweep-random-seed" + seed);
@@ -96,8 +107,25 @@ class SweepPlanTest {
                 assertEquals(plan.searchEpochs(), s.base().training().epochs());
                 assertEquals(seed, s.seed());
                 assertEquals("none", s.scheduler().type());
+                digits.add(s);
             }
         }
+        for (SweepSpec s : digits) {
+            assertEquals(DIGITS.toAbsolutePath().toString(), s.base().data().path());
+            assertEquals(DataSpec.Normalize.STANDARDIZE, s.base().data().normalize(), "the sweep file's own scaling");
+        }
+    }
+
+    @Test
+    void theSizesOfExperimentTwoAreTheirOwn() {
+        SweepPlan full = SweepPlan.of(false);
+        assertEquals(List.of(12, 9, 1, 3, 3), List.of(full.ashaTrials(), full.ashaEpochs(), full.ashaMinEpochs(),
+                full.reductionFactor(), full.ashaSeeds().size()));
+        assertEquals(List.of(24, 18), List.of(full.trials(), full.epochs()), "experiment 1 keeps its sizes");
+        SweepPlan quick = SweepPlan.of(true);
+        assertEquals(List.of(4, 3, 1, 3, 1), List.of(quick.ashaTrials(), quick.ashaEpochs(), quick.ashaMinEpochs(),
+                quick.reductionFactor(), quick.ashaSeeds().size()));
+        assertEquals(List.of(6, 4), List.of(quick.trials(), quick.epochs()));
     }
 
     /** The full and the quick plan, and the order their measured sweeps run in. */
@@ -109,7 +137,7 @@ class SweepPlanTest {
                             "parallel-vs-sequential / sequential, seed 1",
                             "parallel-vs-sequential / sequential, seed 1, repeat 2",
                             "parallel-vs-sequential / parallel, seed 1, repeat 2",
-                            "asha-vs-unpruned / asha, seed 1",
+                            "asha-vs-unpruned / unpruned, seed 1", "asha-vs-unpruned / asha, seed 1",
                             "asha-vs-unpruned / unpruned, seed 2", "asha-vs-unpruned / asha, seed 2",
                             "asha-vs-unpruned / unpruned, seed 3", "asha-vs-unpruned / asha, seed 3",
                             "tpe-vs-random / random, seed 1", "tpe-vs-random / tpe, seed 1",
@@ -119,7 +147,7 @@ class SweepPlanTest {
                             "tpe-vs-random / random, seed 5", "tpe-vs-random / tpe, seed 5")),
                     Arguments.of(true, List.of("parallel-vs-sequential / parallel, seed 1",
                             "parallel-vs-sequential / sequential, seed 1",
-                            "asha-vs-unpruned / asha, seed 1",
+                            "asha-vs-unpruned / unpruned, seed 1", "asha-vs-unpruned / asha, seed 1",
                             "tpe-vs-random / random, seed 1", "tpe-vs-random / tpe, seed 1",
                             "tpe-vs-random / random, seed 2", "tpe-vs-random / tpe, seed 2")));
         }
@@ -127,43 +155,69 @@ class SweepPlanTest {
 
     @ParameterizedTest(name = "quick {0}")
     @ArgumentsSource(RunOrders.class)
-    void experimentOneRunsAbbaAndExperimentTwoRunsAnUnprunedSweepPerNewSeed(boolean quick, List<String> titles) {
+    void experimentOneRunsAbbaAndExperimentTwoRunsAnUnprunedSweepPerSeed(boolean quick, List<String> titles) {
         List<SweepCase> cases = SweepPlan.of(quick).cases();
         assertEquals(titles, cases.stream().map(SweepCase::title).toList());
         assertEquals(cases.size(), cases.stream().map(SweepCase::folder).distinct().count(), "a folder per sweep");
+        for (SweepCase c : cases) {
+            assertEquals(c.experiment().equals(SweepCase.ASHA_VS_UNPRUNED) ? SweepCase.Data.MNIST10K
+                    : SweepCase.Data.DIGITS, c.data(), c.title());
+        }
     }
 
     @ParameterizedTest(name = "quick {0}")
     @ValueSource(booleans = {true, false})
-    void theWarmUpIsOutsideTheExperimentsAndInTheFullRunAsLongAsExperimentOnesParallelSweep(boolean quick)
-            throws Exception {
+    void theWarmUpsAreOutsideTheExperimentsAndCoverBothDataSets(boolean quick) throws Exception {
         SweepPlan plan = SweepPlan.of(quick);
-        Path file = tmp.resolve(SweepReport.SWEEP_FILE);
-        Files.writeString(file, SweepBenchmark.bundledSweep());
-        SweepSpec warmUp = SweepBenchmark.parse(file, DIGITS, plan.warmUp());
-        assertEquals(quick ? 2 : plan.trials(), warmUp.trials());
-        assertEquals(quick ? 1 : plan.epochs(), warmUp.base().training().epochs());
-        assertEquals(2, warmUp.parallelTrials());
-        assertEquals("none", warmUp.scheduler().type());
-        assertEquals(SweepPlan.WARM_UP_SEED, warmUp.seed());
-        assertTrue(plan.cases().stream().noneMatch(c -> c.folder().equals(plan.warmUp().folder())));
+        List<SweepCase> warmUps = plan.warmUps();
+        assertEquals(List.of(SweepCase.Data.DIGITS, SweepCase.Data.MNIST10K),
+                warmUps.stream().map(SweepCase::data).toList(), "digits first, then experiment 2's data");
+        SweepSpec digits = parse(warmUps.get(0));
+        assertEquals(quick ? 2 : plan.trials(), digits.trials(), "in the full run as long as experiment 1's parallel sweep");
+        assertEquals(quick ? 1 : plan.epochs(), digits.base().training().epochs());
+        assertEquals(DIGITS.toAbsolutePath().toString(), digits.base().data().path());
+        SweepSpec mnist = parse(warmUps.get(1));
+        assertEquals(2, mnist.trials());
+        assertEquals(1, mnist.base().training().epochs());
+        assertEquals(MNIST.toAbsolutePath().toString(), mnist.base().data().path());
+        assertEquals(DataSpec.Normalize.MINMAX, mnist.base().data().normalize(), "scaled as experiment 2's sweeps");
+        for (SweepCase w : warmUps) {
+            SweepSpec s = parse(w);
+            assertEquals(SweepCase.WARM_UP, w.experiment());
+            assertEquals(2, s.parallelTrials());
+            assertEquals("none", s.scheduler().type());
+            assertEquals(SweepPlan.WARM_UP_SEED, s.seed());
+            assertTrue(plan.cases().stream().noneMatch(c -> c.folder().equals(w.folder())));
+        }
+        assertEquals(2, warmUps.stream().map(SweepCase::folder).distinct().count(), "a folder per warm-up");
         assertTrue(plan.cases().stream().noneMatch(c -> c.seed() == SweepPlan.WARM_UP_SEED),
-                "the warm-up does not run a measured sweep's trials");
+                "the warm-ups do not run a measured sweep's trials");
     }
 
     @ParameterizedTest(name = "search trials {0}")
     @ValueSource(ints = {1, SweepPlan.TPE_STARTUP})
     void tpeNeedsMoreTrialsThanItsStartUp(int searchTrials) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SweepPlan(true, 6, 4, 1, 1, 3, List.of(1L), searchTrials, 2, List.of(1L)));
+                () -> new SweepPlan(true, 6, 4, 1, 4, 3, 1, 3, List.of(1L), searchTrials, 2, List.of(1L)));
         assertTrue(e.getMessage().contains("start-up trials"), e.getMessage());
     }
 
     @ParameterizedTest(name = "min epochs {0}")
-    @ValueSource(ints = {0, 4})
-    void ashaNeedsARungBeforeTheLastEpoch(int minEpochs) {
-        assertThrows(IllegalArgumentException.class,
-                () -> new SweepPlan(true, 6, 4, 1, minEpochs, 3, List.of(1L), 12, 2, List.of(1L)));
+    @ValueSource(ints = {0, 3})
+    void ashaNeedsARungBeforeTheLastEpochOfExperimentTwo(int minEpochs) {
+        // experiment 1's 4 epochs do not count: ASHA's max_epochs is experiment 2's 3
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SweepPlan(true, 6, 4, 1, 4, 3, minEpochs, 3, List.of(1L), 12, 2, List.of(1L)));
+        assertTrue(e.getMessage().contains("1 <= min_epochs < ashaEpochs (3)"), e.getMessage());
+    }
+
+    /** Experiment 2 sizes that leave ASHA nothing to compare or to stop. */
+    @ParameterizedTest(name = "{0} trials x {1} epochs")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 9", "12, 1"})
+    void experimentTwoNeedsTwoTrialsOfTwoEpochs(int ashaTrials, int ashaEpochs) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SweepPlan(false, 24, 18, 2, ashaTrials, ashaEpochs, 1, 3, List.of(1L), 24, 5, List.of(1L)));
+        assertTrue(e.getMessage().contains("experiment 2 needs >= 2 trials of >= 2 epochs"), e.getMessage());
     }
 
     /** Plans with a bad repeat count or bad seeds, and a word the message must hold. */
@@ -184,14 +238,14 @@ class SweepPlanTest {
     @ArgumentsSource(BadPlans.class)
     void badRepeatsAndSeedsAreRefused(int repeats, List<Long> ashaSeeds, List<Long> searchSeeds, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SweepPlan(true, 6, 4, repeats, 1, 3, ashaSeeds, 12, 2, searchSeeds));
+                () -> new SweepPlan(true, 6, 4, repeats, 4, 3, 1, 3, ashaSeeds, 12, 2, searchSeeds));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
     void aSweepCaseNeedsARepeatFromOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SweepCase(
-                SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 0, List.of()));
+                SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, SweepCase.Data.DIGITS, 1, 0, List.of()));
         assertEquals("parallel-vs-sequential / parallel, seed 1: repeat must be >= 1, got 0", e.getMessage());
     }
 }

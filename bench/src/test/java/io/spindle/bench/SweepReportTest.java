@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,7 +22,11 @@ class SweepReportTest {
     private static SweepRun run(String experiment, String variant, long seed, int repeat, int parallel, int epochs,
                                 double wall, double bestVal) {
         OptionalDouble val = Double.isNaN(bestVal) ? OptionalDouble.empty() : OptionalDouble.of(bestVal);
-        return new SweepRun(experiment, variant, seed, repeat, variant.equals(SweepCase.TPE) ? "tpe" : "random",
+        boolean mnist = experiment.equals(SweepCase.ASHA_VS_UNPRUNED);
+        // a sweep that finished no trial has no best trial to read its validation rows from
+        OptionalLong rows = val.isEmpty() ? OptionalLong.empty() : OptionalLong.of(mnist ? 1500 : 270);
+        return new SweepRun(experiment, variant, seed, repeat, (mnist ? SweepCase.Data.MNIST10K : SweepCase.Data.DIGITS)
+                .label(), rows, variant.equals(SweepCase.TPE) ? "tpe" : "random",
                 variant.equals(SweepCase.ASHA) ? "asha" : "none", parallel, 24, epochs, wall, wall - 3, wall * parallel,
                 val, val.isPresent() ? OptionalDouble.of(bestVal - 0.01) : OptionalDouble.empty(),
                 val.isPresent() ? Optional.of("trial-0003") : Optional.empty(),
@@ -30,19 +35,19 @@ class SweepReportTest {
     }
 
     /**
-     * The runs of a full benchmark in run order: experiment 1 with a run a side per wall time, in
-     * ABBA order; experiment 2 for seeds 1, 2, ... (seed 1's unpruned side is experiment 1's first
-     * parallel run; later parallel repeats get a best of 0.5, so a report that used them would
-     * fail); experiment 3 for seeds 1, 2, ...
+     * The runs of a full benchmark in run order: experiment 1 on digits with a run a side per wall
+     * time, in ABBA order (every run with a best of 0.5, so that a report that took experiment 2's
+     * unpruned side from them would get other verdicts); experiment 2 on mnist10k for seeds 1, 2,
+     * ..., an unpruned and an ASHA run each; experiment 3 on digits for seeds 1, 2, ...
      */
     private static List<SweepRun> runs(double[] parallelWalls, double[] sequentialWalls, double[] unprunedBest,
                                        double[] ashaBest, int[] ashaEpochs, double[] random, double[] tpe) {
         List<SweepRun> runs = new ArrayList<>();
         for (int r = 1; r <= Math.max(parallelWalls.length, sequentialWalls.length); r++) {
             SweepRun p = r > parallelWalls.length ? null : run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1,
-                    r, 2, 432, parallelWalls[r - 1], r == 1 ? unprunedBest[0] : 0.5);
+                    r, 2, 432, parallelWalls[r - 1], 0.5);
             SweepRun q = r > sequentialWalls.length ? null : run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL,
-                    1, r, 1, 432, sequentialWalls[r - 1], unprunedBest[0]);
+                    1, r, 1, 432, sequentialWalls[r - 1], 0.5);
             for (SweepRun x : r % 2 == 1 ? new SweepRun[] {p, q} : new SweepRun[] {q, p}) {
                 if (x != null) {
                     runs.add(x);
@@ -50,9 +55,7 @@ class SweepReportTest {
             }
         }
         for (int i = 0; i < ashaBest.length; i++) {
-            if (i > 0) {
-                runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, i + 1, 1, 2, 432, 35, unprunedBest[i]));
-            }
+            runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, i + 1, 1, 2, 432, 35, unprunedBest[i]));
             runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, i + 1, 1, 2, ashaEpochs[i], 12, ashaBest[i]));
         }
         for (int i = 0; i < random.length; i++) {
@@ -69,12 +72,12 @@ class SweepReportTest {
                 run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 1, 2, 130, 41.23456, 0.97123),
                 run(SweepCase.TPE_VS_RANDOM, SweepCase.TPE, 5, 1, 2, 120, 30, Double.NaN)));
         assertEquals(SweepRun.HEADER + "\n"
-                + "parallel-vs-sequential,parallel,1,2,random,none,2,24,432,30.500,27.500,61.000,0.9800,0.9700,trial-0003,"
-                + "24,0,0,0,0\n"
-                + "asha-vs-unpruned,asha,1,1,random,asha,2,24,130,41.235,38.235,82.469,0.9712,0.9612,trial-0003,"
-                + "8,0,16,0,0\n"
-                + "tpe-vs-random,tpe,5,1,tpe,none,2,24,120,30.000,27.000,60.000,,,,24,0,0,0,0\n", csv);
-        assertEquals("repeat", SweepRun.HEADER.split(",")[3]);
+                + "parallel-vs-sequential,parallel,1,2,digits,270,random,none,2,24,432,30.500,27.500,61.000,0.9800,"
+                + "0.9700,trial-0003,24,0,0,0,0\n"
+                + "asha-vs-unpruned,asha,1,1,mnist10k,1500,random,asha,2,24,130,41.235,38.235,82.469,0.9712,0.9612,"
+                + "trial-0003,8,0,16,0,0\n"
+                + "tpe-vs-random,tpe,5,1,digits,,tpe,none,2,24,120,30.000,27.000,60.000,,,,24,0,0,0,0\n", csv);
+        assertEquals(List.of("repeat", "dataset", "validation_rows"), List.of(SweepRun.HEADER.split(",")).subList(3, 6));
         for (String line : csv.split("\n")) {
             assertEquals(SweepRun.HEADER.split(",").length, line.split(",", -1).length, line);
         }
@@ -143,27 +146,61 @@ class SweepReportTest {
     }
 
     @Test
-    void experimentTwoTakesSeedOnesUnprunedSideFromExperimentOnesFirstParallelRunAndAveragesOverSeeds() {
+    void experimentTwoComparesEverySeedWithItsOwnUnprunedRunOnMnistAndAveragesOverSeeds() {
         List<SweepRun> runs = runs(new double[] {100, 100}, new double[] {180, 180}, new double[] {0.980, 0.970, 0.975},
                 new double[] {0.970, 0.975, 0.975}, new int[] {180, 100, 120}, new double[] {0.95}, new double[] {0.95});
         List<SweepReport.AshaSeed> seeds = SweepReport.ashaSeeds(runs);
         assertEquals(List.of(1L, 2L, 3L), seeds.stream().map(SweepReport.AshaSeed::seed).toList());
-        SweepRun first = seeds.get(0).unpruned().orElseThrow();
-        assertEquals(SweepCase.PARALLEL_VS_SEQUENTIAL + " " + SweepCase.PARALLEL + " 1",
-                first.experiment() + " " + first.variant() + " " + first.repeat());
-        assertEquals(SweepCase.UNPRUNED, seeds.get(1).unpruned().orElseThrow().variant());
+        for (SweepReport.AshaSeed a : seeds) {
+            SweepRun u = a.unpruned().orElseThrow();
+            assertEquals(SweepCase.ASHA_VS_UNPRUNED + " " + SweepCase.UNPRUNED + " " + a.seed(),
+                    u.experiment() + " " + u.variant() + " " + u.seed(), "seed 1 too: experiment 1 ran on digits");
+        }
 
         List<SweepReport.Target> t = SweepReport.targets(runs);
-        assertTrue(t.get(1).detail().contains("unpruned 0.9750, ASHA 0.9733, means over 3 seeds [1, 2, 3] (ASHA "
-                + "within 0.5 points on 2 of 3)"), t.get(1).detail());
-        assertTrue(t.get(2).detail().contains("ASHA 133 epochs vs unpruned 432, 24 trials each, 16.0 pruned, means "
-                + "over 3 seeds"), t.get(2).detail());
+        String on = "on mnist10k, 1500 validation rows (one row is 0.067 points): ";
+        assertTrue(t.get(1).detail().startsWith(on + "unpruned 0.9750, ASHA 0.9733, means over 3 seeds [1, 2, 3] "
+                + "(ASHA within 0.5 points on 2 of 3)"), t.get(1).detail());
+        assertTrue(t.get(2).detail().startsWith(on + "ASHA 133 epochs vs unpruned 432, 24 trials each, 16.0 pruned, "
+                + "means over 3 seeds"), t.get(2).detail());
+        assertEquals("<= 0.5 points (0.005)", t.get(1).goal());
+        assertEquals("<= 1/3", t.get(2).goal());
         String table = SweepReport.ashaTable(runs);
-        assertTrue(table.contains("| 1 | experiment 1's parallel, repeat 1 | 0.9800 | 0.9700 | +1.00 | 432 | 180 | 0.42 |"),
-                table);
-        assertTrue(table.contains("| 2 | its own | 0.9700 | 0.9750 | -0.50 | 432 | 100 | 0.23 |"), table);
-        assertTrue(table.contains("| 3 | its own | 0.9750 | 0.9750 | +0.00 | 432 | 120 | 0.28 |"), table);
+        String mnist = "mnist10k, 1500 validation rows (one row is 0.067 points)";
+        assertTrue(table.contains("| 1 | " + mnist + " | 0.9800 | 0.9700 | +1.00 | 432 | 180 | 0.42 |"), table);
+        assertTrue(table.contains("| 2 | " + mnist + " | 0.9700 | 0.9750 | -0.50 | 432 | 100 | 0.23 |"), table);
+        assertTrue(table.contains("| 3 | " + mnist + " | 0.9750 | 0.9750 | +0.00 | 432 | 120 | 0.28 |"), table);
         assertTrue(table.contains("| mean of 3 |  | 0.9750 | 0.9733 | +0.17 | 432.0 | 133.3 | 0.31 |"), table);
+    }
+
+    @Test
+    void experimentOnesParallelRunIsNeverExperimentTwosUnprunedSide() {
+        List<SweepRun> runs = new ArrayList<>(runs(new double[] {100}, new double[] {180}, new double[] {0.98, 0.97},
+                new double[] {0.975, 0.97}, new int[] {144, 100}, new double[] {0.95}, new double[] {0.95}));
+        // seed 1's unpruned run failed: experiment 1's parallel run of seed 1 (digits) must not stand in
+        runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED) && r.seed() == 1);
+        assertTrue(SweepReport.ashaSeeds(runs).get(0).unpruned().isEmpty());
+        List<SweepReport.Target> t = SweepReport.targets(runs);
+        assertEquals("+0.00 points", t.get(1).value());
+        assertTrue(t.get(1).detail().contains("over 1 seed [2]"), t.get(1).detail());
+
+        List<SweepReport.Target> onlyExperimentOne = SweepReport.targets(List.of(
+                run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 1, 2, 432, 100, 0.97),
+                run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 1, 2, 144, 12, 0.97)));
+        assertEquals(SweepReport.NOT_AVAILABLE, onlyExperimentOne.get(1).verdict());
+        assertTrue(onlyExperimentOne.get(1).detail().contains("no asha run has an unpruned run of its seed"),
+                onlyExperimentOne.get(1).detail());
+    }
+
+    @Test
+    void dataNamesTheDataSetsTheirValidationRowsAndWhatOneRowIsInPoints() {
+        SweepRun digits = run(SweepCase.TPE_VS_RANDOM, SweepCase.RANDOM, 1, 1, 2, 120, 30, 0.95);
+        SweepRun mnist = run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, 1, 1, 2, 100, 30, 0.95);
+        SweepRun failed = run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, 1, 1, 2, 0, 30, Double.NaN);
+        assertEquals("digits, 270 validation rows (one row is 0.370 points)", SweepReport.data(List.of(digits, digits)));
+        assertEquals("mnist10k, 1500 validation rows (one row is 0.067 points) / mnist10k, validation rows unknown "
+                + "(no trial finished)", SweepReport.data(List.of(mnist, failed)));
+        assertEquals("none", SweepReport.data(List.of()));
     }
 
     @Test
@@ -171,12 +208,13 @@ class SweepReportTest {
         List<SweepRun> runs = new ArrayList<>(runs(new double[] {100}, new double[] {180}, new double[] {0.98, 0.97},
                 new double[] {0.975, 0.90}, new int[] {144, 100}, new double[] {0.95}, new double[] {0.95}));
         // seed 2's unpruned run failed
-        runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED));
+        runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED) && r.seed() == 2);
         List<SweepReport.Target> t = SweepReport.targets(runs);
         assertEquals("+0.50 points", t.get(1).value());
         assertTrue(t.get(1).detail().contains("over 1 seed [1]"), t.get(1).detail());
         String table = SweepReport.ashaTable(runs);
-        assertTrue(table.contains("| 2 | none | none | 0.9000 | n/a | none | 100 | n/a |"), table);
+        assertTrue(table.contains("| 2 | mnist10k, 1500 validation rows (one row is 0.067 points) | none | 0.9000 | n/a "
+                + "| none | 100 | n/a |"), table);
         assertTrue(table.contains("| mean of 1 |"), table);
     }
 
@@ -224,9 +262,15 @@ class SweepReportTest {
         assertTrue(md.contains("4 runs in the order parallel, sequential, sequential, parallel (ABBA"), md);
         assertTrue(md.contains("the ratio is of each side's median wall time"), md);
         assertTrue(md.contains("for 2 search seeds [1, 2]"), md);
+        assertTrue(md.contains("1 (on digits, 270 validation rows (one row is 0.370 points)): the same 24 "), md);
+        assertTrue(md.contains(" 2 (on mnist10k, 1500 validation rows (one row is 0.067 points), so that its 0.5-point "
+                + "target is more than a few validation rows): 24 random-search trials two at a time under ASHA"), md);
+        assertTrue(md.contains("one of its own for every seed"), md);
+        assertTrue(md.contains(" 3 (on digits, 270 validation rows (one row is 0.370 points)): random against TPE"), md);
+        assertTrue(md.contains("| asha-vs-unpruned | asha | 2 | 1 | mnist10k | 1500 | random | asha |"), md);
         assertTrue(md.contains("judged on the means over the seeds"), md);
-        assertTrue(md.contains("| experiment | variant | seed | repeat | strategy |"), md);
-        assertTrue(md.contains("| parallel-vs-sequential | parallel | 1 | 2 | random |"), md);
+        assertTrue(md.contains("| experiment | variant | seed | repeat | data | val rows | strategy |"), md);
+        assertTrue(md.contains("| parallel-vs-sequential | parallel | 1 | 2 | digits | 270 | random |"), md);
         assertTrue(md.contains("## ASHA vs unpruned, per seed"), md);
         assertTrue(md.contains("| mean of 2 |  |"), md);
         assertTrue(md.contains("- parallel-vs-sequential / parallel, seed 1, repeat 2: parallel note"), md);
