@@ -91,7 +91,11 @@ final class PyTorchRunner {
         List<String> cmd = List.of(python, script.toString(), folder.toString(), Integer.toString(budget.maxEpochs()),
                 String.format(Locale.ROOT, "%.1f", budget.maxSeconds()), Integer.toString(CaseSpec.WORKERS),
                 Integer.toString(batchSize), Integer.toString(dense), "0.001", Long.toString(CaseSpec.SEED));
-        Process p = new ProcessBuilder(cmd).redirectError(folder.resolve("pytorch.err").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(folder.resolve("pytorch.err").toFile());
+        // the launcher pins OpenMP to one thread for the JVM's tasks; PyTorch gets its own count
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(CaseSpec.WORKERS));
+        pb.environment().put("MKL_NUM_THREADS", Integer.toString(CaseSpec.WORKERS));
+        Process p = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {

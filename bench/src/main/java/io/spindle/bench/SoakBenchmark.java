@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
@@ -72,7 +73,13 @@ public final class SoakBenchmark {
      * @param threads live threads
      * @param cache the executor caches
      */
-    record Sample(int trial, double seconds, double heapMb, int threads, ExecutorCache.Stats cache) {
+    record Sample(int trial, double seconds, double heapMb, int threads, ExecutorCache.Stats cache,
+                  Map<String, Integer> pools) {
+        /** A sample without the thread names. */
+        Sample(int trial, double seconds, double heapMb, int threads, ExecutorCache.Stats cache) {
+            this(trial, seconds, heapMb, threads, cache, Map.of());
+        }
+
         String csv() {
             return Report.fmt("%d,%.1f,%.1f,%d,%d,%d,%d,%d,%d,%d,%d", trial, seconds, heapMb, threads, cache.dataEntries(),
                     cache.dataBytes(), cache.networkEntries(), cache.networkBytes(), cache.keptEntries(),
@@ -165,7 +172,31 @@ public final class SoakBenchmark {
                 growth < HEAP_TARGET_MB ? "PASS" : "FAIL", growth, base.trial(), last.trial(), HEAP_TARGET_MB));
         b.append(Report.fmt("- threads: %s (%+d from trial %d to %d; target: flat, within 2)%n",
                 Math.abs(threadGrowth) <= 2 ? "PASS" : "FAIL", threadGrowth, base.trial(), last.trial()));
+        String changed = poolChanges(base.pools(), last.pools());
+        if (!changed.isEmpty()) {
+            b.append("- thread pools that changed from trial ").append(base.trial()).append(" to ").append(last.trial())
+                    .append(": ").append(changed).append('\n');
+        }
         return b.toString();
+    }
+
+    /**
+     * @param before threads per pool at one sample
+     * @param after threads per pool at a later one
+     * @return the pools whose count changed, e.g. {@code "shuffle-server-#-#" 2 -> 4}, or empty
+     */
+    static String poolChanges(Map<String, Integer> before, Map<String, Integer> after) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            int a = before.getOrDefault(n, 0);
+            int z = after.getOrDefault(n, 0);
+            if (a != z) {
+                out.add("\"" + n + "\" " + a + " -> " + z);
+            }
+        }
+        return String.join(", ", out);
     }
 
     /** @return a sample after forced collections */
@@ -182,7 +213,21 @@ public final class SoakBenchmark {
         }
         double heapMb = mem.getHeapMemoryUsage().getUsed() / 1e6;
         return new Sample(trial, (System.nanoTime() - t0) / 1e9, heapMb, ManagementFactory.getThreadMXBean().getThreadCount(),
-                ExecutorCache.stats());
+                ExecutorCache.stats(), pools(Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList()));
+    }
+
+    /**
+     * @param names live threads' names
+     * @return how many threads each pool has, a pool being a name with its numbers taken out
+     *     (e.g. {@code Executor task launch worker for task 12.0 in stage 3.0 (TID 40)} counts under
+     *     {@code Executor task launch worker for task #.# in stage #.# (TID #)})
+     */
+    static Map<String, Integer> pools(List<String> names) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (String n : names) {
+            out.merge(n.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+        }
+        return out;
     }
 
     /** @return the soak's sweep file */

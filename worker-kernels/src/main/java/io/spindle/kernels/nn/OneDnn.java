@@ -30,7 +30,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * availability check looks the native environment up under a class name that nd4j-native
  * 1.0.0-M2.1 no longer has, so it reports oneDNN as missing. Spindle therefore builds the helpers
  * itself ({@code MKLDNNConvHelper}, {@code MKLDNNSubsamplingHelper}, {@code MKLDNNBatchNormHelper},
- * the classes DL4J's own factory would create) and sets them on the layers right after
+ * the classes DL4J's own factory would create; the convolution one wrapped in a
+ * {@link ReusingConvHelper}, which saves the second, identical forward convolution DL4J runs at the
+ * start of every backward pass) and sets them on the layers right after
  * {@code init}, through the layers' {@code helper} field, when:
  * <ul>
  *   <li>the loaded native library was built with oneDNN ({@code HAVE_ONEDNN} in its build
@@ -123,7 +125,8 @@ public final class OneDnn {
     private static LayerHelper helperFor(Layer l) {
         // exact classes: the 1-D subclasses reshape around their own ops or the 2-D ones
         if (l.getClass() == ConvolutionLayer.class) {
-            return new MKLDNNConvHelper(DataType.FLOAT);
+            // DL4J convolves twice per step (forward, then again when its backward pass starts): reuse the first
+            return new ReusingConvHelper(new MKLDNNConvHelper(DataType.FLOAT));
         } else if (l.getClass() == SubsamplingLayer.class) {
             return new MKLDNNSubsamplingHelper(DataType.FLOAT);
         } else if (l.getClass() == BatchNormalization.class
@@ -153,7 +156,7 @@ public final class OneDnn {
         Layer[] layers = net.getLayers();
         for (int i = 0; layers != null && i < layers.length; i++) {
             LayerHelper h = layers[i].getHelper();
-            if (h != null && h.getClass().getPackageName().endsWith(".mkldnn")) {
+            if (h instanceof ReusingConvHelper || h != null && h.getClass().getPackageName().endsWith(".mkldnn")) {
                 out.add(i);
             }
         }

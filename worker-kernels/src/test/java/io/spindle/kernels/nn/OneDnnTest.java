@@ -84,7 +84,7 @@ class OneDnnTest {
         MultiLayerNetwork helped = Networks.create(conf.clone());
         // every convolution, pooling and batch-norm layer runs on its oneDNN helper
         assertEquals(List.of(0, 1, 2, 3, 4, 6), OneDnn.helperLayers(helped));
-        assertTrue(helped.getLayer(0).getHelper() instanceof MKLDNNConvHelper);
+        assertTrue(helped.getLayer(0).getHelper() instanceof ReusingConvHelper r && r.delegate() instanceof MKLDNNConvHelper);
         assertTrue(helped.getLayer(1).getHelper() instanceof MKLDNNBatchNormHelper);
         assertTrue(helped.getLayer(2).getHelper() instanceof MKLDNNSubsamplingHelper);
         assertEquals("oneDNN (6 of 6 convolution, pooling and batch-norm layers)", OneDnn.describe(helped));
@@ -226,5 +226,35 @@ class OneDnnTest {
         // the parameters stay close after 112 updates (float rounding differs, the arithmetic does not)
         double d = relative(plain.params(), helped.params());
         assertTrue(d < 1e-3, "parameters after training differ by " + d + " relative");
+    }
+
+    @Test
+    void theSecondForwardConvolutionOfAStepIsReusedAndANewInputOrNewWeightsAreNot() {
+        MultiLayerNetwork net = Networks.create(cnn(DataType.FLOAT, false));
+        ReusingConvHelper first = (ReusingConvHelper) net.getLayer(0).getHelper();
+        ReusingConvHelper second = (ReusingConvHelper) net.getLayer(3).getHelper();
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 256);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 5, 1);
+        }
+        DataSet ds = new DataSet(x, y);
+        net.fit(ds);
+        // one step: each layer convolved once, and its backward pass reused that result
+        assertEquals(1, first.computed());
+        assertEquals(1, first.reused());
+        assertEquals(1, second.reused());
+        // the same rows again: the weights changed, so the forward convolution is computed anew
+        net.fit(ds);
+        assertEquals(2, first.computed());
+        assertEquals(2, first.reused());
+        // inference on other rows computes, and so does a second pass (its input is a new array)
+        INDArray other = Nd4j.rand(DataType.FLOAT, 8, 256);
+        INDArray once = net.output(other, false);
+        INDArray twice = net.output(other, false);
+        assertEquals(4, first.computed());
+        assertEquals(2, first.reused());
+        assertEquals(0.0, relative(once, twice));
     }
 }

@@ -1,0 +1,49 @@
+package io.spindle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.kernels.ExecutorCache;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SoakBenchmarkTest {
+
+    private static final ExecutorCache.Stats CACHE = new ExecutorCache.Stats(3, 820_000, 0, 0, 0, 0, 3);
+
+    @Test
+    void threadNamesGroupIntoPoolsWithTheirNumbersTakenOut() {
+        assertEquals(Map.of("Executor task launch worker for task #.# in stage #.# (TID #)", 2, "dag-scheduler-event-loop", 1),
+                SoakBenchmark.pools(List.of("Executor task launch worker for task 1.0 in stage 3.0 (TID 40)",
+                        "Executor task launch worker for task 0.0 in stage 17.0 (TID 41)", "dag-scheduler-event-loop")));
+    }
+
+    @Test
+    void theSummaryJudgesTrialFiftyAgainstTheLastAndNamesThePoolsThatGrew() {
+        List<SoakBenchmark.Sample> samples = List.of(
+                new SoakBenchmark.Sample(0, 0, 30, 40, CACHE),
+                new SoakBenchmark.Sample(10, 10, 60, 250, CACHE, Map.of("a-#", 4, "b", 1)),
+                new SoakBenchmark.Sample(50, 50, 80, 252, CACHE, Map.of("a-#", 4, "b", 1)),
+                new SoakBenchmark.Sample(200, 200, 140, 262, CACHE, Map.of("a-#", 14, "c", 1)),
+                new SoakBenchmark.Sample(-1, 210, 70, 30, CACHE));
+        String md = SoakBenchmark.summary(samples, 200);
+        assertTrue(md.contains("| used heap after GC (MB) | 80.0 | 140.0 | +60.0 |"), md);
+        assertTrue(md.contains("- heap: FAIL (growth 60.0 MB from trial 50 to 200; target < 50 MB)"), md);
+        assertTrue(md.contains("- threads: FAIL (+10 from trial 50 to 200; target: flat, within 2)"), md);
+        assertTrue(md.contains("- thread pools that changed from trial 50 to 200: \"a-#\" 4 -> 14, \"b\" 1 -> 0, \"c\" 0 -> 1"),
+                md);
+    }
+
+    @Test
+    void aFlatRunPassesAndAShortRunStartsFromAQuarter() {
+        List<SoakBenchmark.Sample> samples = List.of(
+                new SoakBenchmark.Sample(10, 10, 60, 250, CACHE, Map.of("a", 1)),
+                new SoakBenchmark.Sample(20, 20, 61, 251, CACHE, Map.of("a", 1)),
+                new SoakBenchmark.Sample(40, 40, 62, 251, CACHE, Map.of("a", 1)));
+        String md = SoakBenchmark.summary(samples, 40);
+        assertTrue(md.contains("- heap: PASS (growth 2.0 MB from trial 10 to 40"), md);
+        assertTrue(md.contains("- threads: PASS (+1 from trial 10 to 40"), md);
+        assertTrue(!md.contains("thread pools that changed"), md);
+    }
+}
