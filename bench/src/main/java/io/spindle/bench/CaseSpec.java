@@ -52,18 +52,8 @@ public final class CaseSpec {
         if (c.kind() == BenchCase.Kind.SEQUENCE) {
             return sequenceYaml(c, dataset, epochs, averagingPeriod, lrScaling);
         }
-        if (c.kind() == BenchCase.Kind.CNN) {
-            return String.format(Locale.ROOT, """
-                    name: bench-%s
-                    data:
-                      path: '%s'
-                      label: digit
-                      task: multiclass
-                      normalize: none
-                      image: {height: 28, width: 28, channels: 1}
-                      split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
-                    """, c.name(), quoted(dataset), SPLIT_SEED) + training(c, epochs, averagingPeriod, lrScaling);
-        }
+        // the CNN case reads the same rows as 28x28x1 images
+        String image = c.kind() == BenchCase.Kind.CNN ? "  image: {height: 28, width: 28, channels: 1}\n" : "";
         return String.format(Locale.ROOT, """
                 name: bench-%s
                 data:
@@ -71,8 +61,8 @@ public final class CaseSpec {
                   label: digit
                   task: multiclass
                   normalize: none
-                  split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
-                """, c.name(), quoted(dataset), SPLIT_SEED) + training(c, epochs, averagingPeriod, lrScaling);
+                %s  split: {train: 0.8, validation: 0.1, test: 0.1, seed: %d}
+                """, c.name(), quoted(dataset), image, SPLIT_SEED) + training(c, epochs, averagingPeriod, lrScaling);
     }
 
     /**

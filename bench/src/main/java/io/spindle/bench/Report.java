@@ -286,12 +286,8 @@ public final class Report {
      * @return the target line, e.g. {@code co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): not reached (1.12x)}
      */
     public static String sequenceTarget(Ratio ratio) {
-        String head = Systems.CO2 + ": Spindle 2 workers >= " + fmt("%.1fx", SEQUENCE_TARGET) + " single JVM (samples/s): ";
-        if (ratio.value().isEmpty()) {
-            return head + "not measured (" + ratio.detail() + ")";
-        }
-        double v = ratio.value().getAsDouble();
-        return head + (v >= SEQUENCE_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+        return targetLine(Systems.CO2 + ": Spindle 2 workers >= " + fmt("%.1fx", SEQUENCE_TARGET)
+                + " single JVM (samples/s): ", ratio, SEQUENCE_TARGET);
     }
 
     /**
@@ -365,13 +361,8 @@ public final class Report {
      * @return the target line
      */
     public static String cnnTarget(Ratio ratio) {
-        String head = Systems.CNN + ": Spindle 2 workers >= " + fmt("%.1fx", CNN_TARGET) + " PyTorch CPU ("
-                + CaseSpec.WORKERS + " threads), samples/s: ";
-        if (ratio.value().isEmpty()) {
-            return head + "not measured (" + ratio.detail() + ")";
-        }
-        double v = ratio.value().getAsDouble();
-        return head + (v >= CNN_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+        return targetLine(Systems.CNN + ": Spindle 2 workers >= " + fmt("%.1fx", CNN_TARGET) + " PyTorch CPU ("
+                + CaseSpec.WORKERS + " threads), samples/s: ", ratio, CNN_TARGET);
     }
 
     /**
@@ -422,13 +413,23 @@ public final class Report {
      * @return the target line, e.g. {@code mnist-mlp: standalone 2 workers >= 0.8x local[2] (samples/s): reached (0.93x)}
      */
     public static String standaloneTarget(Ratio ratio) {
-        String head = Systems.MNIST + ": standalone 2 workers >= " + fmt("%.1fx", STANDALONE_TARGET)
-                + " local[2] (samples/s): ";
+        return targetLine(Systems.MNIST + ": standalone 2 workers >= " + fmt("%.1fx", STANDALONE_TARGET)
+                + " local[2] (samples/s): ", ratio, STANDALONE_TARGET);
+    }
+
+    /**
+     * @param head what is compared and the target, ending in {@code ": "}
+     * @param ratio the measured ratio
+     * @param target the least ratio that reaches the target
+     * @return {@code head} then {@code reached (1.53x)}, {@code not reached (1.12x)} or
+     *     {@code not measured (why)}
+     */
+    private static String targetLine(String head, Ratio ratio, double target) {
         if (ratio.value().isEmpty()) {
             return head + "not measured (" + ratio.detail() + ")";
         }
         double v = ratio.value().getAsDouble();
-        return head + (v >= STANDALONE_TARGET ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
+        return head + (v >= target ? "reached" : "not reached") + " (" + fmt("%.2fx", v) + ")";
     }
 
     /**

@@ -216,8 +216,10 @@ public final class ExecutorCache {
         String key = trialId + "#" + role;
         Cache<String, Held> cache = keepsState ? s.kept : s.networks;
         return cache.get(key, k -> {
-            MultiLayerNetwork net = Networks.create(MultiLayerConfiguration.fromJson(configJson));
-            if (role.startsWith("train")) {
+            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(configJson);
+            boolean training = role.startsWith("train");
+            MultiLayerNetwork net = training ? Networks.create(conf) : Networks.forInference(conf);
+            if (training) {
                 net.getUpdater(); // training creates it anyway: weigh it with the network
             }
             return new Held(net);

@@ -17,12 +17,23 @@ public final class Networks {
 
     /**
      * @param conf the configuration (used as is, not copied)
-     * @return a network initialized from the configuration's seed
+     * @return a network that trains, initialized from the configuration's seed
      */
     public static MultiLayerNetwork create(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        OneDnn.attach(net);
+        OneDnn.attach(net, true);
+        return net;
+    }
+
+    /**
+     * @param conf the configuration (used as is, not copied)
+     * @return a network that only evaluates or predicts (whose parameters the caller sets)
+     */
+    public static MultiLayerNetwork forInference(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        OneDnn.attach(net, false);
         return net;
     }
 
@@ -30,12 +41,12 @@ public final class Networks {
      * @param conf the configuration (used as is, not copied)
      * @param params the parameters as one row vector, used as the network's parameter view
      *     (not copied)
-     * @return a network holding those parameters
+     * @return a network holding those parameters, to evaluate or predict with
      */
-    public static MultiLayerNetwork create(MultiLayerConfiguration conf, INDArray params) {
+    public static MultiLayerNetwork forInference(MultiLayerConfiguration conf, INDArray params) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init(params, false);
-        OneDnn.attach(net);
+        OneDnn.attach(net, false);
         return net;
     }
 }

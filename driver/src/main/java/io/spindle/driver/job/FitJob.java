@@ -118,7 +118,7 @@ public final class FitJob {
                 EpochRecord.meanSamplesPerSecond(result.epochs()), "")));
         tables.close();
         float[] params = result.params();
-        MultiLayerNetwork net = Networks.create(conf, Nd4j.createFromArray(params).reshape(1, params.length));
+        MultiLayerNetwork net = Networks.forInference(conf, Nd4j.createFromArray(params).reshape(1, params.length));
         SpindleModel model = new SpindleModel(net, InputPipeline.of(spec.data(), data.layout(), data.normalization()),
                 spec.resolved(), Provenance.of(spec, runId), "(fitted in memory)");
         out.printf(Locale.ROOT, "%s after %d epoch(s); best epoch %d%n", result.status().name().toLowerCase(Locale.ROOT),

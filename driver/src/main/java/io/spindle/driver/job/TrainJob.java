@@ -502,7 +502,7 @@ public final class TrainJob {
      */
     static String writeModel(OutputDir dir, JobSpec spec, PreparedData data, MultiLayerConfiguration conf, float[] params,
                              String trialId) {
-        MultiLayerNetwork net = Networks.create(conf, Nd4j.createFromArray(params).reshape(1, params.length));
+        MultiLayerNetwork net = Networks.forInference(conf, Nd4j.createFromArray(params).reshape(1, params.length));
         DataNormalization normalizer = normalizer(data.normalization(), spec.data().task());
         byte[] manifest = ModelFile.manifest(InputPipeline.of(spec.data(), data.layout(), data.normalization()),
                 spec.resolved(), Provenance.of(spec, trialId));

@@ -251,7 +251,7 @@ public final class ModelFile {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(COEFFICIENTS)))) {
                 params = Nd4j.read(in);
             }
-            return Networks.create(conf, params.reshape(1, params.length()));
+            return Networks.forInference(conf, params.reshape(1, params.length()));
         } catch (IOException | RuntimeException e) {
             throw damaged(given, "its network cannot be restored (" + firstLine(e) + ")", e);
         }

@@ -30,7 +30,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * availability check looks the native environment up under a class name that nd4j-native
  * 1.0.0-M2.1 no longer has, so it reports oneDNN as missing. Spindle therefore builds the helpers
  * itself ({@code MKLDNNConvHelper}, {@code MKLDNNSubsamplingHelper}, {@code MKLDNNBatchNormHelper},
- * the classes DL4J's own factory would create; the convolution one wrapped in a
+ * the classes DL4J's own factory would create; in networks that train, the convolution one wrapped in a
  * {@link ReusingConvHelper}, which saves the second, identical forward convolution DL4J runs at the
  * start of every backward pass) and sets them on the layers right after
  * {@code init}, through the layers' {@code helper} field, when:
@@ -103,16 +103,20 @@ public final class OneDnn {
      * {@code init}. Does nothing otherwise.
      *
      * @param net an initialized network
+     * @param training whether the network will train: its convolutions then get a
+     *     {@link ReusingConvHelper} (which saves the backward pass's second forward convolution,
+     *     at the cost of copying each forward call's arrays); a network that only predicts gets
+     *     oneDNN's helper alone
      * @return the number of layers that got a helper
      */
-    public static int attach(MultiLayerNetwork net) {
+    public static int attach(MultiLayerNetwork net, boolean training) {
         Layer[] layers = net.getLayers();
         if (layers == null || !available() || net.getLayerWiseConfigurations().getDataType() != DataType.FLOAT) {
             return 0;
         }
         int n = 0;
         for (Layer l : layers) {
-            LayerHelper helper = helperFor(l);
+            LayerHelper helper = helperFor(l, training);
             if (helper != null) {
                 set(l, helper);
                 n++;
@@ -122,11 +126,12 @@ public final class OneDnn {
     }
 
     /** @return a new helper for the layer, or null when oneDNN does not take it */
-    private static LayerHelper helperFor(Layer l) {
+    private static LayerHelper helperFor(Layer l, boolean training) {
         // exact classes: the 1-D subclasses reshape around their own ops or the 2-D ones
         if (l.getClass() == ConvolutionLayer.class) {
             // DL4J convolves twice per step (forward, then again when its backward pass starts): reuse the first
-            return new ReusingConvHelper(new MKLDNNConvHelper(DataType.FLOAT));
+            MKLDNNConvHelper conv = new MKLDNNConvHelper(DataType.FLOAT);
+            return training ? new ReusingConvHelper(conv) : conv;
         } else if (l.getClass() == SubsamplingLayer.class) {
             return new MKLDNNSubsamplingHelper(DataType.FLOAT);
         } else if (l.getClass() == BatchNormalization.class

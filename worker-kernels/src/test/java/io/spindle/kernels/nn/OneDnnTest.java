@@ -85,6 +85,10 @@ class OneDnnTest {
         // every convolution, pooling and batch-norm layer runs on its oneDNN helper
         assertEquals(List.of(0, 1, 2, 3, 4, 6), OneDnn.helperLayers(helped));
         assertTrue(helped.getLayer(0).getHelper() instanceof ReusingConvHelper r && r.delegate() instanceof MKLDNNConvHelper);
+        // a network that only predicts gets oneDNN's helper alone, on the same layers
+        MultiLayerNetwork predicting = Networks.forInference(conf.clone(), helped.params().dup());
+        assertTrue(predicting.getLayer(0).getHelper() instanceof MKLDNNConvHelper);
+        assertEquals(OneDnn.helperLayers(helped), OneDnn.helperLayers(predicting));
         assertTrue(helped.getLayer(1).getHelper() instanceof MKLDNNBatchNormHelper);
         assertTrue(helped.getLayer(2).getHelper() instanceof MKLDNNSubsamplingHelper);
         assertEquals("oneDNN (6 of 6 convolution, pooling and batch-norm layers)", OneDnn.describe(helped));
