@@ -28,10 +28,10 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
     public static final String CO2_DATA = "conf/datasets/co2_weekly.csv";
 
     /** The systems that train a sequence case: DL4J's averaging masters and MLlib's MLP classifier do not. */
-    public static final List<String> SEQUENCE_SYSTEMS = List.of(Systems.SINGLE_JVM, Systems.SPINDLE, Systems.SPINDLE_LR);
+    public static final List<String> SEQUENCE_SYSTEMS = List.of(Systems.SINGLE_JVM, Systems.SPINDLE, Systems.SPINDLE_UNSCALED);
     /** The systems that train the CNN case. */
     public static final List<String> CNN_SYSTEMS = List.of(Systems.SINGLE_JVM, Systems.SINGLE_JVM_BUILTIN, Systems.SPINDLE,
-            Systems.SPINDLE_LR, Systems.PYTORCH);
+            Systems.SPINDLE_UNSCALED, Systems.PYTORCH);
 
     /** What a case trains, which decides its spec, its data preparation and its quality. */
     public enum Kind {
@@ -129,25 +129,25 @@ public record BenchCase(String name, Kind kind, List<Integer> hidden, int batchS
             cnn.put(Systems.PYTORCH, new Budget(1, 30));
             small.put(Systems.SINGLE_JVM, new Budget(3, 30));
             small.put(Systems.SPINDLE, new Budget(3, 30));
-            small.put(Systems.SPINDLE_LR, new Budget(3, 30));
+            small.put(Systems.SPINDLE_UNSCALED, new Budget(3, 30));
             small.put(Systems.PATM_5, new Budget(1, 15));
             small.put(Systems.PATM_20, new Budget(2, 15));
             small.put(Systems.MLLIB, new Budget(20, 30));
             large.put(Systems.SINGLE_JVM, new Budget(2, 20));
             large.put(Systems.SPINDLE, new Budget(2, 20));
-            large.put(Systems.SPINDLE_LR, new Budget(2, 20));
+            large.put(Systems.SPINDLE_UNSCALED, new Budget(2, 20));
             co2.put(Systems.SINGLE_JVM, new Budget(CO2_QUICK_EPOCHS, 45));
             co2.put(Systems.SPINDLE, new Budget(CO2_QUICK_EPOCHS, 45));
         } else {
             small.put(Systems.SINGLE_JVM, new Budget(12, 120));
             small.put(Systems.SPINDLE, new Budget(12, 120));
-            small.put(Systems.SPINDLE_LR, new Budget(12, 120));
+            small.put(Systems.SPINDLE_UNSCALED, new Budget(12, 120));
             small.put(Systems.PATM_5, new Budget(12, 200));
             small.put(Systems.PATM_20, new Budget(12, 150));
             small.put(Systems.MLLIB, new Budget(100, 180));
             large.put(Systems.SINGLE_JVM, new Budget(8, 120));
             large.put(Systems.SPINDLE, new Budget(8, 120));
-            large.put(Systems.SPINDLE_LR, new Budget(8, 120));
+            large.put(Systems.SPINDLE_UNSCALED, new Budget(8, 120));
             large.put(Systems.PATM_20, new Budget(8, 90));
             // DL4J's built-in convolutions run ~5x slower: fewer epochs, enough to compare accuracy per epoch
             cnn.put(Systems.SINGLE_JVM, new Budget(CNN_EPOCHS, 240));

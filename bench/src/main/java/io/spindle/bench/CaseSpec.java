@@ -45,7 +45,7 @@ public final class CaseSpec {
      *     or for the sequence case the weekly CO2 series (columns {@code date}, {@code co2_ppm})
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
-     * @param lrScaling {@code cluster.lr_scaling}
+     * @param lrScaling {@code cluster.lr_scaling}; empty: the spec's default
      * @return the spec as YAML
      */
     public static String yaml(BenchCase c, Path dataset, int epochs, OptionalInt averagingPeriod, String lrScaling) {
@@ -79,7 +79,7 @@ public final class CaseSpec {
      * @param classes the class labels in output-index order
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}
-     * @param lrScaling {@code cluster.lr_scaling}
+     * @param lrScaling {@code cluster.lr_scaling}; empty: the spec's default
      * @return the spec as YAML; paths are written absolute, since the job runs from another folder
      */
     public static String clusterYaml(BenchCase c, Path train, Path test, List<String> classes, int epochs,
@@ -139,7 +139,8 @@ public final class CaseSpec {
 
     /** @return the cluster section shared by every benchmark spec */
     private static String cluster(OptionalInt averagingPeriod, String lrScaling) {
-        return String.format(Locale.ROOT, "cluster: {workers: %d, lr_scaling: %s%s}\n", WORKERS, lrScaling,
+        return String.format(Locale.ROOT, "cluster: {workers: %d%s%s}\n", WORKERS,
+                lrScaling.isEmpty() ? "" : ", lr_scaling: " + lrScaling,
                 averagingPeriod.isPresent() ? ", averaging_period: " + averagingPeriod.getAsInt() : "");
     }
 
@@ -182,7 +183,7 @@ public final class CaseSpec {
      * @param dataset the case's data set (see {@link #yaml})
      * @param epochs {@code training.epochs}
      * @param averagingPeriod {@code cluster.averaging_period}, or empty for the trainer's default
-     * @param lrScaling {@code cluster.lr_scaling}: none, linear or sqrt
+     * @param lrScaling {@code cluster.lr_scaling}: none, linear or sqrt; empty: the spec's default
      * @return the resolved spec
      * @throws io.spindle.driver.spec.SpecException when the spec is invalid (e.g. a period &lt; 1)
      */

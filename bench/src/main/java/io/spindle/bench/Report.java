@@ -35,6 +35,8 @@ public final class Report {
     public static final double SEQUENCE_TARGET = 1.3;
     /** Target: Spindle 2 workers' samples/s on {@code mnist-cnn} at least this multiple of PyTorch's (2 threads). */
     public static final double CNN_TARGET = 1.5;
+    /** The least Spindle 2 workers / single JVM samples/s ratio on {@code mnist-mlp} that reaches its target. */
+    public static final double DATA_PARALLEL_TARGET = 1.8;
 
     private Report() {
     }
@@ -230,9 +232,9 @@ public final class Report {
         out.add(Ratio.of(Systems.MNIST + ": Spindle 2 workers / single JVM, samples/s",
                 sps(spindle), sps(single), describe(spindle, "samples/s", sps(spindle)) + " vs "
                         + describe(single, "samples/s", sps(single))));
-        Optional<SystemRun> scaled = find(runs, Systems.MNIST, Systems.SPINDLE_LR);
+        Optional<SystemRun> scaled = find(runs, Systems.MNIST, Systems.SPINDLE_UNSCALED);
         for (Optional<SystemRun> sp : List.of(spindle, scaled)) {
-            String name = sp == spindle ? "Spindle 2 workers" : "Spindle 2 workers, lr x 2";
+            String name = sp == spindle ? "Spindle 2 workers" : "Spindle 2 workers, lr not scaled";
             out.add(Ratio.of(Systems.MNIST + ": single JVM / " + name + ", seconds to " + pct + " (speedup)",
                     secondsTo(single, target), secondsTo(sp, target),
                     describe(single, "s", secondsTo(single, target)) + " vs " + describe(sp, "s", secondsTo(sp, target))));
@@ -245,7 +247,7 @@ public final class Report {
         Optional<SystemRun> mllib = find(runs, Systems.MNIST, Systems.MLLIB);
         OptionalDouble mllibSeconds = mllib.map(r -> OptionalDouble.of(r.last().trainSeconds())).orElse(OptionalDouble.empty());
         for (Optional<SystemRun> sp : List.of(spindle, scaled)) {
-            String name = sp == spindle ? "Spindle" : "Spindle (lr x 2)";
+            String name = sp == spindle ? "Spindle" : "Spindle (lr not scaled)";
             OptionalDouble spindleToMllib = sp.isPresent() && mllib.isPresent()
                     ? sp.get().secondsTo(mllib.get().finalAccuracy()) : OptionalDouble.empty();
             out.add(Ratio.of(Systems.MNIST + ": MLlib seconds / " + name + " seconds to MLlib's final accuracy (speedup)",
@@ -262,6 +264,43 @@ public final class Report {
                         + describe(largeSingle, "samples/s", sps(largeSingle))));
         standaloneRatio(runs).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * What the cores allow a case: the {@link CoreCeiling} measured, where the single JVM and
+     * Spindle's 2 workers stand against it, and what the case's data-parallel target (Spindle 2
+     * workers / single JVM in samples/s: {@code mnist-mlp}, {@code co2-lstm}) would need.
+     *
+     * @param caseName the case
+     * @param c its ceiling
+     * @param runs every run
+     * @return markdown bullets and a closing note
+     */
+    static String ceilingLines(String caseName, CoreCeiling c, List<SystemRun> runs) {
+        StringBuilder sb = new StringBuilder("- ").append(c.describe()).append('\n');
+        OptionalDouble single = sps(find(runs, caseName, Systems.SINGLE_JVM));
+        OptionalDouble spindle = sps(find(runs, caseName, Systems.SPINDLE));
+        if (single.isPresent()) {
+            sb.append(fmt("- %s: %,.0f samples/s = %.2fx one thread alone", Systems.SINGLE_JVM, single.getAsDouble(),
+                    single.getAsDouble() / c.oneThread()));
+            double target = caseName.equals(Systems.MNIST) ? DATA_PARALLEL_TARGET
+                    : caseName.equals(Systems.CO2) ? SEQUENCE_TARGET : Double.NaN;
+            if (!Double.isNaN(target)) {
+                double needed = target * single.getAsDouble();
+                sb.append(fmt("; %.1fx of it (the target) would be %,.0f samples/s = %.2fx the two trainings at once",
+                        target, needed, needed / c.twoAtOnce()));
+            }
+            sb.append('\n');
+        }
+        if (spindle.isPresent()) {
+            sb.append(fmt("- %s: %,.0f samples/s = %.2fx one thread alone = %.2f of the two trainings at once%n",
+                    Systems.SPINDLE, spindle.getAsDouble(), spindle.getAsDouble() / c.oneThread(),
+                    spindle.getAsDouble() / c.twoAtOnce()));
+        }
+        return sb.append("\nTwo independent plain DL4J trainings at once (one network and one BLAS thread each, no "
+                + "averaging, no Spark) are the most any trainer with 2 workers can reach on these cores; each "
+                + "measurement trains for a fixed time after a warm-up, one alone and two at once alternate ")
+                .append(CoreCeiling.REPEATS).append(" times, medians.\n").toString();
     }
 
     /**
@@ -486,6 +525,24 @@ public final class Report {
     public static String markdown(List<String> settings, List<ResultRow> rows, List<SystemRun> runs,
                                   List<RoundCosts> rounds, Map<String, CostModel> models, double bandwidthGbps,
                                   double target, double cnnFlopsPerSample) {
+        return markdown(settings, rows, runs, rounds, models, bandwidthGbps, target, cnnFlopsPerSample, Map.of());
+    }
+
+    /**
+     * @param settings how the benchmark ran, one line each
+     * @param rows result rows
+     * @param runs every run
+     * @param rounds Spindle's per-round costs per case
+     * @param models the cost model per case
+     * @param bandwidthGbps link bandwidth the model assumes
+     * @param target the target accuracy
+     * @param cnnFlopsPerSample training FLOPs per sample of the CNN case's network (NaN when it did not run)
+     * @param ceilings the cores' ceiling measured per case ({@link CoreCeiling})
+     * @return {@code bench-training.md}
+     */
+    public static String markdown(List<String> settings, List<ResultRow> rows, List<SystemRun> runs,
+                                  List<RoundCosts> rounds, Map<String, CostModel> models, double bandwidthGbps,
+                                  double target, double cnnFlopsPerSample, Map<String, CoreCeiling> ceilings) {
         StringBuilder sb = new StringBuilder("# Spindle training benchmark\n\n");
         for (String s : settings) {
             sb.append("- ").append(s).append('\n');
@@ -508,6 +565,8 @@ public final class Report {
                             + "computed for every system by Spindle's EvaluationKernel; lower is better.\n");
         }
         sb.append("\n## Target ratios\n\n").append(ratioTable(ratios(runs, target)));
+        ceilings.forEach((c, ceiling) -> sb.append("\n## The cores' ceiling: ").append(c).append("\n\n")
+                .append(ceilingLines(c, ceiling, runs)));
         Optional<Ratio> sequence = sequenceRatio(runs);
         if (sequence.isPresent()) {
             sb.append("\n## Sequence case\n\n- ").append(sequenceTarget(sequence.get())).append('\n');
@@ -537,6 +596,11 @@ public final class Report {
         if (standalone.isPresent()) {
             sb.append("\n## Standalone cluster\n\n- ").append(standaloneTarget(standalone.get())).append('\n');
             standaloneAfterFirstEpoch(runs).ifPresent(line -> sb.append("- ").append(line).append('\n'));
+            rounds.stream().filter(r -> r.caseName().equals(Systems.MNIST)).findFirst().ifPresent(r -> sb.append(
+                    fmt("- bytes per round: %.2f MB of parameters and updater state (float32) to each of the %d "
+                            + "executors and %.2f MB back from each, %.2f MB in all, every %d minibatches per worker%n",
+                            r.stateBytes() / 1e6, r.workers(), r.stateBytes() / 1e6,
+                            2.0 * r.workers() * r.stateBytes() / 1e6, r.minibatches())));
             sb.append("\n").append(Systems.SPINDLE_STANDALONE).append(" is the ").append(Systems.SPINDLE)
                     .append(" spec (same rows, pixels / 255, model, batch, lr, seed, epochs and averaging period) "
                             + "submitted with deploy/standalone.sh to a master and 2 workers of 1 core each on this "

@@ -87,8 +87,12 @@ final class SpindleRunner {
         String period = spec.cluster().averagingPeriod().map(p -> p + " minibatches")
                 .orElse("default (" + rounds.get(0).minibatches() + " minibatches per worker per round)");
         SystemRun run = new SystemRun(caseName, system, points, "Trainer.train, cluster.workers "
-                + workers + " on " + sc.master() + ", lr_scaling " + spec.cluster().lrScaling() + " (lr "
-                + spec.training().lr() * spec.cluster().lrFactor(workers) + "), averaging_period " + period
+                + workers + " on " + sc.master() + ", lr_scaling " + spec.cluster().lrScaling() + " ("
+                + spec.cluster().lrScalingFor(spec.training().optimizer()) + ", lr "
+                + spec.training().lr() * spec.cluster().lrFactor(workers, spec.training().optimizer())
+                + (spec.cluster().lrFactor(workers, spec.training().optimizer()) == 1.0 ? ""
+                : ", reached after a warmup of " + spec.cluster().lrWarmupEpochs() + " epoch(s)")
+                + "), averaging_period " + period
                 + ", batch " + spec.training().batchSize() + " per worker; "
                 + budget.stopReason(points.size(), nanos[0] / 1e9) + status);
         return new Result(run, rounds);

@@ -179,7 +179,7 @@ final class StandaloneRunner {
             writeCsv(q.data().train(), classes, train);
             writeCsv(q.data().test(), classes, test);
             Path spec = q.folder().resolve(q.c().name() + ".yaml");
-            String yaml = CaseSpec.clusterYaml(q.c(), train, test, classes, q.epochs(), q.averagingPeriod(), "none");
+            String yaml = CaseSpec.clusterYaml(q.c(), train, test, classes, q.epochs(), q.averagingPeriod(), "");
             CaseSpec.parse(yaml, q.c().name()); // a spec the job would refuse fails here, before a cluster starts
             Files.writeString(spec, yaml, StandardCharsets.UTF_8);
             Path jar = appJar(q.home()).orElseThrow(() -> new IllegalStateException(

@@ -27,15 +27,18 @@ public final class Systems {
     public static final String SINGLE_JVM_BUILTIN = "dl4j-single-jvm-builtin";
     /** PyTorch on the CPU in a Python process, {@value CaseSpec#WORKERS} threads (the CNN case). */
     public static final String PYTORCH = "pytorch-cpu";
-    /** Spindle's data-parallel trainer, 2 workers on {@code local[2]}. */
+    /**
+     * Spindle's data-parallel trainer, 2 workers on {@code local[2]}, with Spindle's defaults
+     * ({@code cluster.lr_scaling: linear} after a one-epoch warmup).
+     */
     public static final String SPINDLE = "spindle-2w";
     /**
      * Spindle's {@code mnist-mlp} spec as a Spark application ({@code spindle train}) on a
      * standalone cluster of 2 workers, each executor its own JVM ({@code --cluster}).
      */
     public static final String SPINDLE_STANDALONE = "spindle-2w-standalone";
-    /** The same with {@code cluster.lr_scaling: linear} (learning rate x 2 for the 2 workers). */
-    public static final String SPINDLE_LR = "spindle-2w-lr-linear";
+    /** The same with {@code cluster.lr_scaling: none} (the learning rate not scaled with the workers). */
+    public static final String SPINDLE_UNSCALED = "spindle-2w-lr-none";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 5 minibatches. */
     public static final String PATM_5 = "dl4j-patm-avg5";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 20 minibatches. */

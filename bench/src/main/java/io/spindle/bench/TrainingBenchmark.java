@@ -36,6 +36,10 @@ public final class TrainingBenchmark {
     public static final double TARGET = 0.95;
     /** Fraction of the rows the quick run keeps. */
     public static final double QUICK_KEEP = 0.5;
+    /** Training seconds of each measurement of the cores' ceiling ({@link CoreCeiling}); about 6x this in all. */
+    static final double CEILING_SECONDS = 5;
+    /** The same in the quick run. */
+    static final double CEILING_QUICK_SECONDS = 1;
 
     /**
      * What to run.
@@ -162,6 +166,7 @@ public final class TrainingBenchmark {
         List<String> failures = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         double cnnFlops = Double.NaN;
+        Map<String, CoreCeiling> ceilings = new LinkedHashMap<>();
         int defaultThreads = Threads.current();
         try {
             for (BenchCase c : cases) {
@@ -183,7 +188,7 @@ public final class TrainingBenchmark {
                     String system = e.getKey();
                     Budget budget = e.getValue();
                     JobSpec spec = CaseSpec.spec(c, options.datasetOf(c), budget.maxEpochs(), options.averagingPeriod(),
-                            system.equals(Systems.SPINDLE_LR) ? "linear" : "none");
+                            system.equals(Systems.SPINDLE_UNSCALED) ? "none" : "");
                     MultiLayerConfiguration conf = ModelBuilder.build(spec, data.prepared().layout(), null);
                     if (c.kind() == BenchCase.Kind.CNN) {
                         cnnFlops = Flops.trainingFlopsPerSample(conf, InputType.convolutionalFlat(28, 28, 1));
@@ -237,7 +242,7 @@ public final class TrainingBenchmark {
                                 period = OptionalInt.of(r.averagingPeriod());
                                 yield r.run();
                             }
-                            case Systems.SPINDLE_LR -> SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget).run();
+                            case Systems.SPINDLE_UNSCALED -> SpindleRunner.run(c.name(), system, sc, spec, conf, data, budget).run();
                             case Systems.PATM_5 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,
                                     c.batchSize(), 5, budget);
                             case Systems.PATM_20 -> ParameterAveragingRunner.run(c.name(), system, sc, conf, data,
@@ -259,6 +264,20 @@ public final class TrainingBenchmark {
                     runs.add(run);
                     out.println("  " + line(run));
                     out.flush();
+                    if (system.equals(Systems.SINGLE_JVM)) {
+                        try {
+                            out.println(c.name() + " / the cores' ceiling: one thread alone, then two trainings at once...");
+                            CoreCeiling ceiling = CoreCeiling.measure(conf, data, c.batchSize(),
+                                    options.quick() ? CEILING_QUICK_SECONDS : CEILING_SECONDS);
+                            ceilings.put(c.name(), ceiling);
+                            out.println("  " + ceiling.describe());
+                        } catch (RuntimeException ex) {
+                            String line = c.name() + " / the cores' ceiling failed: " + ex;
+                            failures.add(line);
+                            out.println("  " + line);
+                        }
+                        out.flush();
+                    }
                     if (options.cluster() && c.name().equals(Systems.MNIST) && system.equals(Systems.SPINDLE)) {
                         try {
                             runs.add(standalone(options, c, run, period.getAsInt(), data, out));
@@ -292,7 +311,7 @@ public final class TrainingBenchmark {
         skipped.forEach(f -> notes.add("SKIPPED: " + f));
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(Report.TRAINING_MD), Report.markdown(notes, rows, runs, rounds, models,
-                options.bandwidthGbps(), TARGET, cnnFlops));
+                options.bandwidthGbps(), TARGET, cnnFlops, ceilings));
         out.println();
         out.print(Report.resultTables(rows, TARGET));
         out.println();

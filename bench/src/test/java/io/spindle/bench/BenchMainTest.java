@@ -106,7 +106,9 @@ class BenchMainTest {
         assertEquals(256, spec.training().batchSize());
         assertEquals(java.util.Optional.of(2), spec.cluster().workers());
         assertEquals("none", spec.cluster().lrScaling());
-        assertEquals(2.0, CaseSpec.spec(large, MNIST, 1, OptionalInt.empty(), "linear").cluster().lrFactor(2));
+        var defaults = CaseSpec.spec(large, MNIST, 1, OptionalInt.empty(), "");
+        assertEquals("auto", defaults.cluster().lrScaling(), "spindle-2w runs with the spec's default");
+        assertEquals(Math.sqrt(2), defaults.cluster().lrFactor(2, defaults.training().optimizer()), 1e-15, "Adam: sqrt");
         assertTrue(spec.cluster().averagingPeriod().isEmpty());
         assertEquals(0.0, spec.training().dropout());
         assertEquals(3, spec.model().layers().size());

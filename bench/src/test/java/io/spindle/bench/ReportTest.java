@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("fast")
 class ReportTest {
 
     private static SystemRun run(String caseName, String system, double... secondsAndAccuracy) {
@@ -156,6 +158,13 @@ class ReportTest {
                 + "(samples/s): not reached (0.50x)\n"), md);
         assertTrue(md.contains("standalone 2,000 samples/s, local[2] 2,000 samples/s, ratio 1.00x"), md);
         assertTrue(Report.trainingCsv(rows).contains("\nmnist-mlp,spindle-2w-standalone,1000.0,3.000,0.9500,3\n"));
+        assertFalse(md.contains("bytes per round"), "no rounds measured, no bytes");
+        // with local[2]'s measured rounds: the bytes every round moves
+        String withRounds = Report.markdown(List.of(), rows, runs,
+                List.of(new RoundCosts(Systems.MNIST, 2, 31, 24, 0, 8, 228, 47, 286, 2_821_752)), Map.of(), 10, 0.95);
+        assertTrue(withRounds.contains("- bytes per round: 2.82 MB of parameters and updater state (float32) to each of "
+                + "the 2 executors and 2.82 MB back from each, 11.29 MB in all, every 31 minibatches per worker\n"),
+                withRounds);
     }
 
     private static SystemRun rmseRun(String system, double... secondsAndRmse) {
@@ -271,5 +280,26 @@ class ReportTest {
         assertTrue(Report.cnnTable(mlp, 1e6).isEmpty());
         assertTrue(Report.cnnRatio(mlp).isEmpty());
         assertFalse(Report.markdown(List.of(), List.of(), mlp, List.of(), Map.of(), 10, 0.95).contains("## CNN case"));
+    }
+
+    @Test
+    void ceilingSectionPlacesTheSingleJvmAndSpindleAgainstTwoTrainingsAtOnce() {
+        // 2 epochs of 1,000 rows: the single JVM at 2,000 samples/s, Spindle at 3,000
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SINGLE_JVM, 0.5, 0.9, 1.0, 0.95),
+                run(Systems.MNIST, Systems.SPINDLE, 0.4, 0.9, 2.0 / 3, 0.95));
+        CoreCeiling c = new CoreCeiling(1600, 3200, new double[] {1500, 1600, 1700}, new double[] {3000, 3200, 3300});
+        assertEquals(2.0, c.scaling(), 1e-12);
+        String lines = Report.ceilingLines(Systems.MNIST, c, runs);
+        assertTrue(lines.contains("one thread alone 1,600 samples/s (1,500 / 1,600 / 1,700)"), lines);
+        assertTrue(lines.contains("3,200 samples/s together (3,000 / 3,200 / 3,300): 2.00x"), lines);
+        // 2,000 = 1.25x one thread; 1.8 x 2,000 = 3,600 = 1.13x the ceiling
+        assertTrue(lines.contains(Systems.SINGLE_JVM + ": 2,000 samples/s = 1.25x one thread alone; 1.8x of it (the target) would be "
+                + "3,600 samples/s = 1.13x the two trainings at once"), lines);
+        assertTrue(lines.contains(Systems.SPINDLE + ": 3,000 samples/s = 1.88x one thread alone = 0.94 of the two "
+                + "trainings at once"), lines);
+        String md = Report.markdown(List.of(), runs.stream().map(x -> ResultRow.of(x, 0.95)).toList(), runs, List.of(),
+                Map.of(), 10, 0.95, Double.NaN, Map.of(Systems.MNIST, c));
+        assertTrue(md.contains("## The cores' ceiling: " + Systems.MNIST), md);
+        assertFalse(Report.markdown(List.of(), List.of(), runs, List.of(), Map.of(), 10, 0.95).contains("ceiling"));
     }
 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spindle.kernels.ExecutorCache;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class SoakBenchmarkTest {
 
     private static final ExecutorCache.Stats CACHE = new ExecutorCache.Stats(3, 820_000, 0, 0, 0, 0, 3);

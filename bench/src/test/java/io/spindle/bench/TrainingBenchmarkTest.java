@@ -68,7 +68,8 @@ class TrainingBenchmarkTest {
         String md = Files.readString(tmp.resolve(Report.TRAINING_MD));
         for (String part : List.of("| case | system | samples/s | final test RMSE | epochs |", "## Sequence case",
                 "co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): ", "## Test RMSE per evaluation",
-                "co2-lstm data: co2_weekly.csv", "naive forecast (the window's last value)")) {
+                "co2-lstm data: co2_weekly.csv", "naive forecast (the window's last value)",
+                "## The cores' ceiling: co2-lstm", "two independent trainings at once")) {
             assertTrue(md.contains(part), part + " in\n" + md);
         }
         assertFalse(md.contains("## Accuracy per evaluation") || md.contains("seconds to 95%"), md);

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * driver's packages have no cycles, {@code job} is imported by nothing below it, and the pure
  * packages stay free of Spark and DL4J.
  */
+@Tag("fast")
 class LayeringTest {
 
     static JavaClasses classes;

@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,6 +31,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * {@link ExecutorCache}'s bounds (weight, expiry, kept networks), rebuilding after an eviction,
  * and trials sharing one cached copy of their data through {@link TrainingKernel}.
  */
+@Tag("fast")
 class ExecutorCacheTest {
 
     /** A clock the test moves. */

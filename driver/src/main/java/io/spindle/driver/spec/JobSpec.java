@@ -340,20 +340,36 @@ public record JobSpec(
      * @param averagingPeriod minibatches between parameter averages; empty: about 100 ms of compute per round
      * @param averageUpdater whether the optimizer state is averaged with the parameters
      * @param outerOptimizer none, or Nesterov momentum on the averaged change
-     * @param lrScaling none, linear or sqrt: how the learning rate grows with the workers
+     * @param lrScaling auto, none, linear or sqrt: how the learning rate grows with the workers
+     * @param lrWarmupEpochs epochs over which a scaled rate ramps up from training.lr (0: none)
      * @param reshuffleAcross whether rows are re-dealt to the shards every epoch (else each shard
      *     reshuffles its own rows)
      * @param evalEveryRounds also evaluate every this many rounds (0: after every epoch only)
      */
     public record Cluster(Optional<Integer> workers, Optional<Integer> averagingPeriod, boolean averageUpdater,
-                          OuterOptimizer outerOptimizer, String lrScaling, boolean reshuffleAcross, int evalEveryRounds) {
+                          OuterOptimizer outerOptimizer, String lrScaling, int lrWarmupEpochs, boolean reshuffleAcross,
+                          int evalEveryRounds) {
+
+        /**
+         * @param optimizer training.optimizer
+         * @return the rule {@code lr_scaling} comes to for that optimizer: {@code auto} is linear for
+         *     SGD and momentum (Goyal et al. 2017) and the square root for the adaptive optimizers
+         *     (Malladi et al. 2022); the others are themselves
+         */
+        public String lrScalingFor(String optimizer) {
+            if (!lrScaling.equals("auto")) {
+                return lrScaling;
+            }
+            return optimizer.equals("sgd") || optimizer.equals("momentum") ? "linear" : "sqrt";
+        }
 
         /**
          * @param workers the workers a run trains on
+         * @param optimizer training.optimizer (what {@code auto} depends on)
          * @return the factor training.lr is multiplied by
          */
-        public double lrFactor(int workers) {
-            return switch (lrScaling) {
+        public double lrFactor(int workers, String optimizer) {
+            return switch (lrScalingFor(optimizer)) {
                 case "linear" -> workers;
                 case "sqrt" -> Math.sqrt(workers);
                 default -> 1.0;

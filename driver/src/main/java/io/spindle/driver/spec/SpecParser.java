@@ -634,7 +634,8 @@ public final class SpecParser {
         return new JobSpec.Cluster(c.has("workers") ? Optional.of(c.get("workers").asInt()) : Optional.empty(),
                 c.has("averaging_period") ? Optional.of(c.get("averaging_period").asInt()) : Optional.empty(),
                 c.get("average_updater").asBoolean(), outer, c.get("lr_scaling").asText(),
-                c.get("reshuffle").asText().equals("across"), c.get("eval_every_rounds").asInt());
+                c.get("lr_warmup_epochs").asInt(), c.get("reshuffle").asText().equals("across"),
+                c.get("eval_every_rounds").asInt());
     }
 
     /** Writes the derived defaults into the resolved tree so that {@code validate} shows them. */

@@ -285,7 +285,11 @@ public final class SpecSchema {
                         + " across: every epoch re-deals the rows to the shards (one Spark shuffle of the train split"
                         + " per epoch)", "within", "across"), "within")
                 .def("lr_scaling", oneOf("scale the learning rate with the workers: linear (x workers; Goyal et al. 2017),"
-                        + " sqrt (x sqrt(workers)) or none", "none", "linear", "sqrt"), "none")
+                        + " sqrt (x sqrt(workers); Malladi et al. 2022 for adaptive optimizers), none, or auto: linear for"
+                        + " sgd and momentum, sqrt for adam, adamw, rmsprop and adagrad", "auto", "none", "linear", "sqrt"),
+                        "auto")
+                .def("lr_warmup_epochs", integer(0, "epochs over which a scaled learning rate ramps up linearly, round by"
+                        + " round, from training.lr to the scaled rate (gradual warmup, Goyal et al. 2017); 0: no ramp"), 1)
                 .def("eval_every_rounds", integer(0, "also evaluate and check early stopping every this many rounds;"
                         + " 0: after every epoch only"), 0)
                 .build();

@@ -6,13 +6,16 @@ import io.spindle.driver.spec.JobSpec;
  * The learning rate of every round, as the driver broadcasts it. Step and exponential decay
  * change the rate once per epoch; cosine (with linear warmup) and one-cycle change it every round,
  * over {@code epochs x roundsPerEpoch} rounds; reduce-on-plateau follows the validation results
- * through {@link Plateau}.
+ * through {@link Plateau}. A data-parallel scale factor ({@code cluster.lr_scaling}) multiplies
+ * every rate; over its warmup rounds ({@code cluster.lr_warmup_epochs}) the factor itself ramps up
+ * linearly, round by round, from 1 to its full value (gradual warmup, Goyal et al. 2017).
  */
 public final class LrSchedule {
 
     private final JobSpec.Schedule schedule;
     private final double base;
     private final double scale;
+    private final long warmupRounds;
     private final int epochs;
     private final int roundsPerEpoch;
 
@@ -23,7 +26,7 @@ public final class LrSchedule {
      * @param roundsPerEpoch rounds in one epoch
      */
     public LrSchedule(JobSpec.Schedule schedule, double base, int epochs, int roundsPerEpoch) {
-        this(schedule, base, 1.0, epochs, roundsPerEpoch);
+        this(schedule, base, 1.0, 0, epochs, roundsPerEpoch);
     }
 
     /**
@@ -31,16 +34,22 @@ public final class LrSchedule {
      * @param base training.lr
      * @param scale factor for data-parallel training ({@code cluster.lr_scaling}); multiplies every
      *     rate of the fixed schedules (reduce-on-plateau starts from the scaled rate)
+     * @param warmupEpochs epochs over which the factor ramps up from 1 ({@code cluster.lr_warmup_epochs}; 0: none)
      * @param epochs training.epochs
      * @param roundsPerEpoch rounds in one epoch
      */
-    public LrSchedule(JobSpec.Schedule schedule, double base, double scale, int epochs, int roundsPerEpoch) {
+    public LrSchedule(JobSpec.Schedule schedule, double base, double scale, int warmupEpochs, int epochs,
+                      int roundsPerEpoch) {
         if (roundsPerEpoch < 1) {
             throw new IllegalArgumentException("roundsPerEpoch must be >= 1, got " + roundsPerEpoch);
+        }
+        if (warmupEpochs < 0) {
+            throw new IllegalArgumentException("warmupEpochs must be >= 0, got " + warmupEpochs);
         }
         this.schedule = schedule;
         this.base = base;
         this.scale = scale;
+        this.warmupRounds = scale == 1.0 ? 0 : (long) warmupEpochs * roundsPerEpoch;
         this.epochs = epochs;
         this.roundsPerEpoch = roundsPerEpoch;
     }
@@ -52,7 +61,14 @@ public final class LrSchedule {
      * @return the learning rate of that round
      */
     public double rate(int epoch, int round, Plateau plateau) {
-        return schedule.adaptive() ? plateau.lr() : scale * unscaled(epoch, round);
+        long k = (long) epoch * roundsPerEpoch + round;
+        // reduce-on-plateau's rate already holds the full factor: scale it back during the warmup
+        return schedule.adaptive() ? plateau.lr() * factor(k) / scale : factor(k) * unscaled(epoch, round);
+    }
+
+    /** @return the scale factor of round {@code k} (0-based over the whole run): ramping up during the warmup */
+    private double factor(long k) {
+        return k >= warmupRounds ? scale : 1 + (scale - 1) * (double) (k + 1) / (warmupRounds + 1);
     }
 
     private double unscaled(int epoch, int round) {

@@ -197,8 +197,8 @@ public final class Trainer {
                     .orElseGet(() -> defaultPeriod(net.numParams(), stateBytes, t.batchSize(), maxBatches)));
             int roundsPerEpoch = (maxBatches + period - 1) / period;
             listener.onStart(workers, period, roundsPerEpoch);
-            LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), cluster.lrFactor(workers), t.epochs(),
-                    roundsPerEpoch);
+            LrSchedule schedule = new LrSchedule(t.schedule(), t.lr(), cluster.lrFactor(workers, t.optimizer()),
+                    cluster.lrWarmupEpochs(), t.epochs(), roundsPerEpoch);
             JobSpec.EarlyStopping es = t.earlyStopping();
             JobSpec.OuterOptimizer outer = cluster.outerOptimizer();
             boolean shareUpdater = cluster.averageUpdater();

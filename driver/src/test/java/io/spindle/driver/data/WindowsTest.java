@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Windows cut from a series: the time split, gaps, baselines and levels, on tables built here (no Spark). */
+@Tag("fast")
 class WindowsTest {
 
     static DataSpec spec(String window, String more) {

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Each diagnosis on synthetic histories: it fires where it should and stays quiet on a healthy run. */
+@Tag("fast")
 class DoctorTest {
 
     static final long[] BALANCED = {100, 100, 100};

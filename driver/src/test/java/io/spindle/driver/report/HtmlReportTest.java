@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The report's sweep sections: hyperparameter charts and the sensitivity ranking. */
+@Tag("fast")
 class HtmlReportTest {
 
     static Map<String, Object> trial(int i, double lr, long units, double val) {

@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /** Every strategy and scheduler meets NaN, +Inf, -Inf and DIVERGED/FAILED (as Ray Tune's InvalidValuesTest). */
+@Tag("fast")
 class InvalidValuesTest {
 
     static final Space SPACE = Space.fromJson(json(

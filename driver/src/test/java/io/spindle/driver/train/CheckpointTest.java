@@ -13,9 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The checkpoint file: a lossless round trip, and damage recognized rather than resumed from. */
+@Tag("fast")
 class CheckpointTest {
 
     static Checkpoint sample(Optional<Metrics> metrics, float[][] workers) {

@@ -7,9 +7,11 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.spec.SpecTrees;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every schedule's rate at the points that define it, and reduce-on-plateau's state machine. */
+@Tag("fast")
 class LrScheduleTest {
 
     static JobSpec.Schedule schedule(String yaml, int epochs) {
@@ -40,6 +42,27 @@ class LrScheduleTest {
         assertEquals(0.1, s.rate(1, 0, null), 1e-12);
         assertEquals(0.001 + 0.099 * 0.5, s.rate(3, 0, null), 1e-12, "half way through the decay");
         assertTrue(s.rate(4, 3, null) < 0.0025 && s.rate(4, 3, null) > 0.001, "last round near min_lr");
+    }
+
+    @Test
+    void scaledRateRampsUpRoundByRoundOverTheWarmupThenHoldsTheFullFactor() {
+        // 2 warmup epochs of 4 rounds at factor 3: rounds 0..7 ramp from just above 1x to just below 3x
+        LrSchedule s = new LrSchedule(schedule("{type: constant}", 10), 0.1, 3.0, 2, 10, 4);
+        for (int k = 0; k < 8; k++) {
+            assertEquals(0.1 * (1 + 2.0 * (k + 1) / 9), s.rate(k / 4, k % 4, null), 1e-12, "round " + k);
+        }
+        assertEquals(0.3, s.rate(2, 0, null), 1e-12, "the full factor from the first round after the warmup");
+        assertEquals(0.3, s.rate(9, 3, null), 1e-12);
+        // the ramp multiplies the schedule's own rate: step decay after 1 epoch, inside the warmup
+        LrSchedule step = new LrSchedule(schedule("{type: step, step_size: 1, gamma: 0.5}", 10), 0.1, 3.0, 2, 10, 4);
+        assertEquals(0.05 * (1 + 2.0 * 5 / 9), step.rate(1, 0, null), 1e-12);
+        // reduce-on-plateau holds the scaled rate: the ramp takes it back to 1x at the start
+        LrSchedule plateau = new LrSchedule(schedule("{type: reduce_on_plateau}", 10), 0.1, 3.0, 2, 10, 4);
+        assertEquals(0.1 * (1 + 2.0 / 9), plateau.rate(0, 0, LrSchedule.Plateau.start(plateau.start())), 1e-12);
+        assertEquals(0.3, plateau.rate(2, 0, LrSchedule.Plateau.start(plateau.start())), 1e-12);
+        // no scaling: no warmup
+        LrSchedule unscaled = new LrSchedule(schedule("{type: constant}", 10), 0.1, 1.0, 2, 10, 4);
+        assertEquals(0.1, unscaled.rate(0, 0, null), 0);
     }
 
     @Test

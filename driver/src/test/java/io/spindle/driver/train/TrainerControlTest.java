@@ -261,13 +261,46 @@ class TrainerControlTest {
 
     @Test
     void lrScalingMultipliesEveryRateByTheWorkers(SparkSession spark) {
-        TrainResult linear = train(spark, spec(Map.of("cluster.lr_scaling", "linear", "training.epochs", 2,
-                "training.schedule", Map.of("type", "exponential", "gamma", 0.5))), new Capture(), Optional.empty());
-        assertEquals(List.of(0.002, 0.001), linear.epochs().stream().map(EpochRecord::learningRate).toList());
-        TrainResult sqrt = train(spark, spec(Map.of("cluster.lr_scaling", "sqrt", "training.epochs", 1)), new Capture(),
+        TrainResult linear = train(spark, spec(Map.of("cluster.lr_scaling", "linear", "cluster.lr_warmup_epochs", 0,
+                "training.epochs", 2, "training.schedule", Map.of("type", "exponential", "gamma", 0.5))), new Capture(),
                 Optional.empty());
+        assertEquals(List.of(0.002, 0.001), linear.epochs().stream().map(EpochRecord::learningRate).toList());
+        TrainResult sqrt = train(spark, spec(Map.of("cluster.lr_scaling", "sqrt", "cluster.lr_warmup_epochs", 0,
+                "training.epochs", 1)), new Capture(), Optional.empty());
         assertEquals(0.001 * Math.sqrt(2), sqrt.epochs().get(0).learningRate(), 1e-15);
-        TrainResult plain = train(spark, spec(Map.of("training.epochs", 1)), new Capture(), Optional.empty());
+        TrainResult plain = train(spark, spec(Map.of("cluster.lr_scaling", "none", "training.epochs", 1)), new Capture(),
+                Optional.empty());
         assertFalse(java.util.Arrays.equals(plain.params(), sqrt.params()), "the scaled rate reached the workers");
+    }
+
+    @Test
+    void byDefaultTwoWorkersScaleTheRateAfterAOneEpochWarmupBySqrtForAdamAndLinearlyForSgd(SparkSession spark) {
+        List<Double> rates = new ArrayList<>();
+        TrialCallback hear = new TrialCallback() {
+            @Override
+            public Decision afterRound(Round round) {
+                rates.add(round.lr());
+                return Decision.CONTINUE;
+            }
+
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                return Decision.CONTINUE;
+            }
+        };
+        JobSpec adam = spec(Map.of("training.epochs", 2));
+        assertEquals("adam", adam.training().optimizer());
+        TrainResult r = train(spark, adam, new Capture(), Optional.empty(), List.of(hear));
+        int perEpoch = rates.size() / 2;
+        double sqrt2 = Math.sqrt(2);
+        for (int k = 0; k < perEpoch; k++) {
+            assertEquals(0.001 * (1 + (sqrt2 - 1) * (k + 1.0) / (perEpoch + 1)), rates.get(k), 1e-12, "warmup round " + k);
+        }
+        assertEquals(0.001 * sqrt2, rates.get(perEpoch), 1e-12, "the full factor (sqrt of 2 workers) after the first epoch");
+        assertEquals(0.001 * sqrt2, r.epochs().get(1).learningRate(), 1e-12);
+        // plain SGD: the linear scaling rule
+        TrainResult sgd = train(spark, spec(Map.of("training.epochs", 2, "training.optimizer", "sgd", "training.lr", 0.01)),
+                new Capture(), Optional.empty());
+        assertEquals(0.02, sgd.epochs().get(1).learningRate(), 1e-12);
     }
 }

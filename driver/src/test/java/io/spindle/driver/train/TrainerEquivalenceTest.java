@@ -174,7 +174,7 @@ class TrainerEquivalenceTest {
                   epochs: 2
                   dropout: 0.0
                   early_stopping: {enabled: false, restore_best: false}
-                cluster: {workers: 2, averaging_period: 1}
+                cluster: {workers: 2, averaging_period: 1, lr_scaling: none}
                 """, "test");
         JobSpec spec = SpecParser.resolve(tree, "averaging", Path.of("."));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -184,17 +184,30 @@ class TrainerEquivalenceTest {
         PreparedData data = prepared(trainRdd, val, val);
         MultiLayerConfiguration conf = ModelBuilder.build(spec, data.layout(), null);
         TrainResult result = new Trainer(sc, Clock.systemUTC()).train(spec, data, conf, e -> { });
-
-        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
-        reference.init();
         assertEquals(2, result.workers());
+        assertArrayEquals(globalBatchSgd(conf, trainRdd, spec.training().seed()), result.params(), 1e-5f,
+                "2 workers averaging after every SGD step = SGD on the 16-row global batch");
+
+        // the linear scaling rule (no warmup): the same as SGD on the 16-row global batch at twice the rate
+        JobSpec linear = spec.withOverrides(java.util.Map.of("cluster.lr_scaling", "linear", "cluster.lr_warmup_epochs", 0));
+        TrainResult scaled = new Trainer(sc, Clock.systemUTC()).train(linear, data, conf, e -> { });
+        MultiLayerConfiguration doubled = ModelBuilder.build(spec.withOverrides(java.util.Map.of("training.lr", 0.2)),
+                data.layout(), null);
+        assertArrayEquals(globalBatchSgd(doubled, trainRdd, spec.training().seed()), scaled.params(), 1e-5f,
+                "2 workers at lr x 2 averaging after every SGD step = SGD on the 16-row global batch at lr x 2");
+    }
+
+    /** Plain DL4J SGD for 2 epochs, each step on the 2 shards' minibatches of that step merged. */
+    private static float[] globalBatchSgd(MultiLayerConfiguration conf, JavaRDD<Block> trainRdd, long seed) {
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
+        reference.init();
         List<List<Block>> sharded = Trainer.shard(trainRdd, 2, java.util.OptionalLong.empty()).glom().collect();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<List<DataSet>> perShard = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 ExecutorCache.PartitionData shard = Batches.stack(sharded.get(i).iterator());
                 assertEquals(72, shard.rows(), "every block is split evenly across the shards");
-                perShard.add(Batches.epoch(shard, Batches.epochOrder(72, spec.training().seed(), epoch, i), 8, InputShape.FLAT));
+                perShard.add(Batches.epoch(shard, Batches.epochOrder(72, seed, epoch, i), 8, InputShape.FLAT));
             }
             for (int step = 0; step < 9; step++) {
                 List<DataSet> global = new ArrayList<>();
@@ -204,7 +217,6 @@ class TrainerEquivalenceTest {
                 reference.fit(DataSet.merge(global));
             }
         }
-        assertArrayEquals(reference.params().toFloatVector(), result.params(), 1e-5f,
-                "2 workers averaging after every SGD step = SGD on the 16-row global batch");
+        return reference.params().toFloatVector();
     }
 }

@@ -31,6 +31,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * numerical gradient check (alone, under LastTimeStep and Bidirectional), JSON and model-file
  * round trips, stepwise inference, a small training run and the refusals.
  */
+@Tag("fast")
 class GruTest {
 
     // ---- reference: Cho et al. 2014, eq. 5-8, reset before the recurrent product, in double ----

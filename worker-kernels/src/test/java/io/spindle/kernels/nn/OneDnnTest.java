@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,6 +40,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * digits data set reaches the same accuracy per epoch either way. Also which layers get helpers,
  * and when none do.
  */
+@Tag("fast")
 class OneDnnTest {
 
     private static final double TOLERANCE = 1e-4;

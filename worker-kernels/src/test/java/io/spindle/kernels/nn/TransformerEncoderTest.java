@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * differences, the positional encoding, dropout only while training, masks, JSON and model-file
  * round trips, and a small task it must learn.
  */
+@Tag("fast")
 class TransformerEncoderTest {
 
     static TransformerEncoder encoder(int modelSize, int heads, int ffSize, int blocks, PositionalEncoding pe,
