@@ -21,8 +21,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * trainer with two workers can reach here; their ratio is the cores' real scaling for the case
  * (shared caches, memory bandwidth and the host's scheduling make it less than 2).
  *
- * <p>Each measurement trains for a fixed time after a warm-up; one thread alone and two at once
- * alternate {@link #REPEATS} times and each side's median is kept.
+ * <p>Each measurement trains for a fixed time after a warm-up (one alone, then two at once, each
+ * for that time); one thread alone and two at once alternate {@link #REPEATS} times and each
+ * side's median is kept.
  *
  * @param oneThread samples/s of one training on one thread (median)
  * @param twoAtOnce samples/s of two trainings at once, together (median)
@@ -68,8 +69,11 @@ record CoreCeiling(double oneThread, double twoAtOnce, double[] oneThreadRuns, d
         });
         try {
             List<MultiLayerNetwork> nets = List.of(Networks.create(conf.clone()), Networks.create(conf.clone()));
-            // warm-up: both networks, at once, so that the JIT and ND4J's workspaces are ready
-            train(pool, nets, data, batchSize, seconds / 2);
+            // warm-up: each network alone, then both at once, so that the JIT compiler and ND4J's workspaces are
+            // ready before anything is measured (the first training of a case in a fresh JVM runs well below
+            // its steady speed)
+            train(pool, nets.subList(0, 1), data, batchSize, seconds);
+            train(pool, nets, data, batchSize, seconds);
             double[] one = new double[REPEATS];
             double[] two = new double[REPEATS];
             for (int i = 0; i < REPEATS; i++) {

@@ -29,7 +29,8 @@ public final class Systems {
     public static final String PYTORCH = "pytorch-cpu";
     /**
      * Spindle's data-parallel trainer, 2 workers on {@code local[2]}, with Spindle's defaults
-     * ({@code cluster.lr_scaling: linear} after a one-epoch warmup).
+     * ({@code cluster.lr_scaling: auto}, for Adam the square root of the workers, after a one-epoch
+     * warmup).
      */
     public static final String SPINDLE = "spindle-2w";
     /**

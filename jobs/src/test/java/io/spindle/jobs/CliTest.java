@@ -96,6 +96,10 @@ class CliTest {
         assertEquals(0, r.code());
         JsonNode schema = new ObjectMapper().readTree(r.out());
         assertTrue(schema.at("/properties/data/properties/path").isObject());
+        Run md = cli("schema", "--format", "markdown");
+        assertEquals(0, md.code(), md.err());
+        assertTrue(md.out().startsWith("# Job spec reference\n") && md.out().contains("\n| `cluster.lr_scaling` | "),
+                md.out());
     }
 
     @Test

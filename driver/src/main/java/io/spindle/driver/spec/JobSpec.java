@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param training the optimization
  * @param metrics what is measured and what ranks models
  * @param cluster data-parallel settings
- * @param warnings advice where the spec contradicts the seeds' guidance (never fatal)
+ * @param warnings advice where the spec contradicts the training guidance (never fatal)
  * @param source the user's tree (file plus overrides), kept to derive trials from
  * @param resolved the resolved tree, as printed by {@code spindle validate}
  */

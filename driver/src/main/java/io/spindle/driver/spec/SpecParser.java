@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Turns a YAML spec into a {@link JobSpec}: reads it, applies {@code --set} overrides, layers it
  * over its preset, validates it against {@link SpecSchema}, resolves derived defaults, checks
- * cross-field rules and collects the seeds' advice as warnings. Parsing happens once, at the
+ * cross-field rules and collects the training guidance's advice as warnings. Parsing happens once, at the
  * edge; nothing downstream re-validates.
  */
 public final class SpecParser {

@@ -198,7 +198,7 @@ public final class SpecSchema {
                 "layers in order; the last is the output layer");
 
         Schema model = obj("the network")
-                .opt("preset", oneOf("fills defaults from the seeds' common configurations; default from data.task",
+                .opt("preset", oneOf("fills defaults from a common configuration for the kind of task (optimizer, loss, initialization, normalization); default from data.task",
                         PRESETS.toArray(String[]::new)))
                 .opt("init", oneOf("default initialization of every layer; default: he for relu-like activations, xavier otherwise",
                         INITS.toArray(String[]::new)))

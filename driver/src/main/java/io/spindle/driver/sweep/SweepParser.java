@@ -58,7 +58,7 @@ public final class SweepParser {
             tree = SpecTrees.merge(base, tree);
         }
         if (!tree.path("sweep").isObject()) {
-            throw new SpecException("sweep is required: a mapping with strategy, trials and space (see README)");
+            throw new SpecException("sweep is required: a mapping with strategy, trials and space (see docs/sweeps.md)");
         }
         for (String o : overrides) {
             SpecTrees.set(tree, o); // job keys, and sweep.* keys of the sweep section
