@@ -79,8 +79,10 @@ class DoctorCliTest {
     void eightSigmoidLayersStarveTheLowerOnesOfGradient() throws Exception {
         Path out = tmp.resolve("vanishing");
         String l = "{type: dense, units: 64, activation: sigmoid}";
+        // the rate as given: with the default lr_scaling the 2 workers of local[2] would train at sqrt(2) x it, which
+        // moves this network's gradients elsewhere by epoch 15 (the output layer's grows 13x the median)
         CliTest.Run r = CliTest.trainExample("digits.yaml", "digits.csv", out, "model.layers=[" + (l + ",").repeat(8)
-                + "{type: output}]", "training.epochs=15");
+                + "{type: output}]", "training.epochs=15", "cluster.lr_scaling=none");
         assertEquals(0, r.code(), r.err());
         List<String> codes = codes(out);
         assertTrue(codes.stream().anyMatch(c -> c.startsWith("vanishing_gradients: the gradient norm of model.layers[")),
