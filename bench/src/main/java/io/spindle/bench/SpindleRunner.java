@@ -86,11 +86,12 @@ final class SpindleRunner {
         int workers = rounds.get(0).workers();
         String period = spec.cluster().averagingPeriod().map(p -> p + " minibatches")
                 .orElse("default (" + rounds.get(0).minibatches() + " minibatches per worker per round)");
+        String optimizer = spec.training().optimizer();
+        double factor = spec.cluster().lrFactor(workers, optimizer);
         SystemRun run = new SystemRun(caseName, system, points, "Trainer.train, cluster.workers "
                 + workers + " on " + sc.master() + ", lr_scaling " + spec.cluster().lrScaling() + " ("
-                + spec.cluster().lrScalingFor(spec.training().optimizer()) + ", lr "
-                + spec.training().lr() * spec.cluster().lrFactor(workers, spec.training().optimizer())
-                + (spec.cluster().lrFactor(workers, spec.training().optimizer()) == 1.0 ? ""
+                + spec.cluster().lrScalingFor(optimizer) + ", lr " + spec.training().lr() * factor
+                + (factor == 1.0 ? ""
                 : ", reached after a warmup of " + spec.cluster().lrWarmupEpochs() + " epoch(s)")
                 + "), averaging_period " + period
                 + ", batch " + spec.training().batchSize() + " per worker; "
