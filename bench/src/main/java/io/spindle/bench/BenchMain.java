@@ -101,6 +101,17 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /** {@code --verbose}, declared once for every bench command (read by {@link #run} before parsing). */
+    static class Verbose {
+        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
+        boolean verbose;
+    }
+
+    /** @return the Spindle checkout the default data paths are relative to (the launcher's spindle.home) */
+    static Path home() {
+        return Path.of(System.getProperty("spindle.home", "."));
+    }
+
     /** Version line: Spindle, Spark, Java. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -162,15 +173,15 @@ public final class BenchMain implements Callable<Integer> {
                 + "needs the application jar (mvn -pl jobs,deploy -am package -DskipTests), ~1-2 minutes more")
         boolean cluster;
 
-        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
-        boolean verbose;
+        @CommandLine.Mixin
+        Verbose verbose;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(System.getProperty("spindle.home", "."));
+            Path home = home();
             Path dataset = data != null ? data : home.resolve(BenchCase.MNIST_DATA);
             Path co2 = co2Data != null ? co2Data : home.resolve(BenchCase.CO2_DATA);
             TrainingBenchmark.Options options = new TrainingBenchmark.Options(quick, output, bandwidthGbps, dataset, cases,
@@ -218,8 +229,8 @@ public final class BenchMain implements Callable<Integer> {
                 description = "rounds per system, the median counts (default: 3, or 1 with --quick)")
         int rounds;
 
-        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
-        boolean verbose;
+        @CommandLine.Mixin
+        Verbose verbose;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -229,7 +240,7 @@ public final class BenchMain implements Callable<Integer> {
             if (rounds < 0) {
                 throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
             }
-            Path home = Path.of(System.getProperty("spindle.home", "."));
+            Path home = home();
             PredictBenchmark.run(new PredictBenchmark.Options(quick, output, data != null ? data
                     : home.resolve(BenchCase.MNIST_DATA), cases, rounds), spec.commandLine().getOut());
             return 0;
@@ -268,15 +279,15 @@ public final class BenchMain implements Callable<Integer> {
                         + " of the Spindle checkout)")
         Path mnistData;
 
-        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
-        boolean verbose;
+        @CommandLine.Mixin
+        Verbose verbose;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(System.getProperty("spindle.home", "."));
+            Path home = home();
             Path dataset = data != null ? data : home.resolve(SweepBenchmark.DIGITS_DATA);
             Path mnist = mnistData != null ? mnistData : home.resolve(BenchCase.MNIST_DATA);
             SweepBenchmark.Outcome outcome = SweepBenchmark.run(new SweepBenchmark.Options(quick, output, dataset,
@@ -306,16 +317,15 @@ public final class BenchMain implements Callable<Integer> {
                 description = "the digits CSV (default: conf/datasets/digits.csv of the Spindle checkout)")
         Path data;
 
-        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
-        boolean verbose;
+        @CommandLine.Mixin
+        Verbose verbose;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Path dataset = data != null ? data
-                    : Path.of(System.getProperty("spindle.home", "."), "conf", "datasets", "digits.csv");
+            Path dataset = data != null ? data : home().resolve(SweepBenchmark.DIGITS_DATA);
             boolean met = SoakBenchmark.run(new SoakBenchmark.Options(trials, output, dataset), spec.commandLine().getOut());
             return met ? 0 : FAILED;
         }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code spindle demo}: a small sweep on bundled data with an embedded Spark, its leaderboard and its report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -20,11 +19,11 @@ import picocli.CommandLine.Option;
                 + " pruning) on an embedded local Spark, print the leaderboard and write the HTML report.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: spindle-out/demo)")
-    String output = "spindle-out/demo";
+    @Mixin
+    CommonOptions.Output folder;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,6 +38,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         SweepSpec sweep = SweepParser.parse(sweepFile, List.of("data.path=" + home.resolve("conf/datasets/digits.csv")));
         PrintWriter out = spec.commandLine().getOut();
+        String output = folder.orDefault("demo");
         out.println("Spindle demo: " + sweep.trials() + " trials of an MLP on 1,797 handwritten 8x8 digits ("
                 + sweepFile + "), " + sweep.parallelTrials() + " at once on Spark local[*]");
         Sessions.Handle spark = Sessions.open(null);

@@ -5,11 +5,8 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.sweep.SweepParser;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,10 +22,6 @@ final class DoctorCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "the job spec (YAML)")
     Path specFile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-            description = "output folder, any Hadoop FS URI (default: spindle-out/<spec name>-doctor)")
-    String output;
-
     @Option(names = "--runs", paramLabel = "N", description = "the most trainings, the first included (default: ${DEFAULT-VALUE})")
     int runs = 6;
 
@@ -36,20 +29,23 @@ final class DoctorCommand implements Callable<Integer> {
             + " a step running past it stops after its next epoch")
     String timeBudget;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a spec key")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--overwrite", description = "replace an existing output folder")
-    boolean overwrite;
-
-    @Option(names = "--resume", description = "continue the interrupted doctor run in --output (same spec and --set values)")
-    boolean resume;
+    @Mixin
+    CommonOptions.Output output;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Overwrite overwrite;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Resume resume;
+
+    @Mixin
+    CommonOptions.Overrides overrides;
+
+    @Mixin
+    CommonOptions.Master master;
+
+    @Mixin
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -58,10 +54,10 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         OptionalDouble budget = timeBudget == null ? OptionalDouble.empty()
                 : OptionalDouble.of(SweepParser.seconds(timeBudget, "--time-budget"));
-        DoctorJob.Options options = new DoctorJob.Options(runs, budget, overwrite, resume,
+        DoctorJob.Options options = new DoctorJob.Options(runs, budget, overwrite.overwrite, resume.resume,
                 System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10));
-        JobSpec job = SpecParser.parse(specFile, overrides);
-        String out = output != null ? output : "spindle-out/" + job.name() + "-doctor";
+        JobSpec job = SpecParser.parse(specFile, overrides.values);
+        String out = output.orDefault(job.name() + "-doctor");
         Signals.graceful();
         Sessions.Handle spark = master.open();
         try {
@@ -70,7 +66,7 @@ final class DoctorCommand implements Callable<Integer> {
                 return Main.interrupted(spec.commandLine().getErr(), "during " + summary.path("step").asText(),
                         "spindle doctor " + specFile + " --output " + out + " --runs " + runs
                                 + (timeBudget == null ? "" : " --time-budget " + timeBudget)
-                                + overrides.stream().map(o -> " --set " + o).collect(Collectors.joining()) + " --resume");
+                                + overrides.asArguments() + " --resume");
             }
             return summary.path("status").asText().equals(io.spindle.driver.train.Status.FAILED.name()) ? Main.FAILED : 0;
         } finally {

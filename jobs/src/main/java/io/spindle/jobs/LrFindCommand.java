@@ -5,8 +5,6 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.SpecParser;
 import io.spindle.driver.train.RangeTest;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +21,6 @@ final class LrFindCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "the job spec (YAML); its training.lr is not used")
     Path specFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a spec key")
-    List<String> overrides = new ArrayList<>();
-
     @Option(names = "--min", paramLabel = "LR", description = "the first rate (default: ${DEFAULT-VALUE})")
     double min = RangeTest.Settings.DEFAULT.min();
 
@@ -36,18 +31,20 @@ final class LrFindCommand implements Callable<Integer> {
             + " each (default: ${DEFAULT-VALUE})")
     int steps = RangeTest.Settings.DEFAULT.steps();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-            description = "output folder, any Hadoop FS URI (default: spindle-out/<spec name>-lr-find)")
-    String output;
-
-    @Option(names = "--overwrite", description = "replace an existing output folder")
-    boolean overwrite;
+    @Mixin
+    CommonOptions.Output output;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Overwrite overwrite;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Overrides overrides;
+
+    @Mixin
+    CommonOptions.Master master;
+
+    @Mixin
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -55,11 +52,11 @@ final class LrFindCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RangeTest.Settings settings = new RangeTest.Settings(min, max, steps);
-        JobSpec job = SpecParser.parse(specFile, overrides);
-        String out = output != null ? output : "spindle-out/" + job.name() + "-lr-find";
+        JobSpec job = SpecParser.parse(specFile, overrides.values);
+        String out = output.orDefault(job.name() + "-lr-find");
         Sessions.Handle spark = master.open();
         try {
-            LrFindJob.run(spark.session(), job, settings, out, overwrite, spec.commandLine().getOut());
+            LrFindJob.run(spark.session(), job, settings, out, overwrite.overwrite, spec.commandLine().getOut());
             return 0;
         } finally {
             spark.close();

@@ -10,7 +10,6 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code spindle} command line and the {@code spark-submit} main class. Exit codes: 0 ok,
@@ -198,37 +197,6 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The Spark master of commands that start a session. */
-    static class Master {
-        @Option(names = "--master", paramLabel = "URL",
-                description = "Spark master (default: local[*], or spark-submit's)")
-        String url;
-
-        /** @return the session, owned by the command unless spark-submit or an embedding application made it */
-        Sessions.Handle open() {
-            return Sessions.open(url);
-        }
-    }
-
-    /** How commands print rows. */
-    static class Format {
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-                description = "table (default), csv (with a header row) or json (one object per line)")
-        String value;
-
-        /**
-         * @return the format, checked
-         * @throws io.spindle.driver.results.ResultViews.ResultsException when it is none of the three
-         */
-        String checked() {
-            if (!java.util.List.of("table", "csv", "json").contains(value)) {
-                throw new io.spindle.driver.results.ResultViews.ResultsException(
-                        "--format must be table, csv or json, got '" + value + "'");
-            }
-            return value;
-        }
-    }
-
     /**
      * Ends a training command that a signal stopped: one line on standard error naming the signal,
      * the epochs kept and the command that continues.
@@ -245,9 +213,4 @@ public final class Main implements Callable<Integer> {
         return io.spindle.driver.job.Shutdown.exitCode();
     }
 
-    /** Options every subcommand shares. */
-    static class Common {
-        @Option(names = "--verbose", description = "log more, and print stack traces of errors")
-        boolean verbose;
-    }
 }

@@ -34,8 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "COL", description = "the input column to repeat in the output (default: all)")
     String id;
 
-    @Option(names = "--overwrite", description = "replace an existing output folder")
-    boolean overwrite;
+    @Mixin
+    CommonOptions.Overwrite overwrite;
 
     @Option(names = "--unknown-category", paramLabel = "WHAT", description = "a categorical value training never saw:"
             + " error (default: fail, naming the row, column and value) or zeros (all-zero inputs for that column;"
@@ -48,10 +48,10 @@ final class PredictCommand implements Callable<Integer> {
     String onBadRecord = "fail";
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Master master;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -79,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         };
         Sessions.Handle spark = master.open();
         try {
-            PredictJob.run(spark.session(), new PredictJob.Options(model, data, output, f, Optional.ofNullable(id), overwrite,
+            PredictJob.run(spark.session(), new PredictJob.Options(model, data, output, f, Optional.ofNullable(id), overwrite.overwrite,
                     zeros, skip), spec.commandLine().getOut());
             return 0;
         } finally {

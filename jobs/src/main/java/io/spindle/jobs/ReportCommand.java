@@ -16,10 +16,10 @@ final class ReportCommand implements Callable<Integer> {
     String dir;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Master master;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -37,13 +37,13 @@ final class ResultsCommand implements Callable<Integer> {
     String where;
 
     @Mixin
-    Main.Format format;
+    CommonOptions.Format format;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Master master;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

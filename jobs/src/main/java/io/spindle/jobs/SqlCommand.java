@@ -20,13 +20,13 @@ final class SqlCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     @Mixin
-    Main.Format format;
+    CommonOptions.Format format;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Master master;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

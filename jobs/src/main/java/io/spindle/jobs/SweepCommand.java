@@ -4,12 +4,9 @@ import io.spindle.driver.job.SweepJob;
 import io.spindle.driver.sweep.SweepParser;
 import io.spindle.driver.sweep.SweepSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spindle sweep SWEEP [--output DIR] [--master URL] [--set k=v]... [--overwrite | --resume]}. */
@@ -22,38 +19,35 @@ final class SweepCommand implements Callable<Integer> {
             + " or one that extends a job spec")
     Path sweepFile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-            description = "output folder, any Hadoop FS URI (default: spindle-out/<sweep file name>)")
-    String output;
+    @Mixin
+    CommonOptions.Output output;
 
     @Mixin
-    Main.Master master;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a job key or a sweep key, e.g. --set training.epochs=10 --set sweep.trials=8")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--overwrite", description = "replace an existing output folder")
-    boolean overwrite;
-
-    @Option(names = "--resume", description = "continue the interrupted sweep in --output (same sweep file and --set"
-            + " values): finished trials are kept, running ones restart from their last checkpoint")
-    boolean resume;
+    CommonOptions.Overwrite overwrite;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Resume resume;
+
+    @Mixin
+    CommonOptions.Overrides overrides;
+
+    @Mixin
+    CommonOptions.Master master;
+
+    @Mixin
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        SweepSpec sweep = SweepParser.parse(sweepFile, overrides);
-        String out = output != null ? output : "spindle-out/" + sweep.base().name();
+        SweepSpec sweep = SweepParser.parse(sweepFile, overrides.values);
+        String out = output.orDefault(sweep.base().name());
         Signals.graceful();
         Sessions.Handle spark = master.open();
         try {
-            var summary = SweepJob.run(spark.session(), sweep, out, new SweepJob.Options(overwrite, resume,
+            var summary = SweepJob.run(spark.session(), sweep, out, new SweepJob.Options(overwrite.overwrite, resume.resume,
                     // a terminal gets a status line after every trial; a log file one every 10 s at most
                     System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
@@ -61,8 +55,7 @@ final class SweepCommand implements Callable<Integer> {
                 long n = summary.path("interrupted_trials").asLong();
                 return Main.interrupted(spec.commandLine().getErr(), "with " + summary.path("finished_trials").asLong()
                         + " trial(s) finished and " + n + " stopped at their last checkpoint", "spindle sweep "
-                        + sweepFile + " --output " + out + overrides.stream().map(o -> " --set " + o).collect(
-                                java.util.stream.Collectors.joining()) + " --resume");
+                        + sweepFile + " --output " + out + overrides.asArguments() + " --resume");
             }
             return summary.path("status").asText().equals("COMPLETED") ? 0 : Main.FAILED;
         } finally {

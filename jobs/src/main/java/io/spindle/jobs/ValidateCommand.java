@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -27,21 +26,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "the job spec (YAML)")
     Path specFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a spec key")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    CommonOptions.Overrides overrides;
 
     @Mixin
-    Main.Master master;
+    CommonOptions.Master master;
 
     @Mixin
-    Main.Common common;
+    CommonOptions.Verbose common;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        JobSpec job = SpecParser.parse(specFile, overrides);
+        JobSpec job = SpecParser.parse(specFile, overrides.values);
         List<String> warnings = new ArrayList<>(job.warnings());
         Sessions.Handle spark = master.open();
         try {

@@ -101,7 +101,6 @@ public final class DataLoader {
         if (spec.window().isPresent()) {
             return Windows.load(spark, spec, baseDir);
         }
-        checkShape(spec);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
@@ -153,7 +152,6 @@ public final class DataLoader {
             throw new DataException("data.window cuts windows from a series read from files; a DataFrame cannot be"
                     + " windowed here: remove data.window, or train with spindle train on the files");
         }
-        checkShape(spec);
         StructType schema = frame.schema();
         List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
         DataType[] types = Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
@@ -328,48 +326,6 @@ public final class DataLoader {
     }
 
     // ------------------------------------------------------------------ spec shape
-
-    private static void checkShape(DataSpec spec) {
-        if (spec.label().isEmpty()) {
-            throw new DataException("data.label is empty; name the label column");
-        }
-        Task task = spec.task();
-        if ((task == Task.MULTICLASS || task == Task.BINARY) && spec.label().size() != 1) {
-            throw new DataException("data.label must name one column for task " + task.spelling() + ", got "
-                    + spec.label() + "; use task: multilabel for several 0/1 label columns");
-        }
-        if (task == Task.BINARY && !spec.classes().isEmpty() && spec.classes().size() != 2) {
-            throw new DataException("data.classes must list exactly two classes (negative, positive) for task binary, got "
-                    + spec.classes());
-        }
-        if (!spec.classes().isEmpty()) {
-            Set<String> seen = new HashSet<>();
-            for (String c : spec.classes()) {
-                if (!seen.add(Values.canonical(c))) {
-                    throw new DataException("data.classes lists '" + c + "' twice; list every class once");
-                }
-            }
-        }
-        if (spec.format() == DataSpec.Format.LIBSVM) {
-            if (spec.label().size() != 1) {
-                throw new DataException("data.format libsvm has one label per line; data.label must name one column, got "
-                        + spec.label());
-            }
-            if (!spec.categorical().isEmpty()) {
-                throw new DataException("data.categorical is not supported with data.format libsvm (its features are numeric)");
-            }
-        }
-        if (spec.format() == DataSpec.Format.CSV && spec.delimiter().length() != 1) {
-            throw new DataException("data.delimiter must be one character, got '" + spec.delimiter() + "'");
-        }
-        DataSpec.Split sp = spec.split();
-        for (double f : new double[] {sp.train(), sp.validation(), sp.test()}) {
-            if (!(f >= 0 && f <= 1)) {
-                throw new DataException("data.split fractions must be in [0, 1], got train " + sp.train()
-                        + ", validation " + sp.validation() + ", test " + sp.test());
-            }
-        }
-    }
 
     private static void checkGeometry(DataSpec spec, int featureWidth) {
         if (featureWidth == 0) {

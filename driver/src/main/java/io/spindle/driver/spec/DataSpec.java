@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * The {@code data} section of a job spec: where the rows are, how to read them, what to predict
  * and how to split and normalize them. Immutable; built by {@link SpecParser} after validation.
+ * The rules that hold between its own fields are checked here, once, whoever builds it (the
+ * parser, the loader's copies, prediction's specs of the rows to score).
  *
  * @param path Hadoop FS URI or local path of the data (a file, a folder or a glob)
  * @param format how the files are encoded
@@ -60,6 +62,28 @@ public record DataSpec(
         Objects.requireNonNull(onBadRecord, "data.on_bad_record");
         Objects.requireNonNull(window, "data.window");
         Objects.requireNonNull(missing, "data.missing");
+        if ((task == Task.BINARY || task == Task.MULTICLASS) && label.size() > 1) {
+            throw new SpecException("data.label must be one column for a " + task.spelling() + " task, got " + label
+                    + "; use task: multilabel for several 0/1 label columns");
+        }
+        if (new java.util.HashSet<>(classes).size() != classes.size()) {
+            throw new SpecException("data.classes must not repeat a class, got " + classes);
+        }
+        if (task == Task.BINARY && !classes.isEmpty() && classes.size() != 2) {
+            throw new SpecException("data.classes must name exactly 2 classes for a binary task (negative, positive), got "
+                    + classes.size());
+        }
+        if (format == Format.LIBSVM && label.size() > 1) {
+            throw new SpecException("data.format libsvm has one label per line; data.label must name one column, got "
+                    + label);
+        }
+        if (format == Format.LIBSVM && !categorical.isEmpty()) {
+            throw new SpecException("data.categorical does not apply to data.format libsvm: its features are numbers;"
+                    + " remove data.categorical");
+        }
+        if (format == Format.CSV && delimiter.length() != 1) {
+            throw new SpecException("data.delimiter must be one character, got '" + delimiter + "'");
+        }
     }
 
     /** A spec of rows as they are (no window; a missing value is a bad record). */
@@ -127,6 +151,15 @@ public record DataSpec(
      * @param method random (a seeded hash of each row) or time (consecutive parts of each series, in time order)
      */
     public record Split(double train, double validation, double test, long seed, SplitMethod method) {
+        public Split {
+            for (double f : new double[] {train, validation, test}) {
+                if (!(f >= 0 && f <= 1)) {
+                    throw new SpecException("data.split fractions must be in [0, 1], got train " + train + ", validation "
+                            + validation + ", test " + test);
+                }
+            }
+        }
+
         /** A random split. */
         public Split(double train, double validation, double test, long seed) {
             this(train, validation, test, seed, SplitMethod.RANDOM);

@@ -19,7 +19,6 @@ import java.util.Set;
  */
 public final class SpecParser {
 
-    private static final Set<String> RELU_LIKE = Set.of("relu", "leaky_relu", "prelu", "gelu", "swish");
     private static final Set<String> CLASS_LOSSES = Set.of("bce", "cce", "weighted_cce", "focal");
     private static final Set<String> REGRESSION_LOSSES = Set.of("mse", "mae", "huber");
 
@@ -115,10 +114,6 @@ public final class SpecParser {
             label = List.of("label");
         }
         Task task = Task.valueOf(d.get("task").asText().toUpperCase(Locale.ROOT));
-        if ((task == Task.BINARY || task == Task.MULTICLASS) && label.size() != 1) {
-            throw new SpecException("data.label must be one column for a " + task.spelling() + " task, got " + label
-                    + "; use task: multilabel for several 0/1 label columns");
-        }
         List<String> classes = new ArrayList<>();
         JsonNode cl = d.get("classes");
         if (cl != null) {
@@ -134,13 +129,6 @@ public final class SpecParser {
                     classes.add(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())
                             ? Long.toString(v.asLong()) : v.asText());
                 }
-            }
-            if (new LinkedHashSet<>(classes).size() != classes.size()) {
-                throw new SpecException("data.classes must not repeat a class, got " + classes);
-            }
-            if (task == Task.BINARY && classes.size() != 2) {
-                throw new SpecException("data.classes must name exactly 2 classes for a binary task (negative, positive), got "
-                        + classes.size());
             }
         }
         ObjectNode s = (ObjectNode) d.get("split");
@@ -201,9 +189,6 @@ public final class SpecParser {
             }
         }
         String delim = d.get("delimiter").asText();
-        if (delim.length() != 1) {
-            throw new SpecException("data.delimiter must be one character, got '" + delim + "'");
-        }
         DataSpec.Normalize normalize = DataSpec.Normalize.valueOf(d.get("normalize").asText().toUpperCase(Locale.ROOT));
         if (window.isPresent()) {
             DataSpec.Window w = window.get();
@@ -340,20 +325,16 @@ public final class SpecParser {
             String loss = "";
             String activation;
             if (type.equals("output")) {
-                loss = l.has("loss") ? l.get("loss").asText() : defaultLoss(task);
-                activation = l.has("activation") ? l.get("activation").asText() : defaultOutputActivation(task, loss);
+                loss = l.has("loss") ? l.get("loss").asText() : SpecDefaults.loss(task);
+                activation = l.has("activation") ? l.get("activation").asText() : SpecDefaults.outputActivation(task, loss);
             } else if (l.has("activation")) {
                 activation = l.get("activation").asText();
             } else {
-                activation = switch (type) {
-                    case "dense", "conv2d", "conv1d", "transformer" -> "relu";
-                    case "lstm", "simple_rnn", "gru" -> "tanh";
-                    default -> "";
-                };
+                activation = SpecDefaults.activation(type);
             }
             String init = l.has("init") ? l.get("init").asText()
                     : defaultInit != null ? defaultInit
-                    : RELU_LIKE.contains(activation) && !type.equals("transformer") ? "he" : "xavier";
+                    : SpecDefaults.init(type, activation);
             double dropout = l.has("dropout") ? l.get("dropout").asDouble() : 0.0;
             boolean sequences = l.has("return_sequences") && l.get("return_sequences").asBoolean();
             LayerSpec layer = switch (type) {
@@ -373,13 +354,10 @@ public final class SpecParser {
                 case "self_attention" -> new LayerSpec.SelfAttention(l.get("heads").asInt(),
                         l.has("head_size") ? l.get("head_size").asInt() : 0, l.get("projection").asBoolean(), path);
                 case "transformer" -> new LayerSpec.Transformer(l.get("model_size").asInt(), l.get("heads").asInt(),
-                        l.has("ff_size") ? l.get("ff_size").asInt() : 4 * l.get("model_size").asInt(),
+                        l.has("ff_size") ? l.get("ff_size").asInt() : SpecDefaults.ffSize(l.get("model_size").asInt()),
                         l.get("blocks").asInt(), l.get("positional").asText(), activation, init, dropout, sequences, path);
                 case "output" -> {
-                    int units = l.has("units") ? l.get("units").asInt()
-                            : task == Task.BINARY
-                                    ? (loss.equals("cce") || loss.equals("weighted_cce") || activation.equals("softmax") ? 2 : 1)
-                                    : 0;
+                    int units = l.has("units") ? l.get("units").asInt() : SpecDefaults.outputUnits(task, loss, activation);
                     List<Double> weights = new ArrayList<>();
                     boolean balanced = false;
                     JsonNode cw = l.get("class_weights");
@@ -454,7 +432,7 @@ public final class SpecParser {
         }
         if (REGRESSION_LOSSES.contains(loss)) {
             warnings.add(p + ".loss: " + loss + " on a " + task.spelling() + " task; classification trains better with cross-entropy"
-                    + " (Goodfellow et al. 2016, section 6.2.2): use " + defaultLoss(task));
+                    + " (Goodfellow et al. 2016, section 6.2.2): use " + SpecDefaults.loss(task));
         }
         if ((loss.equals("cce") || loss.equals("weighted_cce")) && !act.equals("softmax")) {
             throw new SpecException(p + ".activation must be softmax with loss " + loss + ", got '" + act
@@ -487,34 +465,13 @@ public final class SpecParser {
         }
     }
 
-    private static String defaultLoss(Task task) {
-        return switch (task) {
-            case REGRESSION -> "mse";
-            case MULTICLASS -> "cce";
-            case BINARY, MULTILABEL -> "bce";
-        };
-    }
-
-    private static String defaultOutputActivation(Task task, String loss) {
-        if (task == Task.REGRESSION) {
-            return "identity";
-        }
-        if (loss.equals("cce") || loss.equals("weighted_cce")) {
-            return "softmax";
-        }
-        return task == Task.MULTICLASS ? "softmax" : "sigmoid";
-    }
-
     // ------------------------------------------------------------------ training and metrics
 
     private static JobSpec.Training training(ObjectNode t, List<String> warnings) {
-        String optimizer = t.has("optimizer") ? t.get("optimizer").asText() : "adam";
+        String optimizer = t.get("optimizer").asText(); // every preset sets optimizer, batch_size and epochs
         boolean auto = t.path("lr").isTextual();
-        double lr = t.has("lr") && !auto ? t.get("lr").asDouble() : switch (optimizer) {
-            case "sgd", "momentum", "adagrad" -> 0.01;
-            default -> 0.001;
-        };
-        double wd = t.has("weight_decay") ? t.get("weight_decay").asDouble() : optimizer.equals("adamw") ? 0.01 : 0.0;
+        double lr = t.has("lr") && !auto ? t.get("lr").asDouble() : SpecDefaults.lr(optimizer);
+        double wd = t.has("weight_decay") ? t.get("weight_decay").asDouble() : SpecDefaults.weightDecay(optimizer);
         if (lr > 0.1) {
             warnings.add("training.lr: " + lr + " is very high and risks divergence (0.1 is already very high for SGD;"
                     + " Adam's published default is 0.001, Kingma and Ba 2015)");
@@ -527,7 +484,7 @@ public final class SpecParser {
         }
         return new JobSpec.Training(optimizer, lr, t.get("momentum").asDouble(), t.get("beta1").asDouble(),
                 t.get("beta2").asDouble(), t.get("epsilon").asDouble(), t.get("rho").asDouble(),
-                t.has("batch_size") ? t.get("batch_size").asInt() : 32, t.has("epochs") ? t.get("epochs").asInt() : 100,
+                t.get("batch_size").asInt(), t.get("epochs").asInt(),
                 t.get("seed").asLong(), t.get("l2").asDouble(), wd, t.get("dropout").asDouble(), null, null, auto,
                 Optional.ofNullable(t.get("gradient_clipping")).map(c -> new JobSpec.Clipping(
                         c.get("type").asText().equals("norm"), c.get("threshold").asDouble())));
@@ -539,9 +496,7 @@ public final class SpecParser {
         if (!windowed && valid.remove(Metric.MASE)) {
             why = why + " without data.window (mase scales by the seasonal-naive error of a series)";
         }
-        List<String> given = m.has("compute") ? strings(m.get("compute"))
-                : task == Task.REGRESSION ? List.of("rmse", "mae", "mse", "r2")
-                : List.of("accuracy", "precision", "recall", "f1", "auc");
+        List<String> given = m.has("compute") ? strings(m.get("compute")) : SpecDefaults.metrics(task);
         List<String> compute = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             compute.add(Metric.parse(given.get(i), "metrics.compute[" + i + "]", valid, why).spelling());

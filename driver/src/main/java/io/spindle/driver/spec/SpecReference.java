@@ -39,6 +39,10 @@ public final class SpecReference {
                 section(sb, new Section(k, "`" + k + "`", o));
             }
         });
+        sb.append("\n## Defaults that follow from other values\n\n")
+                .append("These keys have no fixed default (`-` above): a spec that leaves them out gets these values"
+                        + " (`spindle validate` prints them resolved):\n\n| key | default |\n| --- | --- |\n");
+        SpecDefaults.RULES.forEach(r -> sb.append("| `").append(r.key()).append("` | ").append(r.rule()).append(" |\n"));
         return sb.toString();
     }
 

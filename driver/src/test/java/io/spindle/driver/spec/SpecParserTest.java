@@ -43,6 +43,46 @@ class SpecParserTest {
     }
 
     @Test
+    void derivedDefaultsFollowTheValuesTheyDependOn() throws Exception {
+        for (String optimizer : SpecSchema.OPTIMIZERS) {
+            JobSpec s = parse(BASE, "training.optimizer=" + optimizer);
+            assertEquals(SpecDefaults.lr(optimizer), s.training().lr(), optimizer);
+            assertEquals(SpecDefaults.weightDecay(optimizer), s.training().weightDecay(), optimizer);
+            assertEquals(s.training().lr(), s.resolved().at("/training/lr").asDouble(), "validate shows " + optimizer
+                    + "'s rate");
+        }
+        assertEquals(0.01, parse(BASE, "training.optimizer=sgd").training().lr());
+        assertEquals(0.01, parse(BASE, "training.optimizer=adamw").training().weightDecay());
+        JobSpec regression = parse(BASE.replace("multiclass", "regression"));
+        assertEquals(List.of("rmse", "mae", "mse", "r2"), regression.metrics().compute());
+        assertEquals("mse", regression.model().output().loss());
+        assertEquals("identity", regression.model().output().activation());
+        JobSpec binary = parse(BASE.replace("multiclass", "binary"));
+        assertEquals(1, binary.model().output().units(), "one sigmoid unit");
+        assertEquals(2, parse(BASE.replace("multiclass", "binary") + """
+                model:
+                  layers: [{type: dense, units: 8}, {type: output, loss: cce}]
+                """).model().output().units(), "two softmax units for cce");
+        // every key a rule fills is a key of the schema's tables (the rules' own table comes after them)
+        String reference = SpecReference.markdown();
+        String keys = reference.substring(0, reference.indexOf("## Defaults that follow from other values"));
+        for (SpecDefaults.Rule rule : SpecDefaults.RULES) {
+            assertTrue(keys.contains("| `" + rule.key() + "` |"), rule.key());
+        }
+    }
+
+    @Test
+    void everyPresetSetsTheTrainingValuesNoSchemaDefaultCovers() {
+        for (String preset : SpecSchema.PRESETS) {
+            JsonNode t = Presets.tree(preset).path("training");
+            for (String key : List.of("optimizer", "batch_size", "epochs")) {
+                assertTrue(t.has(key), preset + " sets training." + key);
+            }
+            assertTrue(Presets.tree(preset).path("metrics").has("select"), preset + " sets metrics.select");
+        }
+    }
+
+    @Test
     void presetFillsSeedDefaults() throws Exception {
         JobSpec s = parse(BASE);
         assertEquals("classification", s.model().preset());
