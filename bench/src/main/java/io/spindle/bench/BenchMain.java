@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "spindle bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
         description = {"Benchmarks: Spindle side by side with single-JVM DL4J, DL4J's parameter averaging and Spark MLlib "
                 + "(training); Spindle's hyperparameter sweeps (sweep); batch prediction (predict); memory and threads over a "
-                + "long sweep (soak)."},
+                + "long sweep (soak); several runs' tables merged into the docs (publish)."},
         subcommands = {BenchMain.Training.class, BenchMain.Sweep.class, BenchMain.Predict.class,
-                BenchMain.Soak.class, CommandLine.HelpCommand.class})
+                BenchMain.Soak.class, BenchMain.PublishCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     /** Exit code of a benchmark that failed. */
@@ -328,6 +328,45 @@ public final class BenchMain implements Callable<Integer> {
             Path dataset = data != null ? data : home().resolve(SweepBenchmark.DIGITS_DATA);
             boolean met = SoakBenchmark.run(new SoakBenchmark.Options(trials, output, dataset), spec.commandLine().getOut());
             return met ? 0 : FAILED;
+        }
+    }
+
+    /** {@code spindle bench publish}. */
+    @Command(name = "publish", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+            description = {"Merges the tables of several benchmark runs' reports (bench-training.md, bench-sweep.md, ...) "
+                    + "into the documentation: every block marked <!-- bench-table FILE \"HEADING\" N --> ... "
+                    + "<!-- /bench-table --> gets the N-th table under HEADING of FILE, each figure the median of the "
+                    + "runs with every run's figure in brackets; <!-- bench-runs FILE --> ... <!-- /bench-runs --> lists "
+                    + "the runs. Blocks of reports none of the runs has are left as they are.",
+                    "Example: spindle bench publish bench-out/run1 bench-out/run2 bench-out/run3"})
+    static final class PublishCommand implements Callable<Integer> {
+
+        @CommandLine.Parameters(paramLabel = "RUN", arity = "1..*",
+                description = "the --output folders of bench runs, in the order their figures are listed")
+        List<Path> runs = new ArrayList<>();
+
+        @Option(names = "--docs", paramLabel = "FILE",
+                description = "the documentation file with the markers (default: docs/benchmarks.md of the Spindle checkout)")
+        Path docs;
+
+        @Option(names = "--group", paramLabel = "NAME", description = "replace the markers of this group"
+                + " (<!-- bench-table NAME:FILE ... -->: tables measured by other runs, e.g. a case run on its own);"
+                + " default: the markers without a group")
+        String group;
+
+        @CommandLine.Mixin
+        Verbose verbose;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = docs != null ? docs : home().resolve("docs/benchmarks.md");
+            Publish.Outcome o = Publish.publish(file, runs, java.util.Optional.ofNullable(group));
+            spec.commandLine().getOut().println("wrote " + file + ": " + o.replaced() + " block(s) from " + runs.size()
+                    + " run(s), " + o.kept() + " left as they were (their reports are not in these runs)");
+            return 0;
         }
     }
 }

@@ -304,6 +304,29 @@ public final class Report {
     }
 
     /**
+     * Every case's ceiling in one table: one thread alone and two trainings at once (samples/s),
+     * their ratio, and the single JVM and Spindle's 2 workers against them.
+     *
+     * @param ceilings the ceiling measured per case
+     * @param runs every run
+     * @return a markdown table
+     */
+    static String ceilingTable(Map<String, CoreCeiling> ceilings, List<SystemRun> runs) {
+        StringBuilder sb = new StringBuilder("| case | one thread alone, samples/s | two trainings at once, together |"
+                + " two / one | single JVM / one | Spindle 2 workers / two at once |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        ceilings.forEach((c, ceiling) -> {
+            OptionalDouble single = sps(find(runs, c, Systems.SINGLE_JVM));
+            OptionalDouble spindle = sps(find(runs, c, Systems.SPINDLE));
+            sb.append(fmt("| %s | %,.0f | %,.0f | %.2fx | %s | %s |%n", c, ceiling.oneThread(), ceiling.twoAtOnce(),
+                    ceiling.twoAtOnce() / ceiling.oneThread(),
+                    single.isPresent() ? fmt("%.2fx", single.getAsDouble() / ceiling.oneThread()) : "n/a",
+                    spindle.isPresent() ? fmt("%.2f", spindle.getAsDouble() / ceiling.twoAtOnce()) : "n/a"));
+        });
+        return sb.toString();
+    }
+
+    /**
      * Spindle 2 workers against the single JVM on the sequence case, in samples/s over every epoch
      * (the same measure as every row).
      *
@@ -565,8 +588,11 @@ public final class Report {
                             + "computed for every system by Spindle's EvaluationKernel; lower is better.\n");
         }
         sb.append("\n## Target ratios\n\n").append(ratioTable(ratios(runs, target)));
-        ceilings.forEach((c, ceiling) -> sb.append("\n## The cores' ceiling: ").append(c).append("\n\n")
-                .append(ceilingLines(c, ceiling, runs)));
+        if (!ceilings.isEmpty()) {
+            sb.append("\n## The cores' ceiling\n\n").append(ceilingTable(ceilings, runs));
+            ceilings.forEach((c, ceiling) -> sb.append("\n### ").append(c).append("\n\n")
+                    .append(ceilingLines(c, ceiling, runs)));
+        }
         Optional<Ratio> sequence = sequenceRatio(runs);
         if (sequence.isPresent()) {
             sb.append("\n## Sequence case\n\n- ").append(sequenceTarget(sequence.get())).append('\n');

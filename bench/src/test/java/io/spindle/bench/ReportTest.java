@@ -299,7 +299,9 @@ class ReportTest {
                 + "trainings at once"), lines);
         String md = Report.markdown(List.of(), runs.stream().map(x -> ResultRow.of(x, 0.95)).toList(), runs, List.of(),
                 Map.of(), 10, 0.95, Double.NaN, Map.of(Systems.MNIST, c));
-        assertTrue(md.contains("## The cores' ceiling: " + Systems.MNIST), md);
+        assertTrue(md.contains("## The cores' ceiling\n") && md.contains("### " + Systems.MNIST), md);
+        // the table: 3,200 / 1,600 = 2.00x; the single JVM 2,000 / 1,600 = 1.25x; Spindle 3,000 / 3,200 = 0.94
+        assertTrue(md.contains("| " + Systems.MNIST + " | 1,600 | 3,200 | 2.00x | 1.25x | 0.94 |"), md);
         assertFalse(Report.markdown(List.of(), List.of(), runs, List.of(), Map.of(), 10, 0.95).contains("ceiling"));
     }
 }

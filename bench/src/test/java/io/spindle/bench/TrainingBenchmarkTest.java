@@ -69,7 +69,7 @@ class TrainingBenchmarkTest {
         for (String part : List.of("| case | system | samples/s | final test RMSE | epochs |", "## Sequence case",
                 "co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): ", "## Test RMSE per evaluation",
                 "co2-lstm data: co2_weekly.csv", "naive forecast (the window's last value)",
-                "## The cores' ceiling: co2-lstm", "two independent trainings at once")) {
+                "### co2-lstm", "two independent trainings at once")) {
             assertTrue(md.contains(part), part + " in\n" + md);
         }
         assertFalse(md.contains("## Accuracy per evaluation") || md.contains("seconds to 95%"), md);

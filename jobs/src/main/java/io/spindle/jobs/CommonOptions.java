@@ -3,6 +3,7 @@ package io.spindle.jobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,5 +100,26 @@ final class CommonOptions {
             }
             return value;
         }
+    }
+
+    /** The options of the commands that train and checkpoint (train, sweep, doctor): every group but --format. */
+    static class Run {
+        @Mixin
+        Output output;
+
+        @Mixin
+        Overwrite overwrite;
+
+        @Mixin
+        Resume resume;
+
+        @Mixin
+        Overrides overrides;
+
+        @Mixin
+        Master master;
+
+        @Mixin
+        Verbose common;
     }
 }

@@ -30,22 +30,7 @@ final class DoctorCommand implements Callable<Integer> {
     String timeBudget;
 
     @Mixin
-    CommonOptions.Output output;
-
-    @Mixin
-    CommonOptions.Overwrite overwrite;
-
-    @Mixin
-    CommonOptions.Resume resume;
-
-    @Mixin
-    CommonOptions.Overrides overrides;
-
-    @Mixin
-    CommonOptions.Master master;
-
-    @Mixin
-    CommonOptions.Verbose common;
+    CommonOptions.Run run;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -54,19 +39,19 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         OptionalDouble budget = timeBudget == null ? OptionalDouble.empty()
                 : OptionalDouble.of(SweepParser.seconds(timeBudget, "--time-budget"));
-        DoctorJob.Options options = new DoctorJob.Options(runs, budget, overwrite.overwrite, resume.resume,
+        DoctorJob.Options options = new DoctorJob.Options(runs, budget, run.overwrite.overwrite, run.resume.resume,
                 System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10));
-        JobSpec job = SpecParser.parse(specFile, overrides.values);
-        String out = output.orDefault(job.name() + "-doctor");
+        JobSpec job = SpecParser.parse(specFile, run.overrides.values);
+        String out = run.output.orDefault(job.name() + "-doctor");
         Signals.graceful();
-        Sessions.Handle spark = master.open();
+        Sessions.Handle spark = run.master.open();
         try {
             var summary = DoctorJob.run(spark.session(), job, out, options, spec.commandLine().getOut());
             if (summary.path("status").asText().equals(io.spindle.driver.train.Status.INTERRUPTED.name())) {
                 return Main.interrupted(spec.commandLine().getErr(), "during " + summary.path("step").asText(),
                         "spindle doctor " + specFile + " --output " + out + " --runs " + runs
                                 + (timeBudget == null ? "" : " --time-budget " + timeBudget)
-                                + overrides.asArguments() + " --resume");
+                                + run.overrides.asArguments() + " --resume");
             }
             return summary.path("status").asText().equals(io.spindle.driver.train.Status.FAILED.name()) ? Main.FAILED : 0;
         } finally {

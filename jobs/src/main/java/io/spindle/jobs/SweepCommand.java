@@ -20,34 +20,19 @@ final class SweepCommand implements Callable<Integer> {
     Path sweepFile;
 
     @Mixin
-    CommonOptions.Output output;
-
-    @Mixin
-    CommonOptions.Overwrite overwrite;
-
-    @Mixin
-    CommonOptions.Resume resume;
-
-    @Mixin
-    CommonOptions.Overrides overrides;
-
-    @Mixin
-    CommonOptions.Master master;
-
-    @Mixin
-    CommonOptions.Verbose common;
+    CommonOptions.Run run;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        SweepSpec sweep = SweepParser.parse(sweepFile, overrides.values);
-        String out = output.orDefault(sweep.base().name());
+        SweepSpec sweep = SweepParser.parse(sweepFile, run.overrides.values);
+        String out = run.output.orDefault(sweep.base().name());
         Signals.graceful();
-        Sessions.Handle spark = master.open();
+        Sessions.Handle spark = run.master.open();
         try {
-            var summary = SweepJob.run(spark.session(), sweep, out, new SweepJob.Options(overwrite.overwrite, resume.resume,
+            var summary = SweepJob.run(spark.session(), sweep, out, new SweepJob.Options(run.overwrite.overwrite, run.resume.resume,
                     // a terminal gets a status line after every trial; a log file one every 10 s at most
                     System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
@@ -55,7 +40,7 @@ final class SweepCommand implements Callable<Integer> {
                 long n = summary.path("interrupted_trials").asLong();
                 return Main.interrupted(spec.commandLine().getErr(), "with " + summary.path("finished_trials").asLong()
                         + " trial(s) finished and " + n + " stopped at their last checkpoint", "spindle sweep "
-                        + sweepFile + " --output " + out + overrides.asArguments() + " --resume");
+                        + sweepFile + " --output " + out + run.overrides.asArguments() + " --resume");
             }
             return summary.path("status").asText().equals("COMPLETED") ? 0 : Main.FAILED;
         } finally {

@@ -18,35 +18,20 @@ final class TrainCommand implements Callable<Integer> {
     Path specFile;
 
     @Mixin
-    CommonOptions.Output output;
-
-    @Mixin
-    CommonOptions.Overwrite overwrite;
-
-    @Mixin
-    CommonOptions.Resume resume;
-
-    @Mixin
-    CommonOptions.Overrides overrides;
-
-    @Mixin
-    CommonOptions.Master master;
-
-    @Mixin
-    CommonOptions.Verbose common;
+    CommonOptions.Run run;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        JobSpec job = SpecParser.parse(specFile, overrides.values);
-        String out = output.orDefault(job.name());
+        JobSpec job = SpecParser.parse(specFile, run.overrides.values);
+        String out = run.output.orDefault(job.name());
         Signals.graceful();
-        Sessions.Handle spark = master.open();
+        Sessions.Handle spark = run.master.open();
         try {
             var summary = TrainJob.run(spark.session(), job, out,
-                    new TrainJob.Options(overwrite.overwrite, resume.resume, common.verbose,
+                    new TrainJob.Options(run.overwrite.overwrite, run.resume.resume, run.common.verbose,
                             // a terminal gets every epoch; a log file a line every 10 s at most
                             System.console() != null ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10)),
                     spec.commandLine().getOut());
@@ -55,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
                 int epochs = summary.path("epochs_run").asInt();
                 return Main.interrupted(spec.commandLine().getErr(), epochs == 0 ? "before its first epoch ended"
                         : "after epoch " + epochs + " of " + job.training().epochs(), "spindle train " + specFile
-                        + " --output " + out + overrides.asArguments() + " --resume");
+                        + " --output " + out + run.overrides.asArguments() + " --resume");
             }
             return status.equals(io.spindle.driver.train.Status.DIVERGED.name()) ? Main.FAILED : 0;
         } finally {

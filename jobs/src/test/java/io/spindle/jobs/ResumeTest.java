@@ -39,7 +39,7 @@ class ResumeTest {
     static Path tmp;
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final int EPOCHS = 40;
+    static final int EPOCHS = 16;
 
     @BeforeAll
     static void spark() {
@@ -55,7 +55,7 @@ class ResumeTest {
                 lr: %s
                 dropout: 0.2
                 early_stopping: {patience: 1000}
-                schedule: {type: reduce_on_plateau, monitor: val_accuracy, patience: 2, factor: 0.5}
+                schedule: {type: reduce_on_plateau, monitor: val_accuracy, patience: 1, factor: 0.5}
                 """.formatted(EPOCHS, lr), "cluster: {workers: 2, averaging_period: 8}"));
         return p;
     }

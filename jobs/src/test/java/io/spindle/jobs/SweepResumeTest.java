@@ -41,7 +41,7 @@ class SweepResumeTest {
     static Path tmp;
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final int TRIALS = 6;
+    static final int TRIALS = 4;
 
     @BeforeAll
     static void spark() {
@@ -51,7 +51,7 @@ class SweepResumeTest {
     static Path sweepFile(String name) throws IOException {
         Path p = tmp.resolve(name + ".yaml");
         Files.writeString(p, io.spindle.driver.DigitsSpec.yaml("resume-sweep", ROOT.resolve("conf/datasets/digits.csv")
-                .toString(), 32, "epochs: 12\nearly_stopping: {patience: 1000}", """
+                .toString(), 32, "epochs: 8\nearly_stopping: {patience: 1000}", """
                 sweep:
                   strategy: random
                   trials: %d
