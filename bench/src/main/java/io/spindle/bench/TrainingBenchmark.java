@@ -38,6 +38,13 @@ public final class TrainingBenchmark {
     public static final double QUICK_KEEP = 0.5;
     /** Training seconds of each measurement of the cores' ceiling ({@link CoreCeiling}); about 8x this in all. */
     static final double CEILING_SECONDS = 5;
+    /**
+     * The untimed Spindle training before a case's first Spindle row: at most this many epochs,
+     * stopping after the first epoch past {@link #WARM_UP_SECONDS}.
+     */
+    static final int WARM_UP_EPOCHS = 2;
+    /** See {@link #WARM_UP_EPOCHS}. */
+    static final double WARM_UP_SECONDS = 3;
     /** The same in the quick run. */
     static final double CEILING_QUICK_SECONDS = 1;
 
@@ -167,6 +174,7 @@ public final class TrainingBenchmark {
         List<String> skipped = new ArrayList<>();
         double cnnFlops = Double.NaN;
         Map<String, CoreCeiling> ceilings = new LinkedHashMap<>();
+        java.util.Set<String> warmed = new java.util.HashSet<>();
         int defaultThreads = Threads.current();
         try {
             for (BenchCase c : cases) {
@@ -220,6 +228,24 @@ public final class TrainingBenchmark {
                             out.println("  " + line);
                         }
                         out.flush();
+                    }
+                    if ((system.equals(Systems.SPINDLE) || system.equals(Systems.SPINDLE_UNSCALED)) && warmed.add(c.name())) {
+                        // before the case's first Spindle row: its first data-parallel training in this JVM pays for
+                        // the JIT compiler's warm-up of Spark's scheduling and the trainer's rounds (the ceiling
+                        // warmed DL4J only); an untimed short training takes it instead
+                        Budget warm = new Budget(WARM_UP_EPOCHS, options.quick() ? 1 : WARM_UP_SECONDS);
+                        out.printf(Locale.ROOT, "%s / Spindle's warm-up: an untimed training of at most %d epochs...%n",
+                                c.name(), warm.maxEpochs());
+                        out.flush();
+                        try {
+                            JobSpec warmSpec = CaseSpec.spec(c, options.datasetOf(c), warm.maxEpochs(),
+                                    options.averagingPeriod(), "");
+                            SpindleRunner.run(c.name(), system, sc, warmSpec, ModelBuilder.build(warmSpec,
+                                    data.prepared().layout(), null), data, warm);
+                        } catch (RuntimeException ex) {
+                            // the measured row will say what is wrong; a warm-up that fails only warms less
+                            out.println("  the warm-up failed: " + ex);
+                        }
                     }
                     out.printf(Locale.ROOT, "%s / %s: training (at most %d %s, %.0f s)...%n", c.name(), system,
                             budget.maxEpochs(), system.equals(Systems.MLLIB) ? "iterations" : "epochs", budget.maxSeconds());
@@ -456,6 +482,10 @@ public final class TrainingBenchmark {
             out.add(String.format(Locale.ROOT, "target of %s: Spindle 2 workers >= %.1fx single-JVM samples/s",
                     Systems.CO2, Report.SEQUENCE_TARGET));
         }
+        out.add(String.format(Locale.ROOT, "before each case's first Spindle row, an untimed Spindle training of at most "
+                + "%d epochs (stopping after the first past %.0f s) takes the JIT compiler's warm-up of Spark and the "
+                + "trainer; before its single-JVM row, the cores' ceiling takes DL4J's", WARM_UP_EPOCHS,
+                o.quick() ? 1 : WARM_UP_SECONDS));
         out.add(String.format(Locale.ROOT, "one noisy run on a shared machine (1-minute load average %.1f when the "
                 + "report was written, each system's at its start in its note below; the benchmark itself adds "
                 + "up to %d): treat differences under ~20%% as noise", loadAverage(), CaseSpec.WORKERS));

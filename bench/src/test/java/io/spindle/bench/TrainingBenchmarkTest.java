@@ -69,11 +69,16 @@ class TrainingBenchmarkTest {
         for (String part : List.of("| case | system | samples/s | final test RMSE | epochs |", "## Sequence case",
                 "co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): ", "## Test RMSE per evaluation",
                 "co2-lstm data: co2_weekly.csv", "naive forecast (the window's last value)",
-                "### co2-lstm", "two independent trainings at once")) {
+                "### co2-lstm", "two independent trainings at once", "an untimed Spindle training of at most 2 epochs")) {
             assertTrue(md.contains(part), part + " in\n" + md);
         }
         assertFalse(md.contains("## Accuracy per evaluation") || md.contains("seconds to 95%"), md);
         assertTrue(out.toString().contains("target: co2-lstm: Spindle 2 workers >= 1.3x single JVM (samples/s): "),
                 out.toString());
+        // the warm-up ran before Spindle's row and left no row or evaluation of its own
+        String console = out.toString();
+        assertTrue(console.indexOf("co2-lstm / Spindle's warm-up") < console.indexOf("co2-lstm / " + Systems.SPINDLE
+                + ": training") && console.contains("co2-lstm / Spindle's warm-up"), console);
+        assertFalse(console.contains("the warm-up failed"), console);
     }
 }
