@@ -342,8 +342,12 @@ final class Publish {
         }
         String text = Files.readString(docs);
         List<String> files = new ArrayList<>();
-        for (Matcher m = Pattern.compile("<!-- bench-(?:table|runs) (?:([\\w-]+):)?(\\S+)").matcher(text); m.find(); ) {
-            if (Optional.ofNullable(m.group(1)).equals(group) && !files.contains(m.group(2))) {
+        for (String line : text.lines().map(String::strip).toList()) {
+            Matcher m = TABLE_MARK.matcher(line);
+            if (!m.matches()) {
+                m = RUNS_MARK.matcher(line);
+            }
+            if (m.matches() && Optional.ofNullable(m.group(1)).equals(group) && !files.contains(m.group(2))) {
                 files.add(m.group(2));
             }
         }

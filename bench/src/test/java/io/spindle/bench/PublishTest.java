@@ -92,7 +92,7 @@ class PublishTest {
         String before = """
                 # Benchmarks
 
-                hand-written prose stays
+                hand-written prose stays, even where it names a marker: `<!-- bench-table bench-x.md "X" 1 -->`
                 <!-- bench-runs bench-training.md -->
                 old list
                 <!-- /bench-runs -->
@@ -117,7 +117,7 @@ class PublishTest {
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("2 block(s) from 2 run(s), 2 left as they were"), out.toString());
         String after = Files.readString(docs);
-        assertTrue(after.contains("hand-written prose stays\n<!-- bench-runs bench-training.md -->\n2 runs of"
+        assertTrue(after.contains("1 -->`\n<!-- bench-runs bench-training.md -->\n2 runs of"
                 + " `bench-training.md` (1: "), after);
         assertTrue(after.contains("<!-- bench-table bench-training.md \"Target ratios\" 1 -->\n| ratio | value |\n"
                 + "| --- | ---: |\n| mnist-mlp: Spindle 2 workers / single JVM | 1.30x (1.50, 1.10) |\n"), after);
