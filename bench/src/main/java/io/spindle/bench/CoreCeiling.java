@@ -130,7 +130,11 @@ record CoreCeiling(double oneThread, double twoAtOnce, double[] oneThreadRuns, d
         return total;
     }
 
-    private static double median(double[] v) {
+    /**
+     * @param v numbers (at least one)
+     * @return the median (the mean of the two middle values for an even count)
+     */
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -57,6 +57,20 @@ final class Publish {
     }
 
     /**
+     * @param line a line of the documentation
+     * @return the matched table or runs marker (group 1 its group, 2 its report file), or null for any other line
+     */
+    private static Matcher marker(String line) {
+        for (Pattern p : List.of(TABLE_MARK, RUNS_MARK)) {
+            Matcher m = p.matcher(line.strip());
+            if (m.matches()) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
      * A markdown table of a report.
      *
      * @param header the column names
@@ -84,12 +98,11 @@ final class Publish {
     }
 
     /**
-     * One benchmark run's report files.
+     * One benchmark run, as the documentation names it.
      *
-     * @param dir its output folder
-     * @param label how it is named in the documentation (its report's time, UTC)
+     * @param label its report's time, UTC
      */
-    record Run(Path dir, String label) { }
+    record Run(String label) { }
 
     /**
      * @param markdown a report
@@ -222,9 +235,7 @@ final class Publish {
         String u = unit;
         String each = "(" + String.join(", ", cells.stream().map(c -> c.map(x -> !u.isEmpty() && x.endsWith(u)
                 && NUMBER.matcher(x).matches() ? x.substring(0, x.length() - u.length()) : x).orElse("-")).toList()) + ")";
-        values.sort(Double::compare);
-        int n = values.size();
-        double median = n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+        double median = CoreCeiling.median(values.stream().mapToDouble(Double::doubleValue).toArray());
         String f = commas ? format.replace("%", "%,") : format;
         return String.format(Locale.ROOT, f, median) + unit + " " + each;
     }
@@ -252,18 +263,16 @@ final class Publish {
         int kept = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            Matcher table = TABLE_MARK.matcher(line.strip());
-            Matcher list = RUNS_MARK.matcher(line.strip());
-            boolean isTable = table.matches();
-            if (!isTable && !list.matches()) {
+            Matcher m = marker(line);
+            if (m == null) {
                 out.append(line).append('\n');
                 continue;
             }
+            boolean isTable = m.pattern() == TABLE_MARK;
             String end = isTable ? TABLE_END : RUNS_END;
             int close = i + 1;
             while (close < lines.size() && !lines.get(close).strip().equals(end)) {
-                if (TABLE_MARK.matcher(lines.get(close).strip()).matches()
-                        || RUNS_MARK.matcher(lines.get(close).strip()).matches()) {
+                if (marker(lines.get(close)) != null) {
                     close = lines.size();
                     break;
                 }
@@ -273,7 +282,6 @@ final class Publish {
                 throw new IllegalArgumentException(docsName + ":" + (i + 1) + ": " + line.strip() + " has no " + end
                         + " before the next marker or the end; add it after the block");
             }
-            Matcher m = isTable ? table : list;
             String file = m.group(2);
             List<Optional<String>> texts = reports.getOrDefault(file, List.of());
             out.append(line).append('\n');
@@ -284,8 +292,8 @@ final class Publish {
                 kept++;
             } else {
                 if (isTable) {
-                    String heading = table.group(3);
-                    int index = Integer.parseInt(table.group(4));
+                    String heading = m.group(3);
+                    int index = Integer.parseInt(m.group(4));
                     String where = file + " \"" + heading + "\" " + index + " (" + docsName + ":" + (i + 1) + ")";
                     List<Optional<Table>> tabs = texts.stream().map(t -> t.flatMap(text -> {
                         List<Table> under = tables(text).getOrDefault(heading, List.of());
@@ -342,12 +350,9 @@ final class Publish {
         }
         String text = Files.readString(docs);
         List<String> files = new ArrayList<>();
-        for (String line : text.lines().map(String::strip).toList()) {
-            Matcher m = TABLE_MARK.matcher(line);
-            if (!m.matches()) {
-                m = RUNS_MARK.matcher(line);
-            }
-            if (m.matches() && Optional.ofNullable(m.group(1)).equals(group) && !files.contains(m.group(2))) {
+        for (String line : text.lines().toList()) {
+            Matcher m = marker(line);
+            if (m != null && Optional.ofNullable(m.group(1)).equals(group) && !files.contains(m.group(2))) {
                 files.add(m.group(2));
             }
         }
@@ -367,7 +372,7 @@ final class Publish {
                 throw new IllegalArgumentException(dir + " has none of the reports " + docs + " shows (" + String.join(", ",
                         files) + "); name the --output folder of a bench run");
             }
-            runs.add(new Run(dir, time.format(Files.getLastModifiedTime(any.get()).toInstant())));
+            runs.add(new Run(time.format(Files.getLastModifiedTime(any.get()).toInstant())));
             for (String f : files) {
                 Path p = dir.resolve(f);
                 reports.computeIfAbsent(f, k -> new ArrayList<>()).add(Files.isRegularFile(p)

@@ -238,10 +238,8 @@ public final class TrainingBenchmark {
                                 c.name(), warm.maxEpochs());
                         out.flush();
                         try {
-                            JobSpec warmSpec = CaseSpec.spec(c, options.datasetOf(c), warm.maxEpochs(),
-                                    options.averagingPeriod(), "");
-                            SpindleRunner.run(c.name(), system, sc, warmSpec, ModelBuilder.build(warmSpec,
-                                    data.prepared().layout(), null), data, warm);
+                            // the row's own spec and network: the warm budget ends it after its first epochs
+                            SpindleRunner.run(c.name(), system, sc, spec, conf, data, warm);
                         } catch (RuntimeException ex) {
                             // the measured row will say what is wrong; a warm-up that fails only warms less
                             out.println("  the warm-up failed: " + ex);
