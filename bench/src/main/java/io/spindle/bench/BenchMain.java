@@ -42,6 +42,7 @@ public final class BenchMain implements Callable<Integer> {
      * @param args command line, e.g. {@code training --quick}
      */
     public static void main(String[] args) {
+        io.spindle.kernels.NativeMemory.defaults(); // before ND4J loads
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
      * @param args command line
      */
     public static void main(String[] args) {
+        io.spindle.kernels.NativeMemory.defaults(); // before ND4J loads
         Signals.install();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

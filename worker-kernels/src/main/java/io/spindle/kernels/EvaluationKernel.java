@@ -2,7 +2,10 @@ package io.spindle.kernels;
 
 import io.spindle.kernels.eval.MetricsAccumulator;
 import io.spindle.kernels.eval.TaskKind;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +27,38 @@ public final class EvaluationKernel {
      * @return the partition's metrics, including the summed loss (without regularization terms)
      */
     public static MetricsAccumulator evaluate(int partition, Iterator<Block> rows, EvalTask task, float[] params) {
-        ExecutorCache.PartitionData data = ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows));
+        return evaluate(partition, ExecutorCache.data(task.dataKey(), partition, () -> Batches.stack(rows)), task, params);
+    }
+
+    /**
+     * Evaluates a whole split from the rows this executor caches of it, partition by partition,
+     * merging in partition order (as the driver merges the partitions of an evaluation job, so
+     * the metrics are the same).
+     *
+     * @param task what to evaluate
+     * @param partitions the split's partitions
+     * @param params the parameters to evaluate
+     * @return the split's metrics; empty when a partition's rows are not cached here
+     */
+    public static Optional<MetricsAccumulator> evaluateCached(EvalTask task, int partitions, float[] params) {
+        List<ExecutorCache.PartitionData> parts = new ArrayList<>(partitions);
+        for (int i = 0; i < partitions; i++) {
+            Optional<ExecutorCache.PartitionData> d = ExecutorCache.cachedData(task.dataKey(), i);
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
+            parts.add(d.get());
+        }
+        MetricsAccumulator merged = null;
+        for (int i = 0; i < partitions; i++) {
+            MetricsAccumulator acc = evaluate(i, parts.get(i), task, params);
+            merged = merged == null ? acc : merged.merge(acc);
+        }
+        return Optional.ofNullable(merged);
+    }
+
+    private static MetricsAccumulator evaluate(int partition, ExecutorCache.PartitionData data, EvalTask task,
+                                               float[] params) {
         MetricsAccumulator acc = MetricsAccumulator.create(task.kind(), task.outputs());
         if (data.rows() == 0) {
             return acc;

@@ -194,6 +194,15 @@ public final class ExecutorCache {
     }
 
     /**
+     * @param dataKey the data set
+     * @param partition the partition index
+     * @return the partition's cached arrays, if this executor holds them (to be read only)
+     */
+    public static Optional<PartitionData> cachedData(String dataKey, int partition) {
+        return Optional.ofNullable(store.data.getIfPresent(dataKey + "#" + partition));
+    }
+
+    /**
      * @param trialId the trial
      * @param role what the network is used for here (e.g. train, eval) with the partition
      * @param configJson the configuration, used when the network is built

@@ -38,6 +38,11 @@ public final class LiveCheck implements TrialCallback {
     }
 
     @Override
+    public int horizon(int epochsDone, int sinceBest) {
+        return stop ? 1 : Integer.MAX_VALUE; // one that only reports never changes the run
+    }
+
+    @Override
     public Decision afterEvaluation(Evaluation e) {
         if (e.partial() || e.lastEpoch()) {
             return Decision.CONTINUE; // the last epoch's history is the finished run's, diagnosed in full

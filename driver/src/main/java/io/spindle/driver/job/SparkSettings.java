@@ -24,9 +24,12 @@ import org.apache.spark.network.util.JavaUtils;
  *       killed (deeplearning4j#2401, #2186). {@code spark.executor.memoryOverhead} defaults to half
  *       the executor memory (at least 1 GiB); {@code org.bytedeco.javacpp.maxbytes} gets that
  *       overhead less {@value #NATIVE_RESERVE_MB} MiB for the JVM's own native memory, and
- *       {@code org.bytedeco.javacpp.maxphysicalbytes} the executor's whole allowance (memory plus
- *       overhead). Set {@code spark.spindle.offheap.maxbytes} / {@code spark.spindle.offheap.maxphysicalbytes}
- *       (or the {@code -D} options in {@code spark.executor.extraJavaOptions}) to override.</li>
+ *       {@code org.bytedeco.javacpp.maxphysicalbytes} 0: that limit bounds what the executor may
+ *       allocate, so JavaCPP's check of the physical memory, which reads the resident size on every
+ *       native allocation under a lock all task threads share, is turned off
+ *       ({@link io.spindle.kernels.NativeMemory}). Set {@code spark.spindle.offheap.maxbytes} /
+ *       {@code spark.spindle.offheap.maxphysicalbytes} (or the {@code -D} options in
+ *       {@code spark.executor.extraJavaOptions}) to override.</li>
  * </ul>
  */
 public final class SparkSettings {
@@ -77,13 +80,13 @@ public final class SparkSettings {
         long maxBytes = conf.apply("spark.spindle.offheap.maxbytes").isPresent()
                 ? mb(conf, "spark.spindle.offheap.maxbytes", "0") : Math.max(256, overhead - NATIVE_RESERVE_MB);
         long maxPhysical = conf.apply("spark.spindle.offheap.maxphysicalbytes").isPresent()
-                ? mb(conf, "spark.spindle.offheap.maxphysicalbytes", "0") : memory + overhead;
+                ? mb(conf, "spark.spindle.offheap.maxphysicalbytes", "0") : 0;
         StringBuilder add = new StringBuilder();
         if (!opts.contains("-Dorg.bytedeco.javacpp.maxbytes=")) {
             add.append(" -Dorg.bytedeco.javacpp.maxbytes=").append(maxBytes).append('m');
         }
         if (!opts.contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) {
-            add.append(" -Dorg.bytedeco.javacpp.maxphysicalbytes=").append(maxPhysical).append('m');
+            add.append(" -Dorg.bytedeco.javacpp.maxphysicalbytes=").append(maxPhysical).append(maxPhysical == 0 ? "" : "m");
         }
         if (add.length() > 0) {
             out.put("spark.executor.extraJavaOptions", (opts + add).trim());

@@ -369,7 +369,7 @@ public final class SweepJob {
             TrialCallback pruner = TrialCallback.pruner(e -> {
                 values.add(metric(e));
                 return decide(t.id, values);
-            });
+            }, this::horizon);
             TrainListener progress = new TrainListener() {
                 @Override
                 public void onWarning(String message) {
@@ -508,6 +508,11 @@ public final class SweepJob {
     }
 
     /** @return whether the scheduler stops the trial after the epoch just recorded */
+    /** @return how many epochs ahead the scheduler surely lets a trial with these epochs done go on */
+    private synchronized int horizon(int epochsDone) {
+        return scheduler.map(s -> s.horizon(epochsDone)).orElse(Integer.MAX_VALUE);
+    }
+
     private synchronized boolean decide(String id, List<Double> values) {
         return scheduler.map(s -> s.decide(new TrialHistory(id, values)) == Decision.STOP).orElse(false);
     }

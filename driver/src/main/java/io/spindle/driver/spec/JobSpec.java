@@ -345,10 +345,12 @@ public record JobSpec(
      * @param reshuffleAcross whether rows are re-dealt to the shards every epoch (else each shard
      *     reshuffles its own rows)
      * @param evalEveryRounds also evaluate every this many rounds (0: after every epoch only)
+     * @param checkpointEveryEpochs write the checkpoint once this many epochs have passed since the last one (0: by time only)
+     * @param checkpointEverySeconds also once this many seconds have (0: by epochs only)
      */
     public record Cluster(Optional<Integer> workers, Optional<Integer> averagingPeriod, boolean averageUpdater,
                           OuterOptimizer outerOptimizer, String lrScaling, int lrWarmupEpochs, boolean reshuffleAcross,
-                          int evalEveryRounds) {
+                          int evalEveryRounds, int checkpointEveryEpochs, double checkpointEverySeconds) {
 
         /**
          * @param optimizer training.optimizer

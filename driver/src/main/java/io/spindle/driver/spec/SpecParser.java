@@ -586,11 +586,18 @@ public final class SpecParser {
         JobSpec.OuterOptimizer outer = o.get("type").asText().equals("nesterov")
                 ? new JobSpec.OuterOptimizer("nesterov", o.get("lr").asDouble(), o.get("momentum").asDouble())
                 : JobSpec.OuterOptimizer.NONE;
-        return new JobSpec.Cluster(c.has("workers") ? Optional.of(c.get("workers").asInt()) : Optional.empty(),
+        JobSpec.Cluster cluster = new JobSpec.Cluster(c.has("workers") ? Optional.of(c.get("workers").asInt()) : Optional.empty(),
                 c.has("averaging_period") ? Optional.of(c.get("averaging_period").asInt()) : Optional.empty(),
                 c.get("average_updater").asBoolean(), outer, c.get("lr_scaling").asText(),
                 c.get("lr_warmup_epochs").asInt(), c.get("reshuffle").asText().equals("across"),
-                c.get("eval_every_rounds").asInt());
+                c.get("eval_every_rounds").asInt(), c.get("checkpoint_every_epochs").asInt(),
+                c.get("checkpoint_every_seconds").asDouble());
+        if (cluster.checkpointEveryEpochs() == 0 && cluster.checkpointEverySeconds() == 0) {
+            throw new SpecException("cluster.checkpoint_every_epochs and cluster.checkpoint_every_seconds are both 0, so"
+                    + " no checkpoint would be written until the run ends; set one of them above 0 (the default is a"
+                    + " checkpoint after every epoch)");
+        }
+        return cluster;
     }
 
     /** Writes the derived defaults into the resolved tree so that {@code validate} shows them. */

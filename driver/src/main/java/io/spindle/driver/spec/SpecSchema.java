@@ -292,6 +292,12 @@ public final class SpecSchema {
                         + " round, from training.lr to the scaled rate (gradual warmup, Goyal et al. 2017); 0: no ramp"), 1)
                 .def("eval_every_rounds", integer(0, "also evaluate and check early stopping every this many rounds;"
                         + " 0: after every epoch only"), 0)
+                .def("checkpoint_every_epochs", integer(0, "write the checkpoint --resume continues from once this many"
+                        + " epochs have passed since the last one (or checkpoint_every_seconds, whichever comes first;"
+                        + " always at the end); 0: by time only. A one-worker run trains the epochs up to its next"
+                        + " checkpoint in one Spark task, evaluating each on the rows the executor caches"), 1)
+                .def("checkpoint_every_seconds", nonNegative("also write the checkpoint once this many seconds have"
+                        + " passed since the last one; 0: by epochs only"), 0.0)
                 .build();
 
         return obj("a Spindle job spec")

@@ -75,6 +75,16 @@ public final class Asha implements TrialScheduler {
     }
 
     @Override
+    public int horizon(int epochsDone) {
+        for (int m : milestones) {
+            if (m > epochsDone) {
+                return m - epochsDone; // the next rung decides
+            }
+        }
+        return Math.max(1, maxEpochs - epochsDone);
+    }
+
+    @Override
     public Decision decide(TrialHistory h) {
         String id = h.trialId();
         java.util.Optional<Decision> early = histories.recordAndPrejudge(h);

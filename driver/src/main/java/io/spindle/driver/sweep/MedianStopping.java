@@ -43,6 +43,11 @@ public final class MedianStopping implements TrialScheduler {
     }
 
     @Override
+    public int horizon(int epochsDone) {
+        return Math.max(1, graceEpochs + 1 - epochsDone); // the first decision that can stop: after the grace
+    }
+
+    @Override
     public Decision decide(TrialHistory h) {
         String id = h.trialId();
         java.util.Optional<Decision> early = histories.recordAndPrejudge(h);

@@ -21,6 +21,18 @@ public interface TrialScheduler {
      */
     Decision decide(TrialHistory history);
 
+    /**
+     * How far ahead a trial may train before this scheduler could stop it (a trial's epochs up to
+     * its next checkpoint may train in one task; every epoch is still decided in order).
+     *
+     * @param epochsDone the trial's whole epochs so far
+     * @return {@code n}: the decisions after the next {@code n - 1} epochs are surely CONTINUE
+     *     while the metric stays finite (at least 1; by default 1)
+     */
+    default int horizon(int epochsDone) {
+        return 1;
+    }
+
     /** @return the full state; the class's {@code restore} continues identically */
     JsonNode snapshot();
 }

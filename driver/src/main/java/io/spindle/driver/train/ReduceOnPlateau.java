@@ -40,6 +40,13 @@ public final class ReduceOnPlateau implements TrialCallback {
                 + " evaluations: lr %.3g -> %.3g", key, schedule.patience(), before, next.lr())) : Decision.CONTINUE;
     }
 
+    @Override
+    public int horizon(int epochsDone, int sinceBest) {
+        // the cooldown's evaluations change nothing; after it the count of evaluations without improvement starts at 0
+        return state.cooldown() > 0 ? state.cooldown() + schedule.patience()
+                : Math.max(1, schedule.patience() - state.waited());
+    }
+
     /** @return the state after the last evaluation (what the checkpoint keeps; its rate is the current one) */
     public LrSchedule.Plateau state() {
         return state;

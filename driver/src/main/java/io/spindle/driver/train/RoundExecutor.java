@@ -1,12 +1,15 @@
 package io.spindle.driver.train;
 
 import io.spindle.kernels.Block;
+import io.spindle.kernels.EpochResult;
+import io.spindle.kernels.EpochsTask;
 import io.spindle.kernels.LocalHandoff;
 import io.spindle.kernels.ModelState;
 import io.spindle.kernels.PartitionResult;
 import io.spindle.kernels.TrainingKernel;
 import io.spindle.kernels.WorkerTask;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -69,6 +72,49 @@ final class RoundExecutor {
                         TrainingKernel.train(i, it, task, m).plusFetch(fetch))).iterator();
             }, true), workers, handoff ? Optional.of(roundKey + "result#") : Optional.empty());
             return new Round(r, broadcastNanos);
+        } finally {
+            source.release();
+        }
+    }
+
+    /**
+     * Trains a one-worker trial's next epochs in one task ({@link TrainingKernel#trainEpochs}), one Spark job.
+     *
+     * @param shard the epoch's one shard
+     * @param task the epochs and their evaluations
+     * @param state the first epoch's starting state
+     * @param key a key unique to the trial and first epoch
+     * @return one result per epoch trained, in order
+     */
+    List<EpochResult> runEpochs(JavaRDD<Block> shard, EpochsTask task, ModelState state, String key) {
+        if (shard.getNumPartitions() != 1) {
+            throw new IllegalStateException("epochs in one task need one shard, got " + shard.getNumPartitions());
+        }
+        StateSource source = handoff ? new HandedOver(key) : new Broadcasted(sc.broadcast(state));
+        if (handoff) {
+            LocalHandoff.put(key + "state", state);
+        }
+        boolean inMemory = handoff; // the task must not capture this executor
+        try {
+            List<EpochResult> back = shard.mapPartitionsWithIndex((i, it) -> {
+                long f0 = System.nanoTime();
+                ModelState m = source.state();
+                long fetch = System.nanoTime() - f0;
+                List<EpochResult> out = new java.util.ArrayList<>(TrainingKernel.trainEpochs(i, it, task, m));
+                EpochResult first = out.get(0);
+                out.set(0, new EpochResult(first.round().plusFetch(fetch), first.validation(), first.sample()));
+                if (!inMemory) {
+                    return out.iterator();
+                }
+                LocalHandoff.put(key + "epochs", out);
+                return java.util.Collections.<EpochResult>emptyIterator();
+            }, true).collect();
+            if (!handoff) {
+                return back;
+            }
+            @SuppressWarnings("unchecked")
+            List<EpochResult> handed = LocalHandoff.take(key + "epochs", List.class);
+            return handed;
         } finally {
             source.release();
         }

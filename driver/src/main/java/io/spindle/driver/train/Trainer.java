@@ -5,6 +5,8 @@ import io.spindle.driver.spec.JobSpec;
 import io.spindle.driver.spec.Task;
 import io.spindle.kernels.Batches;
 import io.spindle.kernels.Block;
+import io.spindle.kernels.EpochResult;
+import io.spindle.kernels.EpochsTask;
 import io.spindle.kernels.EvalTask;
 import io.spindle.kernels.EvaluationKernel;
 import io.spindle.kernels.InputShape;
@@ -77,18 +79,22 @@ public final class Trainer {
     private final boolean test;
     private final java.util.function.BooleanSupplier stop;
     private final List<TrialCallback> callbacks;
+    /** Whether a one-worker run trains the epochs up to its next checkpoint in one task. */
+    private final boolean fused;
 
     /**
      * @param sc the Spark context
      * @param clock time source for durations
      */
     public Trainer(JavaSparkContext sc, Clock clock) {
-        this(sc, clock, true, () -> false, List.of());
+        this(sc, clock, true, () -> false, List.of(),
+                !"false".equals(System.getProperty("spindle.train.fused-epochs")));
     }
 
     private Trainer(JavaSparkContext sc, Clock clock, boolean test, java.util.function.BooleanSupplier stop,
-                    List<TrialCallback> callbacks) {
+                    List<TrialCallback> callbacks, boolean fused) {
         this.sc = sc;
+        this.fused = fused;
         this.clock = clock;
         this.test = test;
         this.stop = stop;
@@ -100,17 +106,27 @@ public final class Trainer {
      *     touched once, by the chosen model, through {@link #test})
      */
     public Trainer withoutTest() {
-        return new Trainer(sc, clock, false, stop, callbacks);
+        return new Trainer(sc, clock, false, stop, callbacks, fused);
+    }
+
+    /**
+     * @param on whether a one-worker run trains the epochs up to its next checkpoint in one Spark
+     *     task, evaluating each on the rows the executor caches (the default; off: a training round
+     *     and an evaluation job per epoch, with the same results)
+     * @return a trainer that does so or not
+     */
+    public Trainer withFusedEpochs(boolean on) {
+        return new Trainer(sc, clock, test, stop, callbacks, on);
     }
 
     /**
      * @param stop asked before every averaging round; once it says true, training ends there with
-     *     status {@code INTERRUPTED}: no further checkpoint is handed out, so the last one (after
-     *     the last whole epoch) is where {@code --resume} continues
+     *     status {@code INTERRUPTED}: no further checkpoint is handed out, so the last one (written
+     *     after a whole epoch) is where {@code --resume} continues
      * @return a trainer that stops when asked to
      */
     public Trainer withStop(java.util.function.BooleanSupplier stop) {
-        return new Trainer(sc, clock, test, stop, callbacks);
+        return new Trainer(sc, clock, test, stop, callbacks, fused);
     }
 
     /**
@@ -121,7 +137,7 @@ public final class Trainer {
     public Trainer withCallbacks(List<TrialCallback> more) {
         List<TrialCallback> all = new ArrayList<>(callbacks);
         all.addAll(more);
-        return new Trainer(sc, clock, test, stop, all);
+        return new Trainer(sc, clock, test, stop, all, fused);
     }
 
     /**
@@ -222,7 +238,29 @@ public final class Trainer {
             deciders.addAll(callbacks);
             Evaluations evals = new Evaluations(validation, valTask, plan.trainSample(), trainTask, deciders, plateau, data);
 
-            for (int epoch = s.epochsDone(); epoch < t.epochs() && s.status() == Status.RUNNING; epoch++) {
+            // one worker, one round per epoch, the parameters it ends with are the next ones as they are:
+            // the epochs up to the next checkpoint can train in one task, evaluated there
+            boolean fuse = fused && workers == 1 && roundsPerEpoch == 1 && !outer.nesterov()
+                    && (shareUpdater || !hasUpdater) && !cluster.reshuffleAcross();
+            Cadence cadence = new Cadence(cluster.checkpointEveryEpochs(), cluster.checkpointEverySeconds(),
+                    s.epochsDone(), clock.millis());
+            int maxFused = (int) Math.max(1, Math.min(Integer.MAX_VALUE, FUSED_BYTES / Math.max(1, 2 * stateBytes)));
+            for (int epoch = s.epochsDone(); epoch < t.epochs() && s.status() == Status.RUNNING;
+                 epoch = Math.max(epoch + 1, s.epochsDone())) {
+                if (fuse) {
+                    if (stop.getAsBoolean()) {
+                        s = s.ended(Status.INTERRUPTED, "");
+                        break;
+                    }
+                    int n = Math.min(t.epochs() - epoch, Math.min(cadence.epochsLeft(epoch), maxFused));
+                    for (TrialCallback c : evals.deciders()) {
+                        n = Math.min(n, c.horizon(s.epochsDone(), s.sinceBest()));
+                    }
+                    s = epochsInOneTask(s, new Fused(spec, evals, listener, rounds, plan, schedule, cadence, maxBatches,
+                            period, start, resume), Math.max(1, n), new WorkerTask(trialId, plan.dataKey(epoch), json,
+                            shape, t.batchSize(), t.seed(), epoch, 0, -1, s.iteration(), Double.NaN, shareUpdater));
+                    continue;
+                }
                 JavaRDD<Block> train = plan.train(epoch);
                 String dataKey = plan.dataKey(epoch);
                 long e0 = clock.millis();
@@ -294,9 +332,12 @@ public final class Trainer {
                 if (s.status() == Status.RUNNING && s.epochsDone() == t.epochs()) {
                     s = s.ended(Status.COMPLETED, "");
                 }
-                // workers that keep their own updater state hand it to the checkpoint (and to the next epoch's tasks)
-                LoopState saved = !shareUpdater && hasUpdater ? s.withWorkerUpdaters(workerUpdaters(train, trialId)) : s;
-                listener.onCheckpoint(saved.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
+                if (s.status() != Status.RUNNING || cadence.due(s.epochsDone(), clock.millis())) {
+                    // workers that keep their own updater state hand it to the checkpoint (and to the next epoch's tasks)
+                    LoopState saved = !shareUpdater && hasUpdater ? s.withWorkerUpdaters(workerUpdaters(train, trialId)) : s;
+                    listener.onCheckpoint(saved.checkpoint(spec, workers, period, priorSeconds(resume) + since(start)));
+                    cadence.saved(s.epochsDone(), clock.millis());
+                }
             }
             if (s.status() == Status.RUNNING) {
                 s = s.ended(Status.COMPLETED, ""); // resumed from the last epoch's checkpoint
@@ -436,10 +477,20 @@ public final class Trainer {
      */
     private LoopState check(LoopState s, JobSpec spec, Evaluations evals, TrainListener listener, int epoch, int rounds,
                             double lr, double trainLoss, double samplesPerSecond, double seconds, boolean partial) {
+        return check(s, spec, evals, listener, epoch, rounds, lr, trainLoss, samplesPerSecond, seconds, partial, null);
+    }
+
+    /**
+     * @param given the validation and train-sample metrics of {@code s.params()} when a task already
+     *     evaluated them; null evaluates them here
+     */
+    private LoopState check(LoopState s, JobSpec spec, Evaluations evals, TrainListener listener, int epoch, int rounds,
+                            double lr, double trainLoss, double samplesPerSecond, double seconds, boolean partial,
+                            Metrics[] given) {
         JobSpec.Training t = spec.training();
         JobSpec.EarlyStopping es = t.earlyStopping();
-        Metrics[] both = evaluateBoth(evals.validation(), evals.valTask(), evals.trainSample(), evals.trainTask(),
-                s.params());
+        Metrics[] both = given != null ? given : evaluateBoth(evals.validation(), evals.valTask(), evals.trainSample(),
+                evals.trainTask(), s.params());
         Metrics val = forecast(both[0], evals.data());
         Metrics onTrain = forecast(both[1], evals.data());
         EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val.values().getOrDefault("loss", Double.NaN),
@@ -467,6 +518,126 @@ public final class Trainer {
                     + spec.training().schedule().type() + " sets every rate itself");
         }
         return decided instanceof Decision.Stop stop ? after.ended(stop.status(), stop.reason()) : after;
+    }
+
+    /** Most bytes of parameters and optimizer state the epochs of one task send back (each epoch's). */
+    static final long FUSED_BYTES = 64L << 20;
+
+    /** What {@link #epochsInOneTask} works with besides the state. */
+    private record Fused(JobSpec spec, Evaluations evals, TrainListener listener, RoundExecutor rounds, ShardPlan plan,
+                         LrSchedule schedule, Cadence cadence, int maxBatches, int period, long start,
+                         Optional<Checkpoint> resume) { }
+
+    /**
+     * Trains a one-worker run's next {@code n} epochs in one task, then goes through them in order
+     * as if each had been a round and an evaluation of its own: the same records, callbacks and
+     * checkpoints. Epochs after one that stops the run, or after which the rate of the next one
+     * changes (reduce-on-plateau), are dropped unrecorded; the next task starts from the state the
+     * kept ones ended in, so the results equal those of one round per epoch.
+     */
+    private LoopState epochsInOneTask(LoopState s, Fused f, int n, WorkerTask first) {
+        int epoch = first.epoch();
+        boolean varies = f.schedule().varies();
+        double[] rates = new double[n];
+        for (int k = 0; k < n; k++) {
+            rates[k] = varies ? f.schedule().rate(epoch + k, 0, s.plateau()) : Double.NaN;
+        }
+        WorkerTask task = new WorkerTask(first.trialId(), first.dataKey(), first.configJson(), first.shape(),
+                first.batchSize(), first.seed(), epoch, 0, -1, first.iteration(), rates[0], first.shareUpdater());
+        Evaluations evals = f.evals();
+        EpochsTask epochs = new EpochsTask(task, rates, f.cadence().nanosLeft(clock.millis()), evals.valTask(),
+                evals.validation().getNumPartitions(), evals.trainTask(), evals.trainSample().getNumPartitions());
+        long c0 = System.nanoTime();
+        List<EpochResult> done = f.rounds().runEpochs(f.plan().train(epoch), epochs,
+                new ModelState(s.params(), s.updater(), s.pendingWorkerUpdaters()), first.trialId() + "#" + epoch + "#e#");
+        long computed = done.stream().mapToLong(e -> e.round().computeNanos()).sum();
+        // what the task spent outside training (evaluations, the job itself), shared out evenly
+        long besides = Math.max(0, System.nanoTime() - c0 - computed) / done.size();
+        JobSpec.Training t = f.spec().training();
+        for (int k = 0; k < done.size(); k++) {
+            int e = epoch + k;
+            PartitionResult r = done.get(k).round();
+            double lr = f.schedule().rate(e, 0, s.plateau());
+            long wall = r.computeNanos() + besides;
+            s = s.handedOut().counted(f.maxBatches());
+            f.listener().onRound(new RoundStats(e + 1, 0, 1, f.maxBatches(), r.samples(),
+                    4L * (s.params().length + s.updater().length), 0, r.fetchNanos(), r.computeNanos(), wall));
+            Optional<Decision.Stop> stopped = afterRound(evals.deciders(), new TrialCallback.Round(e + 1, 0, lr, r.finite()));
+            if (stopped.isPresent()) {
+                // the kept parameters stand, as after any round a callback stopped
+                s = s.ended(stopped.get().status(), stopped.get().reason());
+                f.listener().onCheckpoint(s.checkpoint(f.spec(), 1, f.period(), priorSeconds(f.resume()) + since(f.start())));
+                return s;
+            }
+            s = s.stepped(r.params(), first.shareUpdater() ? r.updaterState() : s.updater(), s.velocity());
+            EpochResult er = done.get(k);
+            Metrics[] given = er.evaluated()
+                    ? new Metrics[] {er.validation().result(), er.sample().result()} : null;
+            s = check(s, f.spec(), evals, f.listener(), e, 1, lr, r.lossSum() / r.samples(), r.samples() / (wall / 1e9),
+                    wall / 1e9, false, given);
+            s = s.epochsDone(e + 1);
+            if (s.status() == Status.RUNNING && s.epochsDone() == t.epochs()) {
+                s = s.ended(Status.COMPLETED, "");
+            }
+            if (s.status() != Status.RUNNING || f.cadence().due(s.epochsDone(), clock.millis())) {
+                f.listener().onCheckpoint(s.checkpoint(f.spec(), 1, f.period(), priorSeconds(f.resume()) + since(f.start())));
+                f.cadence().saved(s.epochsDone(), clock.millis());
+            }
+            if (s.status() != Status.RUNNING) {
+                return s;
+            }
+            if (k + 1 < done.size() && varies && f.schedule().rate(e + 1, 0, s.plateau()) != rates[k + 1]) {
+                return s; // the next epoch trained at a rate this one's evaluation changed: train it again
+            }
+        }
+        return s;
+    }
+
+    /**
+     * When checkpoints are due: once {@code cluster.checkpoint_every_epochs} epochs or
+     * {@code checkpoint_every_seconds} seconds have passed since the last one (0: not by that
+     * measure).
+     */
+    static final class Cadence {
+        private final int everyEpochs;
+        private final double everySeconds;
+        private int lastEpochs;
+        private long lastMillis;
+
+        /**
+         * @param everyEpochs epochs between checkpoints (0: by time only)
+         * @param everySeconds seconds between checkpoints (0: by epochs only)
+         * @param epochsDone the epochs done when the run starts (a resumed run's checkpoint)
+         * @param now the clock's time then, in milliseconds
+         */
+        Cadence(int everyEpochs, double everySeconds, int epochsDone, long now) {
+            this.everyEpochs = everyEpochs;
+            this.everySeconds = everySeconds;
+            this.lastEpochs = epochsDone;
+            this.lastMillis = now;
+        }
+
+        /** @return whether a checkpoint is due with this many epochs done at this time */
+        boolean due(int epochsDone, long now) {
+            return (everyEpochs > 0 && epochsDone - lastEpochs >= everyEpochs)
+                    || (everySeconds > 0 && now - lastMillis >= everySeconds * 1000);
+        }
+
+        /** Notes a checkpoint written. */
+        void saved(int epochsDone, long now) {
+            lastEpochs = epochsDone;
+            lastMillis = now;
+        }
+
+        /** @return epochs until the next checkpoint by count, starting at {@code epoch} (at least 1) */
+        int epochsLeft(int epoch) {
+            return everyEpochs > 0 ? Math.max(1, everyEpochs - (epoch - lastEpochs)) : Integer.MAX_VALUE;
+        }
+
+        /** @return nanoseconds until the next checkpoint by time (at least 1; 0: no limit by time) */
+        long nanosLeft(long now) {
+            return everySeconds > 0 ? Math.max(1, (long) ((everySeconds * 1000 - (now - lastMillis)) * 1e6)) : 0;
+        }
     }
 
     /**

@@ -31,6 +31,19 @@ public interface TrialCallback {
     }
 
     /**
+     * How far ahead a one-worker run may train in one task without wasting epochs on this callback:
+     * the evaluations before the {@code n}-th one from now surely continue (the trainer still asks
+     * about every one of them, in order, and discards what follows a stop or a rate change).
+     *
+     * @param epochsDone whole epochs trained so far
+     * @param sinceBest evaluations since the monitored value last improved
+     * @return {@code n}, at least 1; by default 1 (the callback may decide after any evaluation)
+     */
+    default int horizon(int epochsDone, int sinceBest) {
+        return 1;
+    }
+
+    /**
      * One averaging round's outcome.
      *
      * @param epoch the epoch it belongs to, from 1
@@ -52,6 +65,11 @@ public interface TrialCallback {
             @Override
             public Decision afterEvaluation(Evaluation e) {
                 return Decision.CONTINUE;
+            }
+
+            @Override
+            public int horizon(int epochsDone, int sinceBest) {
+                return Integer.MAX_VALUE; // it decides after rounds only
             }
 
             @Override
@@ -92,8 +110,19 @@ public interface TrialCallback {
      * @return the callback; one that never stops when early stopping is disabled
      */
     static TrialCallback earlyStopping(JobSpec.EarlyStopping es) {
-        return e -> es.enabled() && e.sinceBest() >= es.patience()
-                ? Decision.stop(Status.EARLY_STOPPED, "") : Decision.CONTINUE;
+        return new TrialCallback() {
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                return es.enabled() && e.sinceBest() >= es.patience()
+                        ? Decision.stop(Status.EARLY_STOPPED, "") : Decision.CONTINUE;
+            }
+
+            @Override
+            public int horizon(int epochsDone, int sinceBest) {
+                // the first evaluation that can stop is the one that brings sinceBest to the patience
+                return es.enabled() ? Math.max(1, es.patience() - sinceBest) : Integer.MAX_VALUE;
+            }
+        };
     }
 
     /**
@@ -105,12 +134,33 @@ public interface TrialCallback {
      * @return the callback
      */
     static TrialCallback pruner(java.util.function.Predicate<EpochRecord> stopAfter) {
-        return e -> {
-            if (e.partial()) {
-                return Decision.CONTINUE;
+        return pruner(stopAfter, done -> 1);
+    }
+
+    /**
+     * A pruner that says how far ahead it surely lets the trial go on.
+     *
+     * @param stopAfter asked after every whole epoch's record; true stops the trial
+     * @param horizon for the whole epochs done so far, the {@code n} such that the evaluations
+     *     before the {@code n}-th from now surely continue (see {@link #horizon})
+     * @return the callback
+     */
+    static TrialCallback pruner(java.util.function.Predicate<EpochRecord> stopAfter,
+                                java.util.function.IntUnaryOperator horizon) {
+        return new TrialCallback() {
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                if (e.partial()) {
+                    return Decision.CONTINUE;
+                }
+                boolean stop = stopAfter.test(e.record());
+                return stop && !e.lastEpoch() ? Decision.stop(Status.PRUNED, "") : Decision.CONTINUE;
             }
-            boolean stop = stopAfter.test(e.record());
-            return stop && !e.lastEpoch() ? Decision.stop(Status.PRUNED, "") : Decision.CONTINUE;
+
+            @Override
+            public int horizon(int epochsDone, int sinceBest) {
+                return Math.max(1, horizon.applyAsInt(epochsDone));
+            }
         };
     }
 
@@ -124,7 +174,18 @@ public interface TrialCallback {
      * @return the callback
      */
     static TrialCallback deadline(java.time.Clock clock, java.time.Instant deadline, String reason) {
-        return e -> !e.lastEpoch() && !clock.instant().isBefore(deadline)
-                ? Decision.stop(Status.EARLY_STOPPED, reason) : Decision.CONTINUE;
+        return new TrialCallback() {
+            @Override
+            public Decision afterEvaluation(Evaluation e) {
+                return !e.lastEpoch() && !clock.instant().isBefore(deadline)
+                        ? Decision.stop(Status.EARLY_STOPPED, reason) : Decision.CONTINUE;
+            }
+
+            @Override
+            public int horizon(int epochsDone, int sinceBest) {
+                // epochs trained in one task end at the next checkpoint, the trial's at its next evaluation after this
+                return Integer.MAX_VALUE;
+            }
+        };
     }
 }

@@ -20,7 +20,8 @@ class SparkSettingsTest {
     void sizesOffHeapFromExecutorMemoryAndOverhead() {
         Map<String, String> d = defaults(Map.of("spark.executor.memory", "8g"));
         assertEquals("4096m", d.get("spark.executor.memoryOverhead"), "half the executor memory");
-        assertEquals("-Dorg.bytedeco.javacpp.maxbytes=3712m -Dorg.bytedeco.javacpp.maxphysicalbytes=12288m",
+        // the off-heap limit bounds the executor; JavaCPP's costly check of the physical memory is off
+        assertEquals("-Dorg.bytedeco.javacpp.maxbytes=3712m -Dorg.bytedeco.javacpp.maxphysicalbytes=0",
                 d.get("spark.executor.extraJavaOptions"));
         assertEquals("false", d.get("spark.broadcast.compress"));
         assertEquals("FAIR", d.get("spark.scheduler.mode"), "concurrent trials get their own pools");
@@ -42,8 +43,11 @@ class SparkSettingsTest {
         assertFalse(d.containsKey("spark.executor.memoryOverhead"));
         assertFalse(d.containsKey("spark.broadcast.compress"));
         assertFalse(d.containsKey("spark.scheduler.mode"));
-        assertEquals("-XX:+UseG1GC -Dorg.bytedeco.javacpp.maxbytes=1500m -Dorg.bytedeco.javacpp.maxphysicalbytes=6144m",
+        assertEquals("-XX:+UseG1GC -Dorg.bytedeco.javacpp.maxbytes=1500m -Dorg.bytedeco.javacpp.maxphysicalbytes=0",
                 d.get("spark.executor.extraJavaOptions"));
+        assertEquals("-Dorg.bytedeco.javacpp.maxbytes=640m -Dorg.bytedeco.javacpp.maxphysicalbytes=6144m",
+                defaults(Map.of("spark.spindle.offheap.maxphysicalbytes", "6g")).get("spark.executor.extraJavaOptions"),
+                "a physical limit when asked for");
         Map<String, String> own = defaults(Map.of("spark.executor.extraJavaOptions",
                 "-Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=5g"));
         assertFalse(own.containsKey("spark.executor.extraJavaOptions"), "explicit -D options are kept as they are");
