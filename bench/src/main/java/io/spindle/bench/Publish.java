@@ -51,7 +51,7 @@ final class Publish {
     private static final Pattern RUNS_MARK = Pattern.compile("<!-- bench-runs (?:([\\w-]+):)?(\\S+) -->");
     private static final String RUNS_END = "<!-- /bench-runs -->";
     /** A figure: an optional sign, digits with thousands commas, decimals, then a short unit ("x", "%", " iterations"). */
-    private static final Pattern NUMBER = Pattern.compile("(-?\\d[\\d,]*(?:\\.\\d+)?)(x|%| ?[a-z/]+)?");
+    private static final Pattern NUMBER = Pattern.compile("([-+]?\\d[\\d,]*(?:\\.\\d+)?)(x|%| ?[a-z/]+)?");
 
     private Publish() {
     }
@@ -217,11 +217,13 @@ final class Publish {
         String format = null;
         String unit = "";
         boolean commas = false;
+        boolean signed = false;
         for (String s : present) {
             Matcher m = NUMBER.matcher(s);
             if (m.matches()) {
                 values.add(Double.parseDouble(m.group(1).replace(",", "")));
                 commas |= m.group(1).contains(",");
+                signed |= m.group(1).startsWith("+"); // a change: its sign is shown
                 if (format == null) {
                     int dot = m.group(1).indexOf('.');
                     format = "%" + "." + (dot < 0 ? 0 : m.group(1).length() - dot - 1) + "f";
@@ -236,7 +238,7 @@ final class Publish {
         String each = "(" + String.join(", ", cells.stream().map(c -> c.map(x -> !u.isEmpty() && x.endsWith(u)
                 && NUMBER.matcher(x).matches() ? x.substring(0, x.length() - u.length()) : x).orElse("-")).toList()) + ")";
         double median = CoreCeiling.median(values.stream().mapToDouble(Double::doubleValue).toArray());
-        String f = commas ? format.replace("%", "%,") : format;
+        String f = (commas ? format.replace("%", "%,") : format).replace("%", signed ? "%+" : "%");
         return String.format(Locale.ROOT, f, median) + unit + " " + each;
     }
 

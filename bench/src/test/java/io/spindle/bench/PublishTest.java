@@ -72,6 +72,14 @@ class PublishTest {
     }
 
     @Test
+    void changesKeepTheirSign() {
+        assertEquals("+4.3 (+4.3, +35.3, -1.0)", Publish.figure(List.of(Optional.of("+4.3"), Optional.of("+35.3"),
+                Optional.of("-1.0"))));
+        assertEquals("+11 (+11, +11, +15)", Publish.figure(List.of(Optional.of("+11"), Optional.of("+11"),
+                Optional.of("+15"))));
+    }
+
+    @Test
     void aRemarkThatDiffersBetweenRunsIsLeftOutWithANote() {
         List<Optional<Publish.Table>> t = List.of(
                 Optional.of(Publish.tables(report("1", "2", "1.05x", "from 1", false)).get("Target ratios").get(0)),
