@@ -10,7 +10,8 @@ import java.util.Objects;
  * {@code k} trains exactly as a round with {@code first}'s fields, epoch {@code first.epoch() + k},
  * rate {@code rates[k]} and the iteration count the earlier epochs reached would.
  *
- * @param first the first epoch's round (whole epoch: first batch 0, steps -1)
+ * @param first the first epoch's round (whole epoch: first batch 0, steps -1; its learning rate is
+ *     not read: {@code rates} has every epoch's)
  * @param rates the learning rate of each epoch in turn (NaN keeps the configured one); its length
  *     is the most epochs the task trains
  * @param maxNanos the task ends after the first epoch that ends this long after it began (0: no limit)

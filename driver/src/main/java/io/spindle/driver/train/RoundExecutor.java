@@ -55,13 +55,7 @@ final class RoundExecutor {
      */
     Round run(JavaRDD<Block> shards, WorkerTask task, ModelState state, String roundKey) {
         long r0 = System.nanoTime();
-        StateSource source;
-        if (handoff) {
-            LocalHandoff.put(roundKey + "state", state);
-            source = new HandedOver(roundKey);
-        } else {
-            source = new Broadcasted(sc.broadcast(state));
-        }
+        StateSource source = handOut(state, roundKey);
         long broadcastNanos = System.nanoTime() - r0;
         try {
             PartitionResult r = Trainer.aggregate(shards.mapPartitionsWithIndex((i, it) -> {
@@ -90,10 +84,7 @@ final class RoundExecutor {
         if (shard.getNumPartitions() != 1) {
             throw new IllegalStateException("epochs in one task need one shard, got " + shard.getNumPartitions());
         }
-        StateSource source = handoff ? new HandedOver(key) : new Broadcasted(sc.broadcast(state));
-        if (handoff) {
-            LocalHandoff.put(key + "state", state);
-        }
+        StateSource source = handOut(state, key);
         boolean inMemory = handoff; // the task must not capture this executor
         try {
             List<EpochResult> back = shard.mapPartitionsWithIndex((i, it) -> {
@@ -118,6 +109,19 @@ final class RoundExecutor {
         } finally {
             source.release();
         }
+    }
+
+    /**
+     * @param state the starting state
+     * @param key a key unique to the trial, epoch and round
+     * @return where the tasks get it: in local mode this JVM's memory, else a broadcast
+     */
+    private StateSource handOut(ModelState state, String key) {
+        if (handoff) {
+            LocalHandoff.put(key + "state", state);
+            return new HandedOver(key);
+        }
+        return new Broadcasted(sc.broadcast(state));
     }
 
     /** Where a round's tasks get their starting state and how they send their results back. */

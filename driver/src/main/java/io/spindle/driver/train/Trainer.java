@@ -542,10 +542,9 @@ public final class Trainer {
         for (int k = 0; k < n; k++) {
             rates[k] = varies ? f.schedule().rate(epoch + k, 0, s.plateau()) : Double.NaN;
         }
-        WorkerTask task = new WorkerTask(first.trialId(), first.dataKey(), first.configJson(), first.shape(),
-                first.batchSize(), first.seed(), epoch, 0, -1, first.iteration(), rates[0], first.shareUpdater());
         Evaluations evals = f.evals();
-        EpochsTask epochs = new EpochsTask(task, rates, f.cadence().nanosLeft(clock.millis()), evals.valTask(),
+        // the kernel takes every epoch's rate from rates, the first's too
+        EpochsTask epochs = new EpochsTask(first, rates, f.cadence().nanosLeft(clock.millis()), evals.valTask(),
                 evals.validation().getNumPartitions(), evals.trainTask(), evals.trainSample().getNumPartitions());
         long c0 = System.nanoTime();
         List<EpochResult> done = f.rounds().runEpochs(f.plan().train(epoch), epochs,
