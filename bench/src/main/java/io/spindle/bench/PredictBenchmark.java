@@ -308,29 +308,46 @@ final class PredictBenchmark {
         Files.writeString(dir.resolve("bench-predict.md"), markdown(o, repeats), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The report: a table of every system under "Results", then the targets under "Targets" (each
+     * case: spindle predict against the single JVM from the files, against {@code output()} alone and
+     * against MLlib, and the task-result bytes the driver received for the base rows and for all rows).
+     * {@code spindle bench publish} merges both tables of several runs into the documentation.
+     */
     static String markdown(Outcome o, int repeats) {
-        StringBuilder md = new StringBuilder("| case | system | rows | rounds | rows/s (median) | vs single-JVM output() |"
-                + " vs single-JVM from files |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        StringBuilder md = new StringBuilder("# spindle bench predict\n\n## Results\n\n"
+                + "| case | system | rows | rounds | rows/s (median) | vs single-JVM output() | vs single-JVM from files |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Measured m : o.measured()) {
             double single = find(o, m.caseName(), SINGLE).rowsPerSecond();
             double files = find(o, m.caseName(), SINGLE_FILES).rowsPerSecond();
             md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %,.0f | %.2fx | %.2fx |%n", m.caseName(), m.system(),
                     m.rows(), m.seconds().size(), m.rowsPerSecond(), m.rowsPerSecond() / single, m.rowsPerSecond() / files));
         }
+        md.append("\n## Targets\n\n| case | measure | value | target |\n| --- | --- | ---: | --- |\n");
         for (String c : o.baseResultBytes().keySet()) {
             Measured p = find(o, c, PREDICT);
-            double vsSingle = p.rowsPerSecond() / find(o, c, SINGLE).rowsPerSecond();
-            double vsFiles = p.rowsPerSecond() / find(o, c, SINGLE_FILES).rowsPerSecond();
-            double vsMllib = p.rowsPerSecond() / find(o, c, MLLIB).rowsPerSecond();
             boolean target = c.equals(Systems.MNIST);
-            md.append(String.format(Locale.ROOT, "%n%s: spindle predict %.2fx the single JVM doing the same job from the files"
-                            + "%s, %.2fx single-JVM output() on rows already in memory%s; %.2fx MLlib's transform%s;"
-                            + " task results to the driver: %,d bytes for %,d rows, %,d bytes for %,d rows%n", c, vsFiles,
-                    target ? " (target >= 1.6x: " + (vsFiles >= 1.6 ? "met" : "not met") + ")" : "", vsSingle,
-                    target ? " (>= 1.6x: " + (vsSingle >= 1.6 ? "met" : "not met") + ")" : "", vsMllib,
-                    target ? " (target > 1x: " + (vsMllib > 1 ? "met" : "not met") + ")" : "", o.baseResultBytes().get(c),
-                    o.baseRows(), p.resultBytes(), p.rows()));
+            double vsFiles = p.rowsPerSecond() / find(o, c, SINGLE_FILES).rowsPerSecond();
+            double vsSingle = p.rowsPerSecond() / find(o, c, SINGLE).rowsPerSecond();
+            double vsMllib = p.rowsPerSecond() / find(o, c, MLLIB).rowsPerSecond();
+            target(md, c, "spindle predict / single JVM doing the same job from the files", vsFiles,
+                    target ? ">= 1.6x: " + met(vsFiles >= 1.6) : "");
+            target(md, c, "spindle predict / single-JVM output() on rows already in memory", vsSingle,
+                    target ? ">= 1.6x: " + met(vsSingle >= 1.6) : "");
+            target(md, c, "spindle predict / MLlib's transform", vsMllib, "> 1x: " + met(vsMllib > 1));
+            md.append(String.format(Locale.ROOT, "| %s | task result bytes to the driver, %,d rows | %,d | |%n", c,
+                    o.baseRows(), o.baseResultBytes().get(c)));
+            md.append(String.format(Locale.ROOT, "| %s | task result bytes to the driver, %,d rows | %,d | |%n", c, p.rows(), p.resultBytes()));
         }
         return md.toString();
+    }
+
+    private static void target(StringBuilder md, String c, String measure, double ratio, String target) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.2fx | %s |%n", c, measure, ratio, target));
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "not met";
     }
 }
