@@ -263,6 +263,7 @@ public final class Report {
                 sps(largeSingle), describe(largeSpindle, "samples/s", sps(largeSpindle)) + " vs "
                         + describe(largeSingle, "samples/s", sps(largeSingle))));
         standaloneRatio(runs).ifPresent(out::add);
+        standaloneFreshRatio(runs).ifPresent(out::add);
         return out;
     }
 
@@ -471,6 +472,34 @@ public final class Report {
     }
 
     /**
+     * Spindle on the standalone cluster against the same {@code spindle train} with
+     * {@code --master local[2]}, both submitted alike, each in a fresh JVM (cold executors in both).
+     *
+     * @param runs every run
+     * @return the ratio, or empty when the standalone cluster was not run
+     */
+    public static Optional<Ratio> standaloneFreshRatio(List<SystemRun> runs) {
+        Optional<SystemRun> cluster = find(runs, Systems.MNIST, Systems.SPINDLE_STANDALONE);
+        if (cluster.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE_LOCAL_SUBMIT);
+        return Optional.of(Ratio.of(Systems.MNIST + ": Spindle standalone 2 workers / the same job on local[2], both in "
+                        + "fresh JVMs, samples/s", sps(cluster), sps(local),
+                describe(cluster, "samples/s", sps(cluster)) + " vs " + describe(local, "samples/s", sps(local))));
+    }
+
+    /**
+     * @param ratio the {@link #standaloneFreshRatio}
+     * @return the target line, e.g. {@code mnist-mlp: standalone 2 workers >= 0.8x local[2], both
+     *     spindle train in fresh JVMs (samples/s): reached (0.93x)}
+     */
+    public static String standaloneFreshTarget(Ratio ratio) {
+        return targetLine(Systems.MNIST + ": standalone 2 workers >= " + fmt("%.1fx", STANDALONE_TARGET)
+                + " local[2], both spindle train in fresh JVMs (samples/s): ", ratio, STANDALONE_TARGET);
+    }
+
+    /**
      * @param ratio the {@link #standaloneRatio}
      * @return the target line, e.g. {@code mnist-mlp: standalone 2 workers >= 0.8x local[2] (samples/s): reached (0.93x)}
      */
@@ -506,14 +535,29 @@ public final class Report {
         if (cluster.isEmpty()) {
             return Optional.empty();
         }
-        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE);
         OptionalDouble c = cluster.get().samplesPerSecondAfter(1);
-        OptionalDouble l = local.map(r -> r.samplesPerSecondAfter(1)).orElse(OptionalDouble.empty());
-        Ratio r = Ratio.of("", c, l, "");
-        return Optional.of("epoch 1 left out of both (for information; the target uses every epoch, like every "
-                + "row): standalone " + (c.isPresent() ? fmt("%,.0f samples/s", c.getAsDouble()) : "n/a") + ", local[2] "
-                + (l.isPresent() ? fmt("%,.0f samples/s", l.getAsDouble()) : "n/a") + ", ratio "
-                + (r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a (fewer than 2 epochs)"));
+        OptionalDouble l = afterFirst(find(runs, Systems.MNIST, Systems.SPINDLE));
+        String line = "epoch 1 left out of both (for information; the target uses every epoch, like every "
+                + "row): standalone " + perSecond(c) + ", local[2] " + perSecond(l) + ", ratio " + ratio(c, l);
+        Optional<SystemRun> fresh = find(runs, Systems.MNIST, Systems.SPINDLE_LOCAL_SUBMIT);
+        if (fresh.isPresent()) {
+            OptionalDouble f = afterFirst(fresh);
+            line += "; local[2] in a fresh JVM " + perSecond(f) + ", ratio " + ratio(c, f);
+        }
+        return Optional.of(line);
+    }
+
+    private static OptionalDouble afterFirst(Optional<SystemRun> run) {
+        return run.map(r -> r.samplesPerSecondAfter(1)).orElse(OptionalDouble.empty());
+    }
+
+    private static String perSecond(OptionalDouble v) {
+        return v.isPresent() ? fmt("%,.0f samples/s", v.getAsDouble()) : "n/a";
+    }
+
+    private static String ratio(OptionalDouble a, OptionalDouble b) {
+        Ratio r = Ratio.of("", a, b, "");
+        return r.value().isPresent() ? fmt("%.2fx", r.value().getAsDouble()) : "n/a (fewer than 2 epochs)";
     }
 
     /**
@@ -621,6 +665,7 @@ public final class Report {
         Optional<Ratio> standalone = standaloneRatio(runs);
         if (standalone.isPresent()) {
             sb.append("\n## Standalone cluster\n\n- ").append(standaloneTarget(standalone.get())).append('\n');
+            standaloneFreshRatio(runs).ifPresent(r -> sb.append("- ").append(standaloneFreshTarget(r)).append('\n'));
             standaloneAfterFirstEpoch(runs).ifPresent(line -> sb.append("- ").append(line).append('\n'));
             rounds.stream().filter(r -> r.caseName().equals(Systems.MNIST)).findFirst().ifPresent(r -> sb.append(
                     fmt("- bytes per round: %.2f MB of parameters and updater state (float32) to each of the %d "
@@ -634,7 +679,11 @@ public final class Report {
                             + "cross process boundaries, where local[2] hands them over in memory. Its samples/s "
                             + "come from the run's summary.json: train rows x epochs / the sum of the epochs' training "
                             + "seconds (train rows / history[].samples_per_s), i.e. the trainer's round wall times, "
-                            + "evaluation excluded, as for ").append(Systems.SPINDLE).append(".\n");
+                            + "evaluation excluded, as for ").append(Systems.SPINDLE).append(". ")
+                    .append(Systems.SPINDLE_LOCAL_SUBMIT).append(" is the same spindle train submitted the same way "
+                            + "with --master local[2], before the cluster job: a JVM of its own that starts as cold as "
+                            + "the cluster's, where ").append(Systems.SPINDLE).append(" runs in the benchmark's JVM after "
+                            + "an untimed warm-up; the cluster against it is what the cluster itself costs.\n");
         }
         sb.append("\n## Spindle per-round costs (medians)\n\n").append(roundsTable(rounds));
         sb.append("\nbroadcast: driver publishes parameters + updater state; fetch: slowest worker obtains and loads them; "

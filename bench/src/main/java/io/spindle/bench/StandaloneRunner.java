@@ -29,7 +29,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * System {@value Systems#SPINDLE_STANDALONE} ({@code --cluster}): the {@code mnist-mlp} Spindle
  * case as a Spark application on a real standalone cluster on this machine, to compare with
- * {@value Systems#SPINDLE} on {@code local[2]}. It writes the rows the benchmark trained on
+ * {@value Systems#SPINDLE} on {@code local[2]}, and before it {@value Systems#SPINDLE_LOCAL_SUBMIT}:
+ * the same submission with {@code --master local[2]}, a JVM that starts as cold as the cluster's. It writes the rows the benchmark trained on
  * (pixels / 255) and the equivalent job spec ({@link CaseSpec#clusterYaml}) to its folder, starts a
  * master and 2 workers of 1 core with {@code deploy/standalone.sh start}, submits
  * {@code spindle train} with {@code deploy/standalone.sh submit} (client mode: the driver is the
@@ -43,6 +44,8 @@ final class StandaloneRunner {
 
     /** Sub-folder of the benchmark's output folder that holds everything of the cluster run. */
     static final String FOLDER = "standalone";
+    /** Sub-folder of {@link #FOLDER} with the output of the same job on {@code local[2]}. */
+    static final String LOCAL_RUN = "run-local";
     /** Cores per worker: one, like one task slot per worker of {@code local[2]}. */
     static final int CORES = 1;
     /** Memory each worker offers. */
@@ -165,12 +168,13 @@ final class StandaloneRunner {
      *
      * @param q what to run
      * @param out progress lines
-     * @return the run, its points from the job's {@code summary.json}
+     * @return the job on {@code local[2]} in a fresh JVM ({@value Systems#SPINDLE_LOCAL_SUBMIT}), then on the
+     *     cluster, their points from the jobs' {@code summary.json}
      * @throws IllegalStateException when a script step fails or times out (with its exit code and
      *     the tail of its output), or the summary is not what was asked for
      * @throws UncheckedIOException when the data, the spec or the summary cannot be written or read
      */
-    static SystemRun run(Request q, PrintWriter out) {
+    static List<SystemRun> run(Request q, PrintWriter out) {
         try {
             Files.createDirectories(q.folder().resolve("data"));
             Path train = q.folder().resolve("data/train.csv.gz");
@@ -195,15 +199,27 @@ final class StandaloneRunner {
                 out.flush();
                 script.run("start", START_LIMIT, "start", String.valueOf(CaseSpec.WORKERS), String.valueOf(CORES),
                         WORKER_MEMORY);
-                out.printf(Locale.ROOT, "  submitting spindle train %s (%d epochs, averaging_period %d, at most %d s)...%n",
-                        q.folder().relativize(spec), q.epochs(), q.averagingPeriod(), q.submitLimit().toSeconds());
+                // the same submission on local[2] first: a JVM as fresh as the cluster's (the cluster idles meanwhile)
+                String localMaster = "local[" + CaseSpec.WORKERS + "]";
+                out.printf(Locale.ROOT, "  submitting the same spindle train with --master %s (a fresh JVM)...%n",
+                        localMaster);
+                out.flush();
+                Path localDir = q.folder().resolve(LOCAL_RUN);
+                script.run("submit-local", q.submitLimit(), "submit", "train", spec.toString(), "--master", localMaster,
+                        "--output", localDir.toString(), "--overwrite");
+                JsonNode localSummary = JSON.readTree(localDir.resolve("summary.json").toFile());
+                SystemRun fresh = fromSummary(localSummary, q.c().name(), Systems.SPINDLE_LOCAL_SUBMIT,
+                        localNote(q, localSummary, jar));
+                out.printf(Locale.ROOT, "  submitting spindle train %s to the cluster (%d epochs, averaging_period %d, at "
+                        + "most %d s)...%n", q.folder().relativize(spec), q.epochs(), q.averagingPeriod(),
+                        q.submitLimit().toSeconds());
                 out.flush();
                 Path runDir = q.folder().resolve("run");
                 script.run("submit", q.submitLimit(), "submit", "train", spec.toString(), "--output", runDir.toString(),
                         "--overwrite");
                 JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
-                return fromSummary(summary, q.c().name(), Systems.SPINDLE_STANDALONE,
-                        note(q, summary, jar, stale));
+                return List.of(fresh, fromSummary(summary, q.c().name(), Systems.SPINDLE_STANDALONE,
+                        note(q, summary, jar, stale)));
             } finally {
                 script.stop(out);
                 removeHook(hook);
@@ -256,6 +272,14 @@ final class StandaloneRunner {
                 summary.path("samples_per_s").asDouble(), jar.getFileName(),
                 modified(jar).toInstant().truncatedTo(ChronoUnit.SECONDS),
                 stale.map(w -> "; WARNING: " + w).orElse(""), q.folder());
+    }
+
+    private static String localNote(Request q, JsonNode summary, Path jar) {
+        return String.format(Locale.ROOT, "the %s job, spec and application jar %s submitted the same way by "
+                        + "deploy/standalone.sh with --master local[%d]: driver and executors in one fresh SparkSubmit JVM "
+                        + "(-Xmx2g), before the cluster job, while the idle cluster ran; job status %s; output in %s",
+                Systems.SPINDLE_STANDALONE, jar.getFileName(), CaseSpec.WORKERS, summary.path("status").asText("?"),
+                q.folder().resolve(LOCAL_RUN));
     }
 
     /**

@@ -38,6 +38,13 @@ public final class Systems {
      * standalone cluster of 2 workers, each executor its own JVM ({@code --cluster}).
      */
     public static final String SPINDLE_STANDALONE = "spindle-2w-standalone";
+    /**
+     * The same {@code spindle train} submitted the same way with {@code --master local[2]}
+     * ({@code --cluster}): a fresh JVM like the cluster's, where {@value #SPINDLE} runs in the
+     * benchmark's JVM after a warm-up, so that the cluster is also compared with a local run that
+     * starts as cold as it does.
+     */
+    public static final String SPINDLE_LOCAL_SUBMIT = "spindle-2w-local-submit";
     /** The same with {@code cluster.lr_scaling: none} (the learning rate not scaled with the workers). */
     public static final String SPINDLE_UNSCALED = "spindle-2w-lr-none";
     /** DL4J {@code ParameterAveragingTrainingMaster}, 2 workers, averaging every 5 minibatches. */

@@ -306,7 +306,7 @@ public final class TrainingBenchmark {
                     out.flush();
                     if (options.cluster() && c.name().equals(Systems.MNIST) && system.equals(Systems.SPINDLE)) {
                         try {
-                            runs.add(standalone(options, c, run, period.getAsInt(), data, out));
+                            runs.addAll(standalone(options, c, run, period.getAsInt(), data, out));
                         } catch (RuntimeException ex) {
                             // like any other system: report it (the script's output tail on the console, its
                             // first line in the report) and let the rest of the benchmark run
@@ -343,6 +343,7 @@ public final class TrainingBenchmark {
         out.println();
         out.print(Report.ratioTable(Report.ratios(runs, TARGET)));
         Report.standaloneRatio(runs).ifPresent(r -> out.println("target: " + Report.standaloneTarget(r)));
+        Report.standaloneFreshRatio(runs).ifPresent(r -> out.println("target: " + Report.standaloneFreshTarget(r)));
         Report.cnnRatio(runs).ifPresent(r -> out.println("target: " + Report.cnnTarget(r)));
         Report.cnnHelpers(runs).ifPresent(line -> out.println("(" + line + ")"));
         double flops = cnnFlops;
@@ -359,25 +360,34 @@ public final class TrainingBenchmark {
     }
 
     /**
-     * Runs Spindle's case on the standalone cluster, as {@code local} ran it.
+     * Runs Spindle's case on the standalone cluster, as {@code local} ran it, after the same job
+     * submitted with {@code --master local[2]}.
      *
-     * @return the run
+     * @return the fresh local run, then the cluster's
      * @throws RuntimeException when it failed; the cluster is stopped either way
      */
-    private static SystemRun standalone(Options options, BenchCase c, SystemRun local, int period, BenchData data,
-                                        PrintWriter out) {
-        out.printf(Locale.ROOT, "%s / %s: training on a standalone cluster (%d epochs as on local[%d]; starts and stops "
-                + "the cluster, ~1-2 minutes more)...%n", c.name(), Systems.SPINDLE_STANDALONE, local.epochs(), CaseSpec.WORKERS);
+    private static List<SystemRun> standalone(Options options, BenchCase c, SystemRun local, int period, BenchData data,
+                                              PrintWriter out) {
+        out.printf(Locale.ROOT, "%s / %s: training on a standalone cluster (%d epochs as on local[%d], after the same job "
+                + "with --master local[%d] in a fresh JVM; starts and stops the cluster, ~2-3 minutes more)...%n", c.name(),
+                Systems.SPINDLE_STANDALONE, local.epochs(), CaseSpec.WORKERS, CaseSpec.WORKERS);
         out.flush();
         double load = loadAverage();
-        SystemRun run = StandaloneRunner.run(new StandaloneRunner.Request(c, local.epochs(), period,
-                local.last().trainSeconds(), data, options.home(), options.output().resolve(StandaloneRunner.FOLDER)), out);
-        run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
-                + String.format(Locale.ROOT, "; 1-minute load average %.1f at its start", load));
-        out.println("  " + line(run));
-        Report.standaloneRatio(List.of(local, run)).ifPresent(r -> out.println("  " + Report.standaloneTarget(r)));
+        List<SystemRun> runs = new ArrayList<>();
+        for (SystemRun run : StandaloneRunner.run(new StandaloneRunner.Request(c, local.epochs(), period,
+                local.last().trainSeconds(), data, options.home(), options.output().resolve(StandaloneRunner.FOLDER)),
+                out)) {
+            run = new SystemRun(run.caseName(), run.system(), run.points(), run.note()
+                    + String.format(Locale.ROOT, "; 1-minute load average %.1f when the cluster step started", load));
+            out.println("  " + line(run));
+            runs.add(run);
+        }
+        List<SystemRun> all = new ArrayList<>(runs);
+        all.add(local);
+        Report.standaloneRatio(all).ifPresent(r -> out.println("  " + Report.standaloneTarget(r)));
+        Report.standaloneFreshRatio(all).ifPresent(r -> out.println("  " + Report.standaloneFreshTarget(r)));
         out.flush();
-        return run;
+        return runs;
     }
 
     /** @return the machine's 1-minute load average (negative where the OS does not tell) */

@@ -127,9 +127,31 @@ class ReportTest {
     }
 
     @Test
+    void theClusterIsAlsoComparedWithTheSameJobOnLocalInAFreshJvm() {
+        // warm local[2]: 0.5 s an epoch; fresh local[2]: 1.5 s, then 0.5 s; cluster: 2.0 s, then 0.8 s
+        List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 0.5, 0.9, 1.0, 0.93, 1.5, 0.95),
+                run(Systems.MNIST, Systems.SPINDLE_LOCAL_SUBMIT, 1.5, 0.9, 2.0, 0.93, 2.5, 0.95),
+                run(Systems.MNIST, Systems.SPINDLE_STANDALONE, 2.0, 0.9, 2.8, 0.93, 3.6, 0.95));
+        Ratio fresh = Report.standaloneFreshRatio(runs).orElseThrow();
+        assertEquals(2.5 / 3.6, fresh.value().getAsDouble(), 1e-9);
+        assertEquals(Report.ratios(runs, 0.95).get(9), fresh, "listed after the warm local[2] ratio");
+        assertEquals("mnist-mlp: standalone 2 workers >= 0.8x local[2], both spindle train in fresh JVMs (samples/s): "
+                + "not reached (0.69x)", Report.standaloneFreshTarget(fresh));
+        assertEquals(1.5 / 3.6, Report.standaloneRatio(runs).orElseThrow().value().getAsDouble(), 1e-9);
+        String md = Report.markdown(List.of(), runs.stream().map(x -> ResultRow.of(x, 0.95)).toList(), runs, List.of(),
+                Map.of(), 10, 0.95);
+        assertTrue(md.contains("not reached (0.42x)\n- mnist-mlp: standalone 2 workers >= 0.8x local[2], both spindle "
+                + "train in fresh JVMs (samples/s): not reached (0.69x)\n"), md);
+        assertTrue(md.contains("standalone 1,250 samples/s, local[2] 2,000 samples/s, ratio 0.63x; local[2] in a fresh "
+                + "JVM 2,000 samples/s, ratio 0.63x"), md);
+        assertTrue(md.contains("| mnist-mlp | spindle-2w-local-submit | 1,200 |"), md);
+    }
+
+    @Test
     void withoutAStandaloneRunThereIsNoStandaloneRatioOrSection() {
         List<SystemRun> runs = List.of(run(Systems.MNIST, Systems.SPINDLE, 1, 0.96));
         assertTrue(Report.standaloneRatio(runs).isEmpty());
+        assertTrue(Report.standaloneFreshRatio(runs).isEmpty());
         assertTrue(Report.standaloneAfterFirstEpoch(runs).isEmpty());
         assertEquals(8, Report.ratios(runs, 0.95).size());
         String md = Report.markdown(List.of(), runs.stream().map(x -> ResultRow.of(x, 0.95)).toList(), runs, List.of(),

@@ -31,10 +31,45 @@ class SoakBenchmarkTest {
                 new SoakBenchmark.Sample(-1, 210, 70, 30, CACHE));
         String md = SoakBenchmark.summary(samples, 200);
         assertTrue(md.contains("| used heap after GC (MB) | 80.0 | 140.0 | +60.0 |"), md);
-        assertTrue(md.contains("- heap: FAIL (growth 60.0 MB from trial 50 to 200; target < 50 MB)"), md);
+        assertTrue(md.contains("- heap: FAIL (growth 60.0 MB from trial 50 to 200, the least heap after GC of the 10 "
+                + "trials up to each; target < 50 MB)"), md);
         assertTrue(md.contains("- threads: FAIL (+10 from trial 50 to 200; target: flat, within 2)"), md);
         assertTrue(md.contains("- thread pools that changed from trial 50 to 200: \"a-#\" 4 -> 14, \"b\" 1 -> 0, \"c\" 0 -> 1"),
                 md);
+    }
+
+    @Test
+    void theHeapIsJudgedByItsFloorOverTenTrialsSoThatAConcurrentTrialsDataDoesNotCount() {
+        List<SoakBenchmark.Sample> samples = new java.util.ArrayList<>();
+        for (int t = 1; t <= 200; t++) {
+            // a floor of 80 MB that rises 0.2 MB a trial after trial 50, and after trial 100 every 10th sample 70 MB higher
+            double floor = 80 + Math.max(0, t - 50) * 0.2;
+            samples.add(new SoakBenchmark.Sample(t, t, floor + (t > 100 && t % 10 == 0 ? 70 : 0), 250, CACHE));
+        }
+        assertEquals(80, SoakBenchmark.floor(samples, 50), 1e-9);
+        assertEquals(80 + 141 * 0.2, SoakBenchmark.floor(samples, 200), 1e-9, "trial 191's sample");
+        String md = SoakBenchmark.summary(samples, 200);
+        assertTrue(md.contains("| used heap after GC (MB) | 80.0 | 180.0 | +100.0 |"), md);
+        assertTrue(md.contains("| least of the 10 trials up to it (MB) | 80.0 | 108.2 | +28.2 |"), md);
+        assertTrue(md.contains("- heap: PASS (growth 28.2 MB from trial 50 to 200"), md);
+
+        // a floor that rises 0.4 MB a trial: 60 MB by trial 200, a leak
+        List<SoakBenchmark.Sample> leaking = samples.stream().map(x -> new SoakBenchmark.Sample(x.trial(), x.seconds(),
+                x.heapMb() + Math.max(0, x.trial() - 50) * 0.2, 250, CACHE)).toList();
+        assertTrue(SoakBenchmark.summary(leaking, 200).contains("- heap: FAIL (growth 56.4 MB from trial 50 to 200"));
+    }
+
+    @Test
+    void heapAfterGcCountsWhatIsLiveAndNotWhatWasDropped() {
+        long before = SoakBenchmark.heapAfterGc();
+        byte[] live = new byte[64 << 20];
+        live[live.length - 1] = 1;
+        long with = SoakBenchmark.heapAfterGc();
+        assertEquals(1, live[live.length - 1]); // still reachable while measured
+        live = null;
+        long after = SoakBenchmark.heapAfterGc();
+        assertTrue(with - before > 60e6, "a live 67 MB array: " + before + " -> " + with);
+        assertTrue(with - after > 60e6, "the array dropped: " + with + " -> " + after);
     }
 
     @Test

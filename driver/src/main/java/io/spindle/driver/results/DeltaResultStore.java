@@ -40,10 +40,14 @@ public final class DeltaResultStore implements ResultStore {
      * @param runDir the run's output folder (path or Hadoop FS URI)
      */
     public DeltaResultStore(SparkSession spark, String runDir) {
-        this.spark = spark;
+        // a session of its own (same Spark context and tables), so that these settings never reach the caller's
+        this.spark = spark.newSession();
         // result tables are small: rebuild their state in a couple of tasks, and skip data-skipping statistics
-        spark.conf().set("spark.databricks.delta.snapshotPartitions", "2");
-        spark.conf().set("spark.databricks.delta.stats.collect", "false");
+        this.spark.conf().set("spark.databricks.delta.snapshotPartitions", "2");
+        this.spark.conf().set("spark.databricks.delta.stats.collect", "false");
+        // a write is a few rows: adaptive execution has nothing to re-plan, and each concurrent write
+        // would hold a thread of its query-stage pool (up to 16, idle for a minute before they go)
+        this.spark.conf().set("spark.sql.adaptive.enabled", "false");
         this.trialsPath = new Path(new Path(runDir, TABLES), "trials").toString();
         this.epochsPath = new Path(new Path(runDir, TABLES), "epochs").toString();
     }
@@ -92,9 +96,12 @@ public final class DeltaResultStore implements ResultStore {
         String where = "sweep_id = " + literal(sweepId) + " AND trial_id IN ("
                 + trialIds.stream().map(DeltaResultStore::literal).collect(Collectors.joining(", ")) + ")";
         if (rows.isEmpty()) {
-            if (DeltaTable.isDeltaTable(spark, epochsPath)) {
-                DeltaTable.forPath(spark, epochsPath).delete(where);
-            }
+            inSession(() -> {
+                if (DeltaTable.isDeltaTable(spark, epochsPath)) {
+                    DeltaTable.forPath(spark, epochsPath).delete(where);
+                }
+                return null;
+            });
             return;
         }
         write(epochsPath, rows, where);
@@ -116,6 +123,31 @@ public final class DeltaResultStore implements ResultStore {
 
     /** Appends rows, or (with a condition) atomically replaces the rows the condition selects by them. */
     private void write(String path, List<Map<String, Object>> rows, String replaceWhere) {
+        inSession(() -> {
+            commit(path, rows, replaceWhere);
+            return null;
+        });
+    }
+
+    /**
+     * Runs work with this store's session as the thread's active one: Delta plans some queries of
+     * its own (the table's state) on the active session, and they should run with its settings too.
+     */
+    private <T> T inSession(java.util.function.Supplier<T> work) {
+        scala.Option<SparkSession> before = SparkSession.getActiveSession();
+        SparkSession.setActiveSession(spark);
+        try {
+            return work.get();
+        } finally {
+            if (before.isDefined()) {
+                SparkSession.setActiveSession(before.get());
+            } else {
+                SparkSession.clearActiveSession();
+            }
+        }
+    }
+
+    private void commit(String path, List<Map<String, Object>> rows, String replaceWhere) {
         Dataset<Row> df = frame(rows);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -205,6 +237,10 @@ public final class DeltaResultStore implements ResultStore {
     }
 
     private List<Map<String, Object>> read(String path) {
+        return inSession(() -> rows(path));
+    }
+
+    private List<Map<String, Object>> rows(String path) {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return List.of();
         }
