@@ -160,6 +160,9 @@ public final class SweepBenchmark {
             }
             out.flush();
         }
+        Optional<SweepReport.Ceiling> ceiling = plan.cases().stream()
+                .filter(c -> c.experiment().equals(SweepCase.PARALLEL_VS_SEQUENTIAL)).findFirst()
+                .flatMap(c -> ceiling(spark, c, specs.get(c), options.quick(), failures, out));
         List<String> warmUpNotes = new ArrayList<>();
         warmUps.forEach((w, time) -> warmUpNotes.add(describe(specs.get(w)) + " on " + w.data().label()
                 + ", search seed " + w.seed() + ": " + time));
@@ -167,7 +170,7 @@ public final class SweepBenchmark {
                 spark));
         failures.forEach(f -> notes.add("FAILED: " + f));
         Report.write(dir.resolve(SweepReport.CSV), SweepReport.csv(runs));
-        Report.write(dir.resolve(SweepReport.MD), SweepReport.markdown(notes, runs, options.quick()));
+        Report.write(dir.resolve(SweepReport.MD), SweepReport.markdown(notes, runs, options.quick(), ceiling));
         out.println();
         out.print(SweepReport.targetTable(SweepReport.targets(runs), options.quick()));
         out.println("wrote " + dir.resolve(SweepReport.CSV) + ", " + dir.resolve(SweepReport.MD) + " (the sweeps' own "
@@ -175,6 +178,49 @@ public final class SweepBenchmark {
         failures.forEach(f -> out.println("FAILED: " + f));
         out.flush();
         return new Outcome(runs, failures);
+    }
+
+    /**
+     * Measures the cores' ceiling ({@link CoreCeiling}) on experiment 1's base network and data, after
+     * the sweeps (so that it never competes with them).
+     *
+     * @return the ceiling, or empty when it failed (added to {@code failures})
+     */
+    private static Optional<SweepReport.Ceiling> ceiling(SparkSession spark, SweepCase c, SweepSpec spec, boolean quick,
+                                                         List<String> failures, PrintWriter out) {
+        out.println("the cores' ceiling on experiment 1's network: one thread alone, then two trainings at once...");
+        out.flush();
+        BenchData data = null;
+        try {
+            data = BenchData.load(spark, spec.base(), 1.0);
+            org.deeplearning4j.nn.conf.MultiLayerConfiguration conf =
+                    io.spindle.driver.model.ModelBuilder.build(spec.base(), data.prepared().layout(), null);
+            List<String> sizes = new ArrayList<>();
+            for (int i = 0; i < conf.getConfs().size(); i++) {
+                if (conf.getConf(i).getLayer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f) {
+                    if (sizes.isEmpty()) {
+                        sizes.add(Long.toString(f.getNIn()));
+                    }
+                    sizes.add(Long.toString(f.getNOut()));
+                }
+            }
+            int batch = spec.base().training().batchSize();
+            CoreCeiling m = CoreCeiling.measure(conf, data, batch,
+                    quick ? TrainingBenchmark.CEILING_QUICK_SECONDS : TrainingBenchmark.CEILING_SECONDS);
+            out.println("  " + m.describe());
+            out.flush();
+            return Optional.of(new SweepReport.Ceiling("MLP " + String.join("-", sizes) + " (the sweep file's base "
+                    + "network), batch " + batch + ", " + c.data().label(), m));
+        } catch (RuntimeException ex) {
+            String line = "the cores' ceiling failed: " + ex;
+            failures.add(line);
+            out.println("  " + line);
+            return Optional.empty();
+        } finally {
+            if (data != null) {
+                data.release();
+            }
+        }
     }
 
     /** Runs one sweep into {@code dir/c.folder()} (replacing it) and reads back its summary and trials table. */

@@ -323,6 +323,20 @@ public final class SweepReport {
      * @return {@code bench-sweep.md}
      */
     public static String markdown(List<String> settings, List<SweepRun> runs, boolean quick) {
+        return markdown(settings, runs, quick, Optional.empty());
+    }
+
+    /**
+     * The whole markdown report, with the cores' ceiling for experiment 1's network when measured.
+     *
+     * @param settings run settings in words, one bullet each
+     * @param runs every run
+     * @param quick whether this is a {@code --quick} run
+     * @param ceiling what two trainings of experiment 1's network at once give against one alone
+     * @return {@code bench-sweep.md}
+     */
+    public static String markdown(List<String> settings, List<SweepRun> runs, boolean quick,
+                                  Optional<Ceiling> ceiling) {
         StringBuilder sb = new StringBuilder("# Spindle sweep benchmark\n\n");
         settings.forEach(s -> sb.append("- ").append(s).append('\n'));
         sb.append("\n## Targets\n\n");
@@ -331,6 +345,7 @@ public final class SweepReport {
                     + "verdicts only show that the benchmark works. Run without --quick for figures that count.\n\n");
         }
         sb.append(targetTable(targets(runs), quick));
+        ceiling.ifPresent(c -> sb.append("\n").append(ceilingSection(c, runs)));
         sb.append("\n").append(experimentsText(runs));
         sb.append("\n## Runs\n\n").append(runsTable(runs));
         sb.append("\nrepeat: which run of the same sweep (experiment 1 runs each side more than once in the full "
@@ -344,6 +359,38 @@ public final class SweepReport {
         sb.append("\n## TPE vs random, best val accuracy per seed\n\n").append(searchTable(runs));
         sb.append("\n## How each run ran\n\n");
         runs.forEach(r -> sb.append("- ").append(r.title()).append(": ").append(r.note()).append('\n'));
+        return sb.toString();
+    }
+
+    /**
+     * The cores' ceiling measured on experiment 1's network.
+     *
+     * @param network the network and data in words
+     * @param measured the measurement
+     */
+    public record Ceiling(String network, CoreCeiling measured) { }
+
+    /**
+     * @param c the ceiling
+     * @param runs every run
+     * @return the section: the table and how experiment 1's ratio stands against it
+     */
+    static String ceilingSection(Ceiling c, List<SweepRun> runs) {
+        CoreCeiling m = c.measured();
+        List<SweepRun> parallel = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL);
+        List<SweepRun> sequential = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL);
+        OptionalDouble speedup = parallel.isEmpty() || sequential.isEmpty() ? OptionalDouble.empty()
+                : Ratio.of("", OptionalDouble.of(median(sequential, SweepRun::wallSeconds)),
+                OptionalDouble.of(median(parallel, SweepRun::wallSeconds)), "").value();
+        StringBuilder sb = new StringBuilder("## The cores' ceiling\n\n");
+        sb.append("| network | one thread alone, samples/s | two trainings at once, together | two / one | "
+                + "experiment 1, sequential / parallel |\n| --- | ---: | ---: | ---: | ---: |\n");
+        sb.append(Report.fmt("| %s | %,.0f | %,.0f | %.2fx | %s |%n", c.network(), m.oneThread(), m.twoAtOnce(),
+                m.scaling(), speedup.isPresent() ? Report.fmt("%.2fx", speedup.getAsDouble()) : NOT_AVAILABLE));
+        sb.append("\nPlain DL4J, no Spark: ").append(m.describe()).append(". Two trials at once can run at most as much "
+                + "faster than one at a time as two trainings at once do against one alone, less what the driver "
+                + "does for every trial and epoch; experiment 1's target of ").append(Report.number(PARALLEL_SPEEDUP))
+                .append("x needs that much from the cores alone.\n");
         return sb.toString();
     }
 

@@ -78,6 +78,9 @@ class SweepBenchmarkTest {
             assertTrue(md.contains(target), target + " in\n" + md);
         }
         assertTrue(md.contains("(quick run)") && md.contains("## TPE vs random"), md);
+        // the cores' ceiling on experiment 1's base network: 64 digit pixels -> 128 -> 10 classes
+        assertTrue(md.contains("## The cores' ceiling") && md.contains("| MLP 64-128-10 (the sweep file's base network), "
+                + "batch 32, digits |"), md);
         String mnist = "mnist10k, " + mnistRows.get(0) + " validation rows (one row is "
                 + Report.fmt("%.3f", 100.0 / Integer.parseInt(mnistRows.get(0))) + " points)";
         assertTrue(md.contains("## ASHA vs unpruned, per seed") && md.contains("| 1 | " + mnist + " | "), md);

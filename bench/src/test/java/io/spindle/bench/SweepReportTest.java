@@ -285,4 +285,22 @@ class SweepReportTest {
                 once);
         assertTrue(once.contains("for 1 search seed [1]"), once);
     }
+
+    @Test
+    void theCoresCeilingStandsBesideExperimentOnesRatio() {
+        List<SweepRun> runs = runs(new double[] {100, 110}, new double[] {120, 130}, new double[] {0.97},
+                new double[] {0.968}, new int[] {120}, new double[] {0.95}, new double[] {0.96});
+        CoreCeiling m = new CoreCeiling(10_000, 12_500, new double[] {10_000, 9_000, 11_000},
+                new double[] {12_500, 12_000, 13_000});
+        String md = SweepReport.markdown(List.of(), runs, false,
+                Optional.of(new SweepReport.Ceiling("MLP 64-128-10, batch 32, digits", m)));
+        // sequential / parallel: the medians 125 / 105 (the mean of the two runs a side)
+        assertTrue(md.contains("## The cores' ceiling\n\n| network | one thread alone, samples/s | two trainings at once, "
+                + "together | two / one | experiment 1, sequential / parallel |\n| --- | ---: | ---: | ---: | ---: |\n"
+                + "| MLP 64-128-10, batch 32, digits | 10,000 | 12,500 | 1.25x | 1.19x |\n"), md);
+        assertTrue(md.contains("one thread alone 10,000 samples/s (10,000 / 9,000 / 11,000)"), md);
+        assertTrue(!SweepReport.markdown(List.of(), runs, false).contains("## The cores' ceiling"));
+        String noExperimentOne = SweepReport.ceilingSection(new SweepReport.Ceiling("n", m), List.of());
+        assertTrue(noExperimentOne.contains("| n | 10,000 | 12,500 | 1.25x | n/a |"), noExperimentOne);
+    }
 }
