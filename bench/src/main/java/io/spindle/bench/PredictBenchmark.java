@@ -219,8 +219,8 @@ final class PredictBenchmark {
                 }
             }
             Outcome outcome = new Outcome(measured, baseBytes, baseRows);
-            write(o.output(), outcome, repeats);
-            out.print(markdown(outcome, repeats));
+            write(o.output(), outcome);
+            out.print(markdown(outcome));
             out.println("wrote " + o.output().resolve("bench-predict.csv") + " and bench-predict.md");
             out.flush();
             return outcome;
@@ -295,7 +295,7 @@ final class PredictBenchmark {
                 .orElseThrow();
     }
 
-    static void write(Path dir, Outcome o, int repeats) throws IOException {
+    static void write(Path dir, Outcome o) throws IOException {
         StringBuilder csv = new StringBuilder("case,system,rows,rounds,median_seconds,rows_per_s,vs_single_jvm,"
                 + "driver_result_bytes\n");
         for (Measured m : o.measured()) {
@@ -305,7 +305,7 @@ final class PredictBenchmark {
                     m.resultBytes() < 0 ? "" : Long.toString(m.resultBytes())));
         }
         Files.writeString(dir.resolve("bench-predict.csv"), csv, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("bench-predict.md"), markdown(o, repeats), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("bench-predict.md"), markdown(o), StandardCharsets.UTF_8);
     }
 
     /**
@@ -314,7 +314,7 @@ final class PredictBenchmark {
      * against MLlib, and the task-result bytes the driver received for the base rows and for all rows).
      * {@code spindle bench publish} merges both tables of several runs into the documentation.
      */
-    static String markdown(Outcome o, int repeats) {
+    static String markdown(Outcome o) {
         StringBuilder md = new StringBuilder("# spindle bench predict\n\n## Results\n\n"
                 + "| case | system | rows | rounds | rows/s (median) | vs single-JVM output() | vs single-JVM from files |\n"
                 + "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");

@@ -27,7 +27,7 @@ class PredictBenchmarkTest {
 
     @Test
     void theReportsTablesStandUnderHeadingsThatPublishFinds() {
-        String md = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 2), 3);
+        String md = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 2));
         Map<String, List<Publish.Table>> tables = Publish.tables(md);
         assertEquals(List.of("Results", "Targets"), List.copyOf(tables.keySet()), md);
         Publish.Table results = tables.get("Results").get(0);
@@ -49,8 +49,8 @@ class PredictBenchmarkTest {
 
     @Test
     void twoRunsMergeIntoMediansAndAVerdictTheyDisagreeOnIsLeftOut() {
-        String a = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 2), 3);
-        String b = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 1.5), 3);
+        String a = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 2));
+        String b = PredictBenchmark.markdown(outcome(1, 2, 4, 0.5, 1.5));
         String merged = Publish.merge("bench-predict.md \"Targets\" 1",
                 List.of(Optional.of(Publish.tables(a).get("Targets").get(0)), Optional.of(Publish.tables(b).get("Targets").get(0))));
         assertTrue(merged.contains("| mnist-mlp | spindle predict / single JVM doing the same job from the files | 1.75x (2.00,"

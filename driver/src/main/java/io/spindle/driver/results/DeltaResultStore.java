@@ -46,8 +46,10 @@ public final class DeltaResultStore implements ResultStore {
         this.spark.conf().set("spark.databricks.delta.snapshotPartitions", "2");
         this.spark.conf().set("spark.databricks.delta.stats.collect", "false");
         // a write is a few rows: adaptive execution has nothing to re-plan, and each concurrent write
-        // would hold a thread of its query-stage pool (up to 16, idle for a minute before they go)
+        // would hold a thread of its query-stage pool (up to 16, idle for a minute before they go);
+        // without it, the shuffles of Delta's own state queries keep the few partitions it would coalesce to
         this.spark.conf().set("spark.sql.adaptive.enabled", "false");
+        this.spark.conf().set("spark.sql.shuffle.partitions", "2");
         this.trialsPath = new Path(new Path(runDir, TABLES), "trials").toString();
         this.epochsPath = new Path(new Path(runDir, TABLES), "epochs").toString();
     }

@@ -30,6 +30,7 @@ class DeltaResultStoreTest extends ResultStoreContract {
         spark.conf().unset("spark.databricks.delta.snapshotPartitions"); // as a fresh session has them
         spark.conf().unset("spark.databricks.delta.stats.collect");
         String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
+        String shuffle = spark.conf().get("spark.sql.shuffle.partitions");
         String partitions = setting(spark, "spark.databricks.delta.snapshotPartitions");
         String stats = setting(spark, "spark.databricks.delta.stats.collect");
 
@@ -41,6 +42,7 @@ class DeltaResultStoreTest extends ResultStoreContract {
         assertEquals(1, s.trials().size());
         assertEquals(List.of(0.45), s.epochs().stream().map(r -> r.get("train_loss")).toList());
         assertEquals(adaptive, spark.conf().get("spark.sql.adaptive.enabled"));
+        assertEquals(shuffle, spark.conf().get("spark.sql.shuffle.partitions"));
         assertEquals(partitions, setting(spark, "spark.databricks.delta.snapshotPartitions"));
         assertEquals(stats, setting(spark, "spark.databricks.delta.stats.collect"));
         assertSame(spark, SparkSession.getActiveSession().get(), "the caller's active session is restored");
