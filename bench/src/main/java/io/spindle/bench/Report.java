@@ -461,14 +461,7 @@ public final class Report {
      * @return the ratio, or empty when the standalone cluster was not run (no {@code --cluster})
      */
     public static Optional<Ratio> standaloneRatio(List<SystemRun> runs) {
-        Optional<SystemRun> cluster = find(runs, Systems.MNIST, Systems.SPINDLE_STANDALONE);
-        if (cluster.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE);
-        return Optional.of(Ratio.of(Systems.MNIST + ": Spindle standalone 2 workers / Spindle local[2], samples/s",
-                sps(cluster), sps(local), describe(cluster, "samples/s", sps(cluster)) + " vs "
-                        + describe(local, "samples/s", sps(local))));
+        return clusterAgainst(runs, Systems.SPINDLE, "Spindle local[2]");
     }
 
     /**
@@ -479,14 +472,19 @@ public final class Report {
      * @return the ratio, or empty when the standalone cluster was not run
      */
     public static Optional<Ratio> standaloneFreshRatio(List<SystemRun> runs) {
+        return clusterAgainst(runs, Systems.SPINDLE_LOCAL_SUBMIT, "the same job on local[2], both in fresh JVMs");
+    }
+
+    /** @return the cluster's samples/s over {@code local}'s on {@code mnist-mlp}, or empty without a cluster run */
+    private static Optional<Ratio> clusterAgainst(List<SystemRun> runs, String local, String localName) {
         Optional<SystemRun> cluster = find(runs, Systems.MNIST, Systems.SPINDLE_STANDALONE);
         if (cluster.isEmpty()) {
             return Optional.empty();
         }
-        Optional<SystemRun> local = find(runs, Systems.MNIST, Systems.SPINDLE_LOCAL_SUBMIT);
-        return Optional.of(Ratio.of(Systems.MNIST + ": Spindle standalone 2 workers / the same job on local[2], both in "
-                        + "fresh JVMs, samples/s", sps(cluster), sps(local),
-                describe(cluster, "samples/s", sps(cluster)) + " vs " + describe(local, "samples/s", sps(local))));
+        Optional<SystemRun> l = find(runs, Systems.MNIST, local);
+        return Optional.of(Ratio.of(Systems.MNIST + ": Spindle standalone 2 workers / " + localName + ", samples/s",
+                sps(cluster), sps(l), describe(cluster, "samples/s", sps(cluster)) + " vs "
+                        + describe(l, "samples/s", sps(l))));
     }
 
     /**

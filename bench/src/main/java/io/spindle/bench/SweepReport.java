@@ -157,9 +157,7 @@ public final class SweepReport {
         String speedupMeasure = "median wall, sequential / parallel";
         String speedupGoal = ">= " + Report.number(PARALLEL_SPEEDUP) + "x";
         if (!parallel.isEmpty() && !sequential.isEmpty()) {
-            double p = median(parallel, SweepRun::wallSeconds);
-            double q = median(sequential, SweepRun::wallSeconds);
-            Ratio r = Ratio.of("speedup", OptionalDouble.of(q), OptionalDouble.of(p), "");
+            Ratio r = speedup(parallel, sequential);
             double pTrials = median(parallel, SweepRun::trialSeconds);
             double qTrials = median(sequential, SweepRun::trialSeconds);
             // the same trials: how much longer each took with others beside it (2x: the cores were not free)
@@ -380,8 +378,7 @@ public final class SweepReport {
         List<SweepRun> parallel = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL);
         List<SweepRun> sequential = all(runs, SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.SEQUENTIAL);
         OptionalDouble speedup = parallel.isEmpty() || sequential.isEmpty() ? OptionalDouble.empty()
-                : Ratio.of("", OptionalDouble.of(median(sequential, SweepRun::wallSeconds)),
-                OptionalDouble.of(median(parallel, SweepRun::wallSeconds)), "").value();
+                : speedup(parallel, sequential).value();
         StringBuilder sb = new StringBuilder("## The cores' ceiling\n\n");
         sb.append("| network | one thread alone, samples/s | two trainings at once, together | two / one | "
                 + "experiment 1, sequential / parallel |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -392,6 +389,12 @@ public final class SweepReport {
                 + "does for every trial and epoch; experiment 1's target of ").append(Report.number(PARALLEL_SPEEDUP))
                 .append("x needs that much from the cores alone.\n");
         return sb.toString();
+    }
+
+    /** @return experiment 1's ratio: the sequential sweeps' median wall time over the parallel ones' */
+    private static Ratio speedup(List<SweepRun> parallel, List<SweepRun> sequential) {
+        return Ratio.of("speedup", OptionalDouble.of(median(sequential, SweepRun::wallSeconds)),
+                OptionalDouble.of(median(parallel, SweepRun::wallSeconds)), "");
     }
 
     /** @return how the experiments ran, in words, from the runs there are */
