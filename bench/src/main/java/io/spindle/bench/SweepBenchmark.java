@@ -341,7 +341,7 @@ public final class SweepBenchmark {
                         + "metric val_" + first.metric() + "; space " + first.space(),
                 String.format(Locale.ROOT, "sizes: experiment 1: %d trials x %d epochs, search seed %d, %d run%s a "
                                 + "side%s; experiment 2: %d trials x %d epochs, ASHA min_epochs %d, reduction factor "
-                                + "%d, an unpruned and an ASHA run per seed, seeds %s; experiment 3: %d trials x %d "
+                                + "%d, an unpruned run and an ASHA run in each form (stopping, promotion) per seed, seeds %s; experiment 3: %d trials x %d "
                                 + "epochs per run, 2 at once, seeds %s",
                         p.trials(), p.epochs(), p.seed(), p.repeats(), p.repeats() == 1 ? "" : "s",
                         p.repeats() == 1 ? "" : " in ABBA order", p.ashaTrials(), p.ashaEpochs(), p.ashaMinEpochs(),

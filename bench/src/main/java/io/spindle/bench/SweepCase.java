@@ -59,8 +59,10 @@ public record SweepCase(String experiment, String variant, Data data, long seed,
     public static final String WARM_UP_MNIST = "warm-up-mnist10k";
     /** One trial at a time, no pruning. */
     public static final String SEQUENTIAL = "sequential";
-    /** Two trials at once, ASHA pruning. */
+    /** Two trials at once, ASHA pruning (its default, stopping form). */
     public static final String ASHA = "asha";
+    /** Two trials at once, ASHA's promotion form (trials pause at a rung and may be promoted later). */
+    public static final String ASHA_PROMOTION = "asha-promotion";
     /** Random search. */
     public static final String RANDOM = "random";
     /** Tree-structured Parzen estimator search. */

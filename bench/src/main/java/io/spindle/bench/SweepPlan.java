@@ -165,6 +165,8 @@ public record SweepPlan(boolean quick, int trials, int epochs, int repeats, int 
                     mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, "none"))));
             out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, SweepCase.Data.MNIST10K, s, 1,
                     mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, asha))));
+            out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA_PROMOTION, SweepCase.Data.MNIST10K, s, 1,
+                    mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, asha.replace("}", ", promotion: true}")))));
         }
         for (long s : searchSeeds) {
             for (String strategy : List.of(SweepCase.RANDOM, SweepCase.TPE)) {

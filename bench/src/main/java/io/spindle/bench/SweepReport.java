@@ -175,44 +175,8 @@ public final class SweepReport {
                     missing(parallel.isEmpty(), sequential.isEmpty(), SweepCase.PARALLEL, SweepCase.SEQUENTIAL)));
         }
 
-        String e2 = "2 " + SweepCase.ASHA_VS_UNPRUNED;
-        String gapMeasure = "mean best val accuracy over seeds, unpruned - ASHA";
-        String gapGoal = Report.fmt("<= %s points (%s)", Report.number(ASHA_ACCURACY_TOLERANCE * 100),
-                Report.number(ASHA_ACCURACY_TOLERANCE));
-        String epochMeasure = "mean epochs trained over seeds, ASHA / unpruned";
-        String epochGoal = "<= 1/3";
-        List<AshaSeed> seeds = ashaSeeds(runs);
-        List<AshaSeed> complete = seeds.stream().filter(AshaSeed::complete).toList();
-        List<SweepRun> second = runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).toList();
-        String on = second.isEmpty() ? "" : "on " + data(second) + ": ";
-        if (complete.isEmpty()) {
-            String why = seeds.stream().noneMatch(a -> a.asha().isPresent())
-                    ? "the asha runs are missing (failed or not run)"
-                    : seeds.stream().noneMatch(a -> a.asha().isPresent() && a.unpruned().isPresent())
-                    ? "no asha run has an unpruned run of its seed (failed or not run)"
-                    : "no seed has both an unpruned and an asha run that finished a trial";
-            out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE, on + why));
-            out.add(new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, on + why));
-        } else {
-            double gap = complete.stream().mapToDouble(AshaSeed::gap).average().orElseThrow();
-            double ratio = complete.stream().mapToDouble(AshaSeed::epochRatio).average().orElseThrow();
-            String over = Report.fmt("over %d seed%s %s", complete.size(), complete.size() == 1 ? "" : "s",
-                    complete.stream().map(a -> Long.toString(a.seed())).toList());
-            long within = complete.stream().filter(a -> a.gap() <= ASHA_ACCURACY_TOLERANCE + 1e-12).count();
-            out.add(new Target(e2, gapMeasure, Report.fmt("%+.2f points", gap * 100), gapGoal,
-                    verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), on + Report.fmt("unpruned %.4f, ASHA %.4f, means %s "
-                            + "(ASHA within %s points on %d of %d); per seed below",
-                    mean(complete, a -> a.unpruned().orElseThrow().bestValAccuracy().getAsDouble()),
-                    mean(complete, a -> a.asha().orElseThrow().bestValAccuracy().getAsDouble()), over,
-                    Report.number(ASHA_ACCURACY_TOLERANCE * 100), within, complete.size())));
-            out.add(new Target(e2, epochMeasure, Report.fmt("%.2f", ratio), epochGoal,
-                    verdict(ratio <= ASHA_EPOCH_FRACTION + 1e-12), on + Report.fmt("ASHA %.0f epochs vs unpruned %.0f, "
-                            + "%d trials each, %.1f pruned, means %s; per seed below",
-                    mean(complete, a -> a.asha().orElseThrow().epochsTrained()),
-                    mean(complete, a -> a.unpruned().orElseThrow().epochsTrained()),
-                    complete.get(0).asha().orElseThrow().trials(),
-                    mean(complete, a -> a.asha().orElseThrow().count("PRUNED")), over)));
-        }
+        out.addAll(ashaTargets(runs, SweepCase.ASHA));
+        out.addAll(ashaTargets(runs, SweepCase.ASHA_PROMOTION));
 
         String e3 = "3 " + SweepCase.TPE_VS_RANDOM;
         String searchMeasure = "mean best val accuracy over seeds, TPE - random";
@@ -230,6 +194,61 @@ public final class SweepReport {
                             + "per seed below", tpe, random, pairs.size(), pairs.size() == 1 ? "" : "s", wins)));
         }
         return out;
+    }
+
+    /**
+     * Experiment 2's two targets for one form of ASHA against the unpruned runs.
+     *
+     * @param runs every run
+     * @param variant {@value SweepCase#ASHA} or {@value SweepCase#ASHA_PROMOTION}
+     */
+    private static List<Target> ashaTargets(List<SweepRun> runs, String variant) {
+        String e2 = "2 " + SweepCase.ASHA_VS_UNPRUNED;
+        String name = name(variant);
+        List<Target> out = new ArrayList<>();
+        String gapMeasure = "mean best val accuracy over seeds, unpruned - " + name;
+        String gapGoal = Report.fmt("<= %s points (%s)", Report.number(ASHA_ACCURACY_TOLERANCE * 100),
+                Report.number(ASHA_ACCURACY_TOLERANCE));
+        String epochMeasure = "mean epochs trained over seeds, " + name + " / unpruned";
+        String epochGoal = "<= 1/3";
+        List<AshaSeed> seeds = ashaSeeds(runs, variant);
+        List<AshaSeed> complete = seeds.stream().filter(AshaSeed::complete).toList();
+        List<SweepRun> second = runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).toList();
+        String on = second.isEmpty() ? "" : "on " + data(second) + ": ";
+        if (complete.isEmpty()) {
+            String why = seeds.stream().noneMatch(a -> a.asha().isPresent())
+                    ? "the " + variant + " runs are missing (failed or not run)"
+                    : seeds.stream().noneMatch(a -> a.asha().isPresent() && a.unpruned().isPresent())
+                    ? "no " + variant + " run has an unpruned run of its seed (failed or not run)"
+                    : "no seed has both an unpruned and an " + variant + " run that finished a trial";
+            out.add(new Target(e2, gapMeasure, NOT_AVAILABLE, gapGoal, NOT_AVAILABLE, on + why));
+            out.add(new Target(e2, epochMeasure, NOT_AVAILABLE, epochGoal, NOT_AVAILABLE, on + why));
+        } else {
+            double gap = complete.stream().mapToDouble(AshaSeed::gap).average().orElseThrow();
+            double ratio = complete.stream().mapToDouble(AshaSeed::epochRatio).average().orElseThrow();
+            String over = Report.fmt("over %d seed%s %s", complete.size(), complete.size() == 1 ? "" : "s",
+                    complete.stream().map(a -> Long.toString(a.seed())).toList());
+            long within = complete.stream().filter(a -> a.gap() <= ASHA_ACCURACY_TOLERANCE + 1e-12).count();
+            out.add(new Target(e2, gapMeasure, Report.fmt("%+.2f points", gap * 100), gapGoal,
+                    verdict(gap <= ASHA_ACCURACY_TOLERANCE + 1e-12), on + Report.fmt("unpruned %.4f, %s %.4f, means %s "
+                            + "(within %s points on %d of %d); per seed below",
+                    mean(complete, a -> a.unpruned().orElseThrow().bestValAccuracy().getAsDouble()), name,
+                    mean(complete, a -> a.asha().orElseThrow().bestValAccuracy().getAsDouble()), over,
+                    Report.number(ASHA_ACCURACY_TOLERANCE * 100), within, complete.size())));
+            out.add(new Target(e2, epochMeasure, Report.fmt("%.2f", ratio), epochGoal,
+                    verdict(ratio <= ASHA_EPOCH_FRACTION + 1e-12), on + Report.fmt("%s %.0f epochs vs unpruned %.0f, "
+                            + "%d trials each, %.1f pruned, means %s; per seed below",
+                    name, mean(complete, a -> a.asha().orElseThrow().epochsTrained()),
+                    mean(complete, a -> a.unpruned().orElseThrow().epochsTrained()),
+                    complete.get(0).asha().orElseThrow().trials(),
+                    mean(complete, a -> a.asha().orElseThrow().count("PRUNED")), over)));
+        }
+        return out;
+    }
+
+    /** @return how the reports name an ASHA variant */
+    static String name(String variant) {
+        return variant.equals(SweepCase.ASHA_PROMOTION) ? "ASHA (promotion)" : "ASHA";
     }
 
     /**
@@ -256,10 +275,20 @@ public final class SweepReport {
      *     runs with a finished trial (the means the targets are judged on; a markdown table)
      */
     public static String ashaTable(List<SweepRun> runs) {
-        StringBuilder sb = new StringBuilder("| seed | data | unpruned best | asha best | unpruned - asha "
-                + "(points) | unpruned epochs | asha epochs | asha / unpruned epochs |\n"
+        return ashaTable(runs, SweepCase.ASHA);
+    }
+
+    /**
+     * @param runs every run
+     * @param variant {@value SweepCase#ASHA} or {@value SweepCase#ASHA_PROMOTION}
+     * @return experiment 2 per seed for that form of ASHA, as {@link #ashaTable(List)}
+     */
+    public static String ashaTable(List<SweepRun> runs, String variant) {
+        String v = variant;
+        StringBuilder sb = new StringBuilder("| seed | data | unpruned best | " + v + " best | unpruned - " + v
+                + " (points) | unpruned epochs | " + v + " epochs | " + v + " / unpruned epochs |\n"
                 + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        List<AshaSeed> seeds = ashaSeeds(runs);
+        List<AshaSeed> seeds = ashaSeeds(runs, variant);
         for (AshaSeed a : seeds) {
             sb.append("| ").append(a.seed()).append(" | ").append(data(Stream.of(a.unpruned(), a.asha())
                             .flatMap(Optional::stream).toList())).append(" | ")
@@ -354,6 +383,7 @@ public final class SweepReport {
                 + "runs overlap them). best val accuracy: the best trial at its best epoch, on the validation split; "
                 + "best test accuracy: that trial, evaluated once on the test split.\n");
         sb.append("\n## ASHA vs unpruned, per seed\n\n").append(ashaTable(runs));
+        sb.append("\n## ASHA's promotion form vs unpruned, per seed\n\n").append(ashaTable(runs, SweepCase.ASHA_PROMOTION));
         sb.append("\n## TPE vs random, best val accuracy per seed\n\n").append(searchTable(runs));
         sb.append("\n## How each run ran\n\n");
         runs.forEach(r -> sb.append("- ").append(r.title()).append(": ").append(r.note()).append('\n'));
@@ -423,9 +453,11 @@ public final class SweepReport {
                 .append(second.stream().findFirst().map(r -> r.trials() + " ").orElse(""))
                 .append("random-search trials two at a time under ASHA, for ").append(seeds.size()).append(" search seed")
                 .append(seeds.size() == 1 ? " " : "s ").append(seeds.stream().map(a -> Long.toString(a.seed())).toList())
-                .append(", against the same seed's unpruned two-at-a-time run, one of its own for every seed; the "
-                        + "targets are judged on the means over the seeds of unpruned best - ASHA best and of ASHA / "
-                        + "unpruned epochs trained (per-seed values below). ");
+                .append(", in each of its two forms (stopping: a trial below the rung's top 1/eta stops for good, "
+                        + "the first at a rung always goes on; promotion: it pauses at the rung and goes on later if "
+                        + "enough trials arrive below it), against the same seed's unpruned two-at-a-time run, one of "
+                        + "its own for every seed; the targets are judged, for each form, on the means over the seeds "
+                        + "of unpruned best - ASHA best and of ASHA / unpruned epochs trained (per-seed values below). ");
         List<SweepRun> third = runs.stream().filter(r -> r.experiment().equals(SweepCase.TPE_VS_RANDOM)).toList();
         sb.append("3 (on ").append(data(third)).append("): random against TPE search with the same trial budget and "
                 + "epochs, for each seed; the best validation accuracy of each run, averaged over the seeds.\n");
@@ -453,9 +485,17 @@ public final class SweepReport {
      *     runs train on other data)
      */
     static List<AshaSeed> ashaSeeds(List<SweepRun> runs) {
+        return ashaSeeds(runs, SweepCase.ASHA);
+    }
+
+    /**
+     * @param variant {@value SweepCase#ASHA} or {@value SweepCase#ASHA_PROMOTION}
+     * @return as {@link #ashaSeeds(List)}, with that form's runs as the ASHA side
+     */
+    static List<AshaSeed> ashaSeeds(List<SweepRun> runs, String variant) {
         return runs.stream().filter(r -> r.experiment().equals(SweepCase.ASHA_VS_UNPRUNED)).map(SweepRun::seed)
                 .distinct().sorted().map(s -> new AshaSeed(s, find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED,
-                        s), find(runs, SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, s))).toList();
+                        s), find(runs, SweepCase.ASHA_VS_UNPRUNED, variant, s))).toList();
     }
 
     /**

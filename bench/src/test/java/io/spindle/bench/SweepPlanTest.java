@@ -54,7 +54,7 @@ class SweepPlanTest {
         Map<String, SweepSpec> specs = specs(plan);
         // every seed of experiment 2 runs its own unpruned sweep: experiment 1's are on digits
         assertEquals(plan.cases().size(), specs.size(), "one folder per sweep");
-        assertEquals(2 * plan.repeats() + 2 * plan.ashaSeeds().size() + 2 * plan.searchSeeds().size(), specs.size());
+        assertEquals(2 * plan.repeats() + 3 * plan.ashaSeeds().size() + 2 * plan.searchSeeds().size(), specs.size());
         assertEquals(plan.ashaSeeds().get(0), plan.seed());
         SweepSpec parallel = specs.get("sweep-parallel-seed" + plan.seed());
         List<SweepSpec> digits = new ArrayList<>();
@@ -80,7 +80,10 @@ class SweepPlanTest {
             assertEquals("none", u.scheduler().type());
             assertEquals(new SweepSpec.Scheduler("asha", plan.ashaMinEpochs(), plan.ashaEpochs(), plan.reductionFactor()),
                     asha.scheduler());
-            for (SweepSpec s : List.of(u, asha)) {
+            SweepSpec promotion = specs.get("sweep-asha-promotion-seed" + seed);
+            assertEquals(new SweepSpec.Scheduler("asha", plan.ashaMinEpochs(), plan.ashaEpochs(), plan.reductionFactor(),
+                    true), promotion.scheduler());
+            for (SweepSpec s : List.of(u, asha, promotion)) {
                 assertEquals(seed, s.seed());
                 assertEquals(2, s.parallelTrials());
                 assertEquals("random", s.strategy());
@@ -140,8 +143,11 @@ class SweepPlanTest {
                             "parallel-vs-sequential / sequential, seed 1, repeat 2",
                             "parallel-vs-sequential / parallel, seed 1, repeat 2",
                             "asha-vs-unpruned / unpruned, seed 1", "asha-vs-unpruned / asha, seed 1",
+                            "asha-vs-unpruned / asha-promotion, seed 1",
                             "asha-vs-unpruned / unpruned, seed 2", "asha-vs-unpruned / asha, seed 2",
+                            "asha-vs-unpruned / asha-promotion, seed 2",
                             "asha-vs-unpruned / unpruned, seed 3", "asha-vs-unpruned / asha, seed 3",
+                            "asha-vs-unpruned / asha-promotion, seed 3",
                             "tpe-vs-random / random, seed 1", "tpe-vs-random / tpe, seed 1",
                             "tpe-vs-random / random, seed 2", "tpe-vs-random / tpe, seed 2",
                             "tpe-vs-random / random, seed 3", "tpe-vs-random / tpe, seed 3",
@@ -150,6 +156,7 @@ class SweepPlanTest {
                     Arguments.of(true, List.of("parallel-vs-sequential / parallel, seed 1",
                             "parallel-vs-sequential / sequential, seed 1",
                             "asha-vs-unpruned / unpruned, seed 1", "asha-vs-unpruned / asha, seed 1",
+                            "asha-vs-unpruned / asha-promotion, seed 1",
                             "tpe-vs-random / random, seed 1", "tpe-vs-random / tpe, seed 1")));
         }
     }

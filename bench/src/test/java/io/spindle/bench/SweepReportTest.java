@@ -67,6 +67,11 @@ class SweepReportTest {
         return runs;
     }
 
+    /** @return the targets without those of ASHA's promotion form (which these runs do not have) */
+    private static List<SweepReport.Target> stopping(List<SweepReport.Target> all) {
+        return all.stream().filter(t -> !t.measure().contains("promotion")).toList();
+    }
+
     @Test
     void csvHasTheColumnsAndEmptyCellsForASweepThatFinishedNoTrial() {
         String csv = SweepReport.csv(List.of(
@@ -124,8 +129,8 @@ class SweepReportTest {
     void targetsAreJudgedAtTheirStatedLines(double[] parallelWalls, double[] sequentialWalls, double[] unprunedBest,
                                             double[] ashaBest, int[] ashaEpochs, double[] random, double[] tpe,
                                             List<String> verdicts, String speedup, String gap, String epochRatio) {
-        List<SweepReport.Target> t = SweepReport.targets(runs(parallelWalls, sequentialWalls, unprunedBest, ashaBest,
-                ashaEpochs, random, tpe));
+        List<SweepReport.Target> t = stopping(SweepReport.targets(runs(parallelWalls, sequentialWalls, unprunedBest, ashaBest,
+                ashaEpochs, random, tpe)));
         assertEquals(verdicts, t.stream().map(SweepReport.Target::verdict).toList(), t.toString());
         assertEquals(speedup, t.get(0).value());
         assertEquals(gap, t.get(1).value());
@@ -159,10 +164,10 @@ class SweepReportTest {
                     u.experiment() + " " + u.variant() + " " + u.seed(), "seed 1 too: experiment 1 ran on digits");
         }
 
-        List<SweepReport.Target> t = SweepReport.targets(runs);
+        List<SweepReport.Target> t = stopping(SweepReport.targets(runs));
         String on = "on mnist10k, 1500 validation rows (one row is 0.067 points): ";
         assertTrue(t.get(1).detail().startsWith(on + "unpruned 0.9750, ASHA 0.9733, means over 3 seeds [1, 2, 3] "
-                + "(ASHA within 0.5 points on 2 of 3)"), t.get(1).detail());
+                + "(within 0.5 points on 2 of 3)"), t.get(1).detail());
         assertTrue(t.get(2).detail().startsWith(on + "ASHA 133 epochs vs unpruned 432, 24 trials each, 16.0 pruned, "
                 + "means over 3 seeds"), t.get(2).detail());
         assertEquals("<= 0.5 points (0.005)", t.get(1).goal());
@@ -182,7 +187,7 @@ class SweepReportTest {
         // seed 1's unpruned run failed: experiment 1's parallel run of seed 1 (digits) must not stand in
         runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED) && r.seed() == 1);
         assertTrue(SweepReport.ashaSeeds(runs).get(0).unpruned().isEmpty());
-        List<SweepReport.Target> t = SweepReport.targets(runs);
+        List<SweepReport.Target> t = stopping(SweepReport.targets(runs));
         assertEquals("+0.00 points", t.get(1).value());
         assertTrue(t.get(1).detail().contains("over 1 seed [2]"), t.get(1).detail());
 
@@ -211,7 +216,7 @@ class SweepReportTest {
                 new double[] {0.975, 0.90}, new int[] {144, 100}, new double[] {0.95}, new double[] {0.95}));
         // seed 2's unpruned run failed
         runs.removeIf(r -> r.variant().equals(SweepCase.UNPRUNED) && r.seed() == 2);
-        List<SweepReport.Target> t = SweepReport.targets(runs);
+        List<SweepReport.Target> t = stopping(SweepReport.targets(runs));
         assertEquals("+0.50 points", t.get(1).value());
         assertTrue(t.get(1).detail().contains("over 1 seed [1]"), t.get(1).detail());
         String table = SweepReport.ashaTable(runs);
@@ -224,7 +229,7 @@ class SweepReportTest {
     void experimentThreeAveragesOverTheSeedsWithBothRuns() {
         List<SweepRun> runs = runs(new double[] {100}, new double[] {190}, new double[] {0.97}, new double[] {0.968},
                 new int[] {120}, new double[] {0.950, 0.960, 0.940}, new double[] {0.956, 0.958, Double.NaN});
-        SweepReport.Target search = SweepReport.targets(runs).get(3);
+        SweepReport.Target search = stopping(SweepReport.targets(runs)).get(3);
         // seed 3's TPE run finished no trial: the means are over seeds 1 and 2
         assertEquals("+0.20 points", search.value());
         assertTrue(search.detail().contains("TPE 0.9570, random 0.9550 over 2 seeds (TPE better on 1)"), search.detail());
@@ -236,8 +241,12 @@ class SweepReportTest {
 
     @Test
     void missingRunsMakeTheirTargetsNotAvailableAndSayWhy() {
-        List<SweepReport.Target> t = SweepReport.targets(List.of(
+        List<SweepReport.Target> all = SweepReport.targets(List.of(
                 run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 1, 2, 432, 100, 0.97)));
+        assertEquals(6, all.size());
+        assertTrue(all.get(3).detail().contains("the asha-promotion runs are missing"), all.get(3).detail());
+        assertTrue(all.get(4).measure().contains("ASHA (promotion) / unpruned"), all.get(4).measure());
+        List<SweepReport.Target> t = stopping(all);
         assertEquals(4, t.size());
         t.forEach(x -> assertEquals(SweepReport.NOT_AVAILABLE, x.verdict(), x.toString()));
         assertTrue(t.get(0).detail().contains("the sequential runs are missing"), t.get(0).detail());
@@ -270,7 +279,8 @@ class SweepReportTest {
         assertTrue(md.contains("one of its own for every seed"), md);
         assertTrue(md.contains(" 3 (on digits, 270 validation rows (one row is 0.370 points)): random against TPE"), md);
         assertTrue(md.contains("| asha-vs-unpruned | asha | 2 | 1 | mnist10k | 1500 | random | asha |"), md);
-        assertTrue(md.contains("judged on the means over the seeds"), md);
+        assertTrue(md.contains("judged, for each form, on the means over the seeds"), md);
+        assertTrue(md.contains("## ASHA's promotion form vs unpruned, per seed"), md);
         assertTrue(md.contains("| experiment | variant | seed | repeat | data | val rows | strategy |"), md);
         assertTrue(md.contains("| parallel-vs-sequential | parallel | 1 | 2 | digits | 270 | random |"), md);
         assertTrue(md.contains("## ASHA vs unpruned, per seed"), md);

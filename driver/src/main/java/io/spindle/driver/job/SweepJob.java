@@ -115,6 +115,10 @@ public final class SweepJob {
         int epochs;
         int bestEpoch;
         String diagnosis = "";
+        /** Whether the strategy has heard how it ended (a trial paused and promoted later is told once, when it paused). */
+        boolean told;
+        /** The epoch a trial promoted in this run continues after (0: not promoted in this run). */
+        int promotedAfter;
 
         Trial(String id, Config config) {
             this.id = id;
@@ -197,6 +201,7 @@ public final class SweepJob {
                             trial.epochs = t.get("epochs").asInt();
                             trial.bestEpoch = t.get("best_epoch").asInt();
                             trial.diagnosis = t.path("diagnosis").asText("");
+                            trial.told = t.path("told").asBoolean(trial.finished());
                             trials.put(trial.id, trial);
                         }
                         prior = state.path("seconds").asDouble();
@@ -271,15 +276,25 @@ public final class SweepJob {
                 }
             }
             boolean exhausted = false;
+            boolean spent = false;
             while (true) {
                 synchronized (this) {
-                    while (!exhausted && running < sweep.parallelTrials() && strategy.hasCapacity()
-                            && !Shutdown.requested()) {
+                    while (!spent && running < sweep.parallelTrials() && !Shutdown.requested()) {
                         // the first trial always runs: a budget smaller than the setup still gives a result
                         if (!trials.isEmpty() && seconds() >= sweep.timeBudgetSeconds().orElse(Double.POSITIVE_INFINITY)) {
                             out.printf(Locale.ROOT, "time budget of %s s spent: no new trials%n",
                                     plain(sweep.timeBudgetSeconds().getAsDouble()));
-                            exhausted = true;
+                            spent = true;
+                            break;
+                        }
+                        // a paused trial the scheduler promotes goes before a new one (ASHA's promotion form)
+                        Optional<Trial> promoted = promoted();
+                        if (promoted.isPresent()) {
+                            submit(done, promoted.get(), true);
+                            running++;
+                            continue;
+                        }
+                        if (exhausted || !strategy.hasCapacity()) {
                             break;
                         }
                         Optional<Proposal> p = strategy.ask();
@@ -340,6 +355,30 @@ public final class SweepJob {
         }
     }
 
+    /**
+     * @return a trial the scheduler paused at a rung and now promotes, marked running (its state
+     *     saved), or empty when it promotes none
+     */
+    private Optional<Trial> promoted() {
+        if (scheduler.isEmpty()) {
+            return Optional.empty();
+        }
+        while (true) {
+            Optional<String> id = scheduler.get().promote();
+            if (id.isEmpty()) {
+                return Optional.empty();
+            }
+            Trial t = trials.get(id.get());
+            // a trial that ended otherwise at the rung (failed, diverged, early stopping) stays ended
+            if (t != null && t.status == Status.PRUNED) {
+                t.status = Status.RUNNING;
+                t.promotedAfter = t.epochs;
+                saveState();
+                return Optional.of(t);
+            }
+        }
+    }
+
     private void submit(ExecutorCompletionService<String> done, Trial t, boolean resume) {
         done.submit(() -> {
             train(t, resume);
@@ -358,7 +397,13 @@ public final class SweepJob {
             Prepared d = prepared(spec);
             MultiLayerConfiguration conf = ModelBuilder.build(spec, d.data().layout(), d.counts());
             Optional<Checkpoint> checkpoint = resume ? TrainJob.readCheckpoint(tdir) : Optional.empty();
-            if (resume) {
+            // a trial paused at a rung and promoted since goes on from that rung's checkpoint
+            checkpoint = checkpoint.map(c -> c.status() == Status.PRUNED && promoted(t.id, c.epochsDone()) ? c.reopened() : c);
+            if (t.promotedAfter > 0) {
+                out.println(t.id + " promoted: goes on from epoch " + t.promotedAfter);
+                out.flush();
+                t.promotedAfter = 0;
+            } else if (resume) {
                 out.println(t.id + " resumes " + checkpoint.map(c -> "from its checkpoint after epoch " + c.epochsDone())
                         .orElse("from its first epoch (no checkpoint yet)") + ": " + describe(t.config));
                 out.flush();
@@ -513,6 +558,10 @@ public final class SweepJob {
         return scheduler.map(s -> s.horizon(epochsDone)).orElse(Integer.MAX_VALUE);
     }
 
+    private synchronized boolean promoted(String id, int epochs) {
+        return scheduler.map(s -> s.promoted(id, epochs)).orElse(false);
+    }
+
     private synchronized boolean decide(String id, List<Double> values) {
         return scheduler.map(s -> s.decide(new TrialHistory(id, values)) == Decision.STOP).orElse(false);
     }
@@ -536,10 +585,17 @@ public final class SweepJob {
             case FAILED -> Outcome.Status.FAILED;
             default -> Outcome.Status.COMPLETED;
         };
-        strategy.tell(t.id, new Outcome(told, s));
+        if (!t.told) {
+            // a promoted trial's strategy heard its value when it paused (strategies hear each trial once)
+            strategy.tell(t.id, new Outcome(told, s));
+            t.told = true;
+        }
         saveState();
         Optional<Trial> best = best();
-        out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, status.name().toLowerCase(Locale.ROOT), epochs,
+        // ASHA's promotion form may continue a trial it stopped at a rung: it is paused there
+        String how = status == Status.PRUNED && sweep.scheduler().promotion() ? "paused"
+                : status.name().toLowerCase(Locale.ROOT);
+        out.printf(Locale.ROOT, "%s %s after %d epoch%s: val_%s %s%s%s%n", t.id, how, epochs,
                 epochs == 1 ? "" : "s", sweep.metric(), Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value),
                 best.isPresent() && best.get() == t ? "  (best so far)" : "",
                 diagnosis.isEmpty() ? "" : "; " + diagnosis);
@@ -612,6 +668,7 @@ public final class SweepJob {
             n.put("epochs", t.epochs);
             n.put("best_epoch", t.bestEpoch);
             n.put("diagnosis", t.diagnosis);
+            n.put("told", t.told);
         }
         dir.write(STATE, o -> SpecTrees.MAPPER.writeValue(o, s));
     }

@@ -66,6 +66,11 @@ public final class TableWriter implements AutoCloseable {
      * @param rows their histories' rows
      */
     public void replaceEpochs(String sweepId, java.util.Collection<String> trialIds, List<Map<String, Object>> rows) {
+        synchronized (this) {
+            // rows of these trials not written yet are replaced too (a trial paused and continued in this
+            // process still has its last epochs here)
+            epochs.values().removeIf(r -> sweepId.equals(r.get("sweep_id")) && trialIds.contains(r.get("trial_id")));
+        }
         // not synchronized: the commits queued before this one take the lock to gather their rows
         java.util.concurrent.Future<?> done = thread.submit(() -> {
             try {

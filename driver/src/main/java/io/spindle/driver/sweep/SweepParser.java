@@ -30,6 +30,9 @@ public final class SweepParser {
     static final List<String> KEYS = List.of("strategy", "trials", "parallel_trials", "workers_per_trial", "metric",
             "mode", "space", "scheduler", "time_budget", "seed");
 
+    /** The scheduler mapping's keys. */
+    static final List<String> SCHEDULER_KEYS = List.of("type", "min_epochs", "max_epochs", "reduction_factor", "promotion");
+
     private SweepParser() {
     }
 
@@ -162,8 +165,14 @@ public final class SweepParser {
         }
         if (!n.isObject()) {
             throw new SpecException("sweep.scheduler must be none, asha, hyperband or median, or a mapping with type,"
-                    + " min_epochs, max_epochs and reduction_factor; got " + n);
+                    + " min_epochs, max_epochs, reduction_factor and (asha) promotion; got " + n);
         }
+        n.fieldNames().forEachRemaining(k -> {
+            if (!SCHEDULER_KEYS.contains(k)) {
+                throw new SpecException("unknown key sweep.scheduler." + k + io.spindle.driver.spec.Schema.didYouMean(k,
+                        SCHEDULER_KEYS) + "; keys: " + String.join(", ", SCHEDULER_KEYS));
+            }
+        });
         String type = n.path("type").asText("none");
         if (!List.of("none", "asha", "hyperband", "median").contains(type)) {
             throw new SpecException("sweep.scheduler.type must be none, asha, hyperband or median, got '" + type + "'");
@@ -178,7 +187,19 @@ public final class SweepParser {
             throw new SpecException("sweep.scheduler.max_epochs (" + max + ") must be <= training.epochs (" + epochs
                     + "); raise training.epochs or lower max_epochs");
         }
-        return new SweepSpec.Scheduler(type, min, max, eta);
+        boolean promotion = false;
+        JsonNode p = n.get("promotion");
+        if (p != null && !p.isNull()) {
+            if (!p.isBoolean()) {
+                throw new SpecException("sweep.scheduler.promotion must be true or false, got " + p);
+            }
+            if (!type.equals("asha") && p.asBoolean()) {
+                throw new SpecException("sweep.scheduler.promotion is for type asha (trials pause at a rung and may be"
+                        + " promoted later); " + type + " has no such form: remove promotion or set type: asha");
+            }
+            promotion = p.asBoolean();
+        }
+        return new SweepSpec.Scheduler(type, min, max, eta, promotion);
     }
 
     private static double seconds(JsonNode n) {

@@ -36,8 +36,15 @@ public record SweepSpec(JobSpec base, Space space, String strategy, int trials, 
      * @param minEpochs epochs before a trial can be stopped (ASHA's first rung, median's grace period)
      * @param maxEpochs epochs of the longest trial
      * @param reductionFactor ASHA / Hyperband's eta
+     * @param promotion ASHA's promotion form (trials pause at a rung and may go on later) instead of
+     *     its stopping form
      */
-    public record Scheduler(String type, int minEpochs, int maxEpochs, int reductionFactor) { }
+    public record Scheduler(String type, int minEpochs, int maxEpochs, int reductionFactor, boolean promotion) {
+        /** A scheduler in its default form (ASHA's stopping form). */
+        public Scheduler(String type, int minEpochs, int maxEpochs, int reductionFactor) {
+            this(type, minEpochs, maxEpochs, reductionFactor, false);
+        }
+    }
 
     /**
      * @return the sweep settings as JSON, the space included (what a resumed sweep must match)
@@ -56,6 +63,9 @@ public record SweepSpec(JobSpec base, Space space, String strategy, int trials, 
         s.put("min_epochs", scheduler.minEpochs());
         s.put("max_epochs", scheduler.maxEpochs());
         s.put("reduction_factor", scheduler.reductionFactor());
+        if (scheduler.promotion()) {
+            s.put("promotion", true); // absent in the default form, so sweeps written before still resume
+        }
         timeBudgetSeconds.ifPresent(b -> o.put("time_budget_s", b));
         o.put("seed", seed);
         return o;
@@ -78,7 +88,8 @@ public record SweepSpec(JobSpec base, Space space, String strategy, int trials, 
      */
     public java.util.Optional<TrialScheduler> newScheduler() {
         return java.util.Optional.ofNullable(switch (scheduler.type()) {
-            case "asha" -> new Asha(mode, scheduler.minEpochs(), scheduler.maxEpochs(), scheduler.reductionFactor());
+            case "asha" -> new Asha(mode, scheduler.minEpochs(), scheduler.maxEpochs(), scheduler.reductionFactor(),
+                    scheduler.promotion());
             case "hyperband" -> new Hyperband(mode, scheduler.minEpochs(), scheduler.maxEpochs(),
                     scheduler.reductionFactor());
             case "median" -> new MedianStopping(mode, scheduler.minEpochs(), MEDIAN_MIN_TRIALS);

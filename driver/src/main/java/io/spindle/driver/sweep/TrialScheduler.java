@@ -33,6 +33,26 @@ public interface TrialScheduler {
         return 1;
     }
 
+    /**
+     * Schedulers that pause trials (ASHA's promotion form) name here a paused trial to continue
+     * from its checkpoint, to be asked whenever a place for a trial frees, before a new trial starts.
+     *
+     * @return the trial to continue, now counted as continued; empty (the default) when none
+     */
+    default java.util.Optional<String> promote() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * @param trialId a trial
+     * @param epochs the epochs of its last checkpoint
+     * @return whether the trial, told STOP after {@code epochs}, has since been promoted to go on
+     *     from there (false by default)
+     */
+    default boolean promoted(String trialId, int epochs) {
+        return false;
+    }
+
     /** @return the full state; the class's {@code restore} continues identically */
     JsonNode snapshot();
 }

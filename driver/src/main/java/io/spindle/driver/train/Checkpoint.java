@@ -73,6 +73,16 @@ public record Checkpoint(String specDigest, long seed, int workers, int period, 
                           int workerUpdaterCount) { }
 
     /**
+     * @return this checkpoint of a trial a sweep's scheduler paused, as one that trains on from
+     *     here: status {@code RUNNING}, no diagnosis, everything else the same
+     */
+    public Checkpoint reopened() {
+        return new Checkpoint(specDigest, seed, workers, period, epochsDone, iteration, Status.RUNNING, "", plateau,
+                bestValue, bestEpoch, sinceBest, seconds, history, bestMetrics, params, updater, bestParams, velocity,
+                workerUpdaters);
+    }
+
+    /**
      * @param out where to write (not closed)
      * @throws IOException on failure
      */

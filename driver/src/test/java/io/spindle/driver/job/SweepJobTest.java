@@ -148,6 +148,113 @@ class SweepJobTest {
     }
 
     @Test
+    void ashaPromotionPausesTrialsAtTheRungAndContinuesThePromotedOnesExactlyAsIfNeverPaused(SparkSession spark)
+            throws Exception {
+        String space = """
+                strategy: random
+                trials: 6
+                parallel_trials: 2
+                seed: 5
+                metric: accuracy
+                space:
+                  training.lr: {loguniform: [1.0e-4, 1.0e-2]}
+                  model.layers[0].units: {choice: [16, 32, 64]}
+                """;
+        // one rung, at epoch 1; the end at 3: of the 6 trials, those in the best third of the rung when
+        // they reach it or later go on
+        // one trial at a time: the trials reach the rung in a fixed order, so which pause and which are
+        // promoted, and when, is the same in every run
+        Ran promoted = run(spark, sweep("", space.replace("parallel_trials: 2", "parallel_trials: 1")
+                + "scheduler: {type: asha, min_epochs: 1, max_epochs: 3, reduction_factor: 3, promotion: true}\n"),
+                tmp.resolve("promotion"));
+        // the same trials (same seed), every one trained 3 epochs: no rung below max_epochs
+        Ran all = run(spark, sweep("", space + "scheduler: {type: asha, min_epochs: 3, max_epochs: 3}\n"),
+                tmp.resolve("all"));
+        assertEquals("COMPLETED", promoted.summary().get("status").asText(), promoted.out());
+        assertEquals(18, all.summary().get("epochs_trained").asInt(), all.out());
+
+        DeltaResultStore store = new DeltaResultStore(spark, tmp.resolve("promotion").toString());
+        List<Map<String, Object>> trials = store.trials();
+        assertEquals(6, trials.size(), promoted.out());
+        List<String> full = trials.stream().filter(t -> ((Number) t.get("epochs_run")).intValue() == 3)
+                .map(t -> (String) t.get("trial_id")).sorted().toList();
+        List<String> paused = trials.stream().filter(t -> ((Number) t.get("epochs_run")).intValue() == 1)
+                .map(t -> (String) t.get("trial_id")).toList();
+        assertEquals(6, full.size() + paused.size(), "every trial ends at the rung or at max_epochs: " + trials);
+        // floor(6 / 3) = 2 are in the best third once all have reached the rung; one more at most when a
+        // trial promoted early was outranked later
+        assertTrue(full.size() >= 2 && full.size() <= 3, "promoted: " + full + "\n" + promoted.out());
+        trials.stream().filter(t -> paused.contains(t.get("trial_id")))
+                .forEach(t -> assertEquals("PRUNED", t.get("status"), t.toString()));
+        assertEquals(6 + 2 * full.size(), promoted.summary().get("epochs_trained").asInt());
+        // in this order of arrival every trial that went on was paused first: none was in the best third on arrival
+        long promotions = promoted.out().lines().filter(l -> l.contains(" promoted: goes on from epoch 1")).count();
+        assertEquals(full.size(), promotions, promoted.out());
+        assertEquals(6, promoted.out().lines().filter(l -> l.contains(" paused after 1 epoch: ")).count(), promoted.out());
+
+        // the rung's order: each promoted trial's value at epoch 1 is at least that of every paused one
+        Map<String, Double> atRung = store.epochs().stream().filter(e -> ((Number) e.get("epoch")).intValue() == 1)
+                .collect(Collectors.toMap(e -> (String) e.get("trial_id"), e -> ((Number) e.get("val_accuracy")).doubleValue()));
+        double worstPromoted = full.stream().mapToDouble(atRung::get).min().orElseThrow();
+        long pausedAbove = paused.stream().filter(id -> atRung.get(id) > worstPromoted).count();
+        assertTrue(pausedAbove <= full.size() - 2, "paused trials better at the rung than a promoted one: " + atRung);
+
+        // a promoted trial resumed from its checkpoint at the rung: its epochs equal the unpaused run's
+        DeltaResultStore unpaused = new DeltaResultStore(spark, tmp.resolve("all").toString());
+        for (String id : full) {
+            for (String column : List.of("val_loss", "val_accuracy", "train_loss")) {
+                assertEquals(values(unpaused, id, column), values(store, id, column), id + " " + column);
+            }
+        }
+
+        // stopped by a signal as the first promoted trial is about to go on (its checkpoint still the
+        // paused one), then resumed: the sweep ends as the uninterrupted one did
+        SweepSpec again = sweep("", space.replace("parallel_trials: 2", "parallel_trials: 1")
+                + "scheduler: {type: asha, min_epochs: 1, max_epochs: 3, reduction_factor: 3, promotion: true}\n");
+        Path dir = tmp.resolve("signalled");
+        StringWriter first = new StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                super.write(str, off, len);
+                if (toString().contains(" promoted: goes on from epoch 1")) {
+                    io.spindle.driver.job.Shutdown.request("TERM");
+                }
+            }
+        };
+        ObjectNode stopped;
+        try {
+            stopped = SweepJob.run(spark, again, dir.toString(), new SweepJob.Options(false, false, Duration.ZERO),
+                    new PrintWriter(first, true));
+        } finally {
+            io.spindle.driver.job.Shutdown.clear();
+        }
+        assertEquals("INTERRUPTED", stopped.get("status").asText(), first.toString());
+        StringWriter second = new StringWriter();
+        ObjectNode resumed = SweepJob.run(spark, again, dir.toString(), new SweepJob.Options(false, true, Duration.ZERO),
+                new PrintWriter(second, true));
+        assertEquals("COMPLETED", resumed.get("status").asText(), second.toString());
+        assertTrue(second.toString().contains(" resumes from its checkpoint after epoch 1"), second.toString());
+        assertEquals(promoted.summary().get("epochs_trained"), resumed.get("epochs_trained"), second.toString());
+        assertEquals(promoted.summary().at("/best/trial_id"), resumed.at("/best/trial_id"));
+        DeltaResultStore after = new DeltaResultStore(spark, dir.toString());
+        for (Map<String, Object> t : trials) {
+            Map<String, Object> r = after.trials().stream().filter(x -> x.get("trial_id").equals(t.get("trial_id")))
+                    .findFirst().orElseThrow();
+            for (String column : List.of("status", "epochs_run", "best_epoch", "best_val")) {
+                assertEquals(t.get(column), r.get(column), t.get("trial_id") + " " + column + "\n" + second);
+            }
+            assertEquals(values(store, (String) t.get("trial_id"), "val_loss"),
+                    values(after, (String) t.get("trial_id"), "val_loss"), "one epochs row per epoch, as uninterrupted");
+        }
+    }
+
+    private static List<Double> values(DeltaResultStore store, String trialId, String column) {
+        return store.epochs().stream().filter(e -> e.get("trial_id").equals(trialId))
+                .sorted(java.util.Comparator.comparingInt(e -> ((Number) e.get("epoch")).intValue()))
+                .map(e -> ((Number) e.get(column)).doubleValue()).toList();
+    }
+
+    @Test
     void failingAndDivergingTrialsDoNotStopTheSweep(SparkSession spark) throws Exception {
         Path missing = tmp.resolve("missing.csv");
         SweepSpec s = sweep("optimizer: sgd", """

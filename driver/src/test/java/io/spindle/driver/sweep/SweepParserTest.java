@@ -104,6 +104,28 @@ class SweepParserTest {
         assertEquals("none", s.scheduler().type());
     }
 
+    @Test
+    void ashaTakesItsPromotionFormByKeyAndKeepsTheStoppingFormByDefault() throws Exception {
+        Path sweep = write("promotion.yaml", JOB + """
+                sweep:
+                  space: {training.lr: {uniform: [0.001, 0.01]}}
+                  scheduler: {type: asha, min_epochs: 1, reduction_factor: 3, promotion: true}
+                """);
+        SweepSpec s = SweepParser.parse(sweep, List.of());
+        assertEquals(new SweepSpec.Scheduler("asha", 1, 12, 3, true), s.scheduler());
+        assertTrue(((Asha) s.newScheduler().orElseThrow()).promotion());
+        assertTrue(s.toJson().at("/scheduler/promotion").asBoolean());
+        Path stopping = write("stopping.yaml", JOB + """
+                sweep:
+                  space: {training.lr: {uniform: [0.001, 0.01]}}
+                  scheduler: asha
+                """);
+        SweepSpec d = SweepParser.parse(stopping, List.of());
+        assertEquals(false, ((Asha) d.newScheduler().orElseThrow()).promotion());
+        // absent in the default form: a sweep folder written before the key existed still resumes
+        assertTrue(d.toJson().at("/scheduler/promotion").isMissingNode(), d.toJson().toString());
+    }
+
     static Stream<Arguments> bad() {
         return Stream.of(
                 Arguments.of("space: {}", "space"),
@@ -120,6 +142,12 @@ class SweepParserTest {
                         "did you mean 'strategy'"),
                 Arguments.of("{scheduler: {type: asha, max_epochs: 50}, space: {training.lr: {uniform: [0.001, 0.01]}}}",
                         "max_epochs (50) must be <= training.epochs (12)"),
+                Arguments.of("{scheduler: {type: asha, promotion: yes please}, space: {training.lr: {uniform: [0.001, 0.01]}}}",
+                        "sweep.scheduler.promotion must be true or false"),
+                Arguments.of("{scheduler: {type: median, promotion: true}, space: {training.lr: {uniform: [0.001, 0.01]}}}",
+                        "sweep.scheduler.promotion is for type asha"),
+                Arguments.of("{scheduler: {type: asha, promoton: true}, space: {training.lr: {uniform: [0.001, 0.01]}}}",
+                        "unknown key sweep.scheduler.promoton (did you mean 'promotion'?)"),
                 Arguments.of("{time_budget: soon, space: {training.lr: {uniform: [0.001, 0.01]}}}", "sweep.time_budget"));
     }
 
