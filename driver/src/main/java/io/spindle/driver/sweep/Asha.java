@@ -93,24 +93,19 @@ public final class Asha implements TrialScheduler {
         }
         this.milestones = List.copyOf(m);
         this.histories = histories;
-        if (rungs == null) {
-            this.rungs = new ArrayList<>();
-            for (int i = 0; i < milestones.size(); i++) {
-                this.rungs.add(new LinkedHashMap<>());
-            }
-        } else {
-            this.rungs = rungs;
-        }
+        this.rungs = rungs == null ? perRung(LinkedHashMap::new) : rungs;
         this.promotion = promotion;
-        if (promoted == null) {
-            this.promoted = new ArrayList<>();
-            for (int i = 0; i < milestones.size(); i++) {
-                this.promoted.add(new LinkedHashSet<>());
-            }
-        } else {
-            this.promoted = promoted;
-        }
+        this.promoted = promoted == null ? perRung(LinkedHashSet::new) : promoted;
         this.paused = paused == null ? new LinkedHashMap<>() : paused;
+    }
+
+    /** @return a new, empty entry for every rung */
+    private <T> List<T> perRung(java.util.function.Supplier<T> empty) {
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < milestones.size(); i++) {
+            out.add(empty.get());
+        }
+        return out;
     }
 
     /** @return whether this is the promotion form */
