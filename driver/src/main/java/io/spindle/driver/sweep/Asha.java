@@ -28,8 +28,8 @@ import java.util.Set;
  * each rung go on more often than {@code 1/eta} of the time.
  *
  * <p><b>Promotion form</b> (the paper's Algorithm 2): a trial that reaches a rung joins it and goes
- * on only if it is among the best {@code floor(n / eta)} of the rung's {@code n} trials and none of
- * those ahead of it still waits; otherwise it pauses there ({@link Decision#STOP} to the trainer,
+ * on only if it is among the best {@code floor(n / eta)} of the rung's {@code n} trials (itself
+ * included); otherwise it pauses there ({@link Decision#STOP} to the trainer,
  * which keeps its checkpoint). Whenever a place frees, {@link #promote()} names a paused trial that
  * has since come within the best {@code floor(n / eta)} of its rung, the highest rung first, and the
  * runner continues it from its checkpoint; only when none has does a new trial start. So at most
