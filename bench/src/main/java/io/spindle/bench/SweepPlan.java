@@ -158,15 +158,17 @@ public record SweepPlan(boolean quick, int trials, int epochs, int repeats, int 
             // ABBA: odd repeats parallel first, even ones sequential first
             out.addAll(r % 2 == 1 ? List.of(parallel, sequential) : List.of(sequential, parallel));
         }
-        String asha = "{type: asha, min_epochs: " + ashaMinEpochs + ", max_epochs: " + ashaEpochs
-                + ", reduction_factor: " + reductionFactor + "}";
+        String ashaSettings = "type: asha, min_epochs: " + ashaMinEpochs + ", max_epochs: " + ashaEpochs
+                + ", reduction_factor: " + reductionFactor;
+        String asha = "{" + ashaSettings + "}";
+        String promotion = "{" + ashaSettings + ", promotion: true}";
         for (long s : ashaSeeds) {
             out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.UNPRUNED, SweepCase.Data.MNIST10K, s, 1,
                     mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, "none"))));
             out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA, SweepCase.Data.MNIST10K, s, 1,
                     mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, asha))));
             out.add(new SweepCase(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA_PROMOTION, SweepCase.Data.MNIST10K, s, 1,
-                    mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, asha.replace("}", ", promotion: true}")))));
+                    mnist(overrides("random", ashaTrials, 2, ashaEpochs, s, promotion))));
         }
         for (long s : searchSeeds) {
             for (String strategy : List.of(SweepCase.RANDOM, SweepCase.TPE)) {

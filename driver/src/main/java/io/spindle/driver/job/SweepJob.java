@@ -115,8 +115,6 @@ public final class SweepJob {
         int epochs;
         int bestEpoch;
         String diagnosis = "";
-        /** Whether the strategy has heard how it ended (a trial paused and promoted later is told once, when it paused). */
-        boolean told;
         /** The epoch a trial promoted in this run continues after (0: not promoted in this run). */
         int promotedAfter;
 
@@ -201,7 +199,6 @@ public final class SweepJob {
                             trial.epochs = t.get("epochs").asInt();
                             trial.bestEpoch = t.get("best_epoch").asInt();
                             trial.diagnosis = t.path("diagnosis").asText("");
-                            trial.told = t.path("told").asBoolean(trial.finished());
                             trials.put(trial.id, trial);
                         }
                         prior = state.path("seconds").asDouble();
@@ -585,10 +582,9 @@ public final class SweepJob {
             case FAILED -> Outcome.Status.FAILED;
             default -> Outcome.Status.COMPLETED;
         };
-        if (!t.told) {
+        if (strategy.pending(t.id)) {
             // a promoted trial's strategy heard its value when it paused (strategies hear each trial once)
             strategy.tell(t.id, new Outcome(told, s));
-            t.told = true;
         }
         saveState();
         Optional<Trial> best = best();
@@ -668,7 +664,6 @@ public final class SweepJob {
             n.put("epochs", t.epochs);
             n.put("best_epoch", t.bestEpoch);
             n.put("diagnosis", t.diagnosis);
-            n.put("told", t.told);
         }
         dir.write(STATE, o -> SpecTrees.MAPPER.writeValue(o, s));
     }

@@ -32,9 +32,11 @@ import java.util.Set;
  * included); otherwise it pauses there ({@link Decision#STOP} to the trainer,
  * which keeps its checkpoint). Whenever a place frees, {@link #promote()} names a paused trial that
  * has since come within the best {@code floor(n / eta)} of its rung, the highest rung first, and the
- * runner continues it from its checkpoint; only when none has does a new trial start. So at most
- * {@code floor(n / eta)} of a rung's trials (plus those promoted before later arrivals outranked
- * them) go on past it, whatever the order of arrival.
+ * runner continues it from its checkpoint; only when none has does a new trial start. Unlike the
+ * stopping form, a trial never goes on past a rung with fewer than {@code eta} trials there, and a
+ * waiting trial that is better goes before a new one; trials that went on early still count even
+ * when later arrivals outrank them (in the worst order, each arrival better than all before it,
+ * most go on).
  */
 public final class Asha implements TrialScheduler {
     private final Mode mode;
@@ -147,7 +149,7 @@ public final class Asha implements TrialScheduler {
             double loss = mode.loss(h.values().get(m - 1));
             if (promotion) {
                 rung.put(id, loss);
-                if (Double.isFinite(loss) && promotable(k).contains(id)) {
+                if (promotable(k).contains(id)) { // finite values only
                     promoted.get(k).add(id);
                     continue;
                 }

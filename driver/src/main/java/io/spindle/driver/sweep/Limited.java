@@ -45,6 +45,14 @@ public final class Limited implements SearchStrategy {
     }
 
     /**
+     * @param trialId a trial this strategy proposed
+     * @return whether it was asked for and has not been told yet
+     */
+    public boolean pending(String trialId) {
+        return pending.contains(trialId);
+    }
+
+    /**
      * @throws IllegalStateException when {@link #hasCapacity()} is false
      */
     @Override

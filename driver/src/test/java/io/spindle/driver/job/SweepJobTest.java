@@ -161,12 +161,11 @@ class SweepJobTest {
                   model.layers[0].units: {choice: [16, 32, 64]}
                 """;
         // one rung, at epoch 1; the end at 3: of the 6 trials, those in the best third of the rung when
-        // they reach it or later go on
-        // one trial at a time: the trials reach the rung in a fixed order, so which pause and which are
-        // promoted, and when, is the same in every run
-        Ran promoted = run(spark, sweep("", space.replace("parallel_trials: 2", "parallel_trials: 1")
-                + "scheduler: {type: asha, min_epochs: 1, max_epochs: 3, reduction_factor: 3, promotion: true}\n"),
-                tmp.resolve("promotion"));
+        // they reach it or later go on. One trial at a time: the trials reach the rung in a fixed order,
+        // so which pause and which are promoted, and when, is the same in every run
+        SweepSpec promotion = sweep("", space.replace("parallel_trials: 2", "parallel_trials: 1")
+                + "scheduler: {type: asha, min_epochs: 1, max_epochs: 3, reduction_factor: 3, promotion: true}\n");
+        Ran promoted = run(spark, promotion, tmp.resolve("promotion"));
         // the same trials (same seed), every one trained 3 epochs: no rung below max_epochs
         Ran all = run(spark, sweep("", space + "scheduler: {type: asha, min_epochs: 3, max_epochs: 3}\n"),
                 tmp.resolve("all"));
@@ -181,8 +180,8 @@ class SweepJobTest {
         List<String> paused = trials.stream().filter(t -> ((Number) t.get("epochs_run")).intValue() == 1)
                 .map(t -> (String) t.get("trial_id")).toList();
         assertEquals(6, full.size() + paused.size(), "every trial ends at the rung or at max_epochs: " + trials);
-        // floor(6 / 3) = 2 are in the best third once all have reached the rung; one more at most when a
-        // trial promoted early was outranked later
+        // floor(6 / 3) = 2 are in the best third once all have reached the rung; in this order of arrival
+        // no more went on before later arrivals could outrank them
         assertTrue(full.size() >= 2 && full.size() <= 3, "promoted: " + full + "\n" + promoted.out());
         trials.stream().filter(t -> paused.contains(t.get("trial_id")))
                 .forEach(t -> assertEquals("PRUNED", t.get("status"), t.toString()));
@@ -209,8 +208,6 @@ class SweepJobTest {
 
         // stopped by a signal as the first promoted trial is about to go on (its checkpoint still the
         // paused one), then resumed: the sweep ends as the uninterrupted one did
-        SweepSpec again = sweep("", space.replace("parallel_trials: 2", "parallel_trials: 1")
-                + "scheduler: {type: asha, min_epochs: 1, max_epochs: 3, reduction_factor: 3, promotion: true}\n");
         Path dir = tmp.resolve("signalled");
         StringWriter first = new StringWriter() {
             @Override
@@ -223,14 +220,14 @@ class SweepJobTest {
         };
         ObjectNode stopped;
         try {
-            stopped = SweepJob.run(spark, again, dir.toString(), new SweepJob.Options(false, false, Duration.ZERO),
+            stopped = SweepJob.run(spark, promotion, dir.toString(), new SweepJob.Options(false, false, Duration.ZERO),
                     new PrintWriter(first, true));
         } finally {
             io.spindle.driver.job.Shutdown.clear();
         }
         assertEquals("INTERRUPTED", stopped.get("status").asText(), first.toString());
         StringWriter second = new StringWriter();
-        ObjectNode resumed = SweepJob.run(spark, again, dir.toString(), new SweepJob.Options(false, true, Duration.ZERO),
+        ObjectNode resumed = SweepJob.run(spark, promotion, dir.toString(), new SweepJob.Options(false, true, Duration.ZERO),
                 new PrintWriter(second, true));
         assertEquals("COMPLETED", resumed.get("status").asText(), second.toString());
         assertTrue(second.toString().contains(" resumes from its checkpoint after epoch 1"), second.toString());
