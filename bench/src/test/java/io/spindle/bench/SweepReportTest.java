@@ -240,6 +240,25 @@ class SweepReportTest {
     }
 
     @Test
+    void eachFormOfAshaIsJudgedOnItsOwnRunsAgainstTheSameUnprunedRuns() {
+        List<SweepRun> runs = new ArrayList<>(runs(new double[] {100}, new double[] {150}, new double[] {0.975, 0.970},
+                new double[] {0.975, 0.970}, new int[] {144, 144}, new double[] {0.95}, new double[] {0.95}));
+        runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA_PROMOTION, 1, 1, 2, 100, 12, 0.965));
+        runs.add(run(SweepCase.ASHA_VS_UNPRUNED, SweepCase.ASHA_PROMOTION, 2, 1, 2, 120, 12, 0.970));
+        List<SweepReport.Target> t = SweepReport.targets(runs);
+        assertEquals("+0.00 points", t.get(1).value(), "the stopping form: " + t.get(1));
+        assertEquals("0.33", t.get(2).value());
+        assertEquals("mean best val accuracy over seeds, unpruned - ASHA (promotion)", t.get(3).measure());
+        // (0.975 - 0.965 + 0.970 - 0.970) / 2 and (100 / 432 + 120 / 432) / 2
+        assertEquals("+0.50 points", t.get(3).value(), t.get(3).toString());
+        assertEquals("0.25", t.get(4).value(), t.get(4).toString());
+        assertEquals(SweepReport.REACHED, t.get(4).verdict());
+        String table = SweepReport.ashaTable(runs, SweepCase.ASHA_PROMOTION);
+        assertTrue(table.contains("| 1 | mnist10k, 1500 validation rows (one row is 0.067 points) | 0.9750 | 0.9650 | +1.00 "
+                + "| 432 | 100 | 0.23 |"), table);
+    }
+
+    @Test
     void missingRunsMakeTheirTargetsNotAvailableAndSayWhy() {
         List<SweepReport.Target> all = SweepReport.targets(List.of(
                 run(SweepCase.PARALLEL_VS_SEQUENTIAL, SweepCase.PARALLEL, 1, 1, 2, 432, 100, 0.97)));
